@@ -1,0 +1,38 @@
+"""FastAPI dependencies: the runtime and the authenticated user.
+
+Endpoints open their transaction themselves (`async with runtime.db.transaction()`), so
+the commit happens before the reply is built, never after it was sent.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from dongne.kit.errors import DongneError, ErrorCode
+from dongne.kit.tokens import AccessClaims
+from dongne.runtime import Runtime
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_claims(
+    runtime: RuntimeDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> AccessClaims:
+    if credentials is None:
+        raise DongneError(ErrorCode.UNAUTHENTICATED, "로그인이 필요합니다 (Login required)")
+    return runtime.users.authenticate(credentials.credentials)
+
+
+ClaimsDep = Annotated[AccessClaims, Depends(get_claims)]

@@ -1,0 +1,123 @@
+"""Command line: `dongne serve | migrate | demo | user create | user verify-local`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import typer
+import uvicorn
+
+from dongne.config import Settings
+from dongne.kit.clock import SystemClock
+from dongne.kit.errors import DongneError
+from dongne.kit.events import DiscardingSink
+from dongne.models.migrations import upgrade
+from dongne.runtime import Runtime, build_runtime
+from dongne.users.schemas import Role
+
+app = typer.Typer(help="동네물어봐 (Dongne): real-time Q&A for Jeju.", no_args_is_help=True)
+user_app = typer.Typer(help="Manage accounts.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+T = TypeVar("T")
+
+
+def _with_runtime(action: Callable[[Runtime], Awaitable[T]]) -> T:
+    async def run() -> T:
+        runtime = build_runtime(Settings(), SystemClock(), DiscardingSink())
+        try:
+            return await action(runtime)
+        finally:
+            await runtime.close()
+
+    try:
+        return asyncio.run(run())
+    except DongneError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(1) from exc
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Overrides DONGNE_HOST.")] = None,
+    port: Annotated[int | None, typer.Option(help="Overrides DONGNE_PORT.")] = None,
+) -> None:
+    """Run the server (HTTP API, Socket.IO, web client)."""
+    settings = Settings()
+    uvicorn.run(
+        "dongne.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        loop="uvloop",
+        http="httptools",
+        ws="websockets",
+        # Per-message deflate costs ~100 KB per connection (DESIGN.md pitfalls).
+        ws_per_message_deflate=False,
+        log_config=None,
+        access_log=False,
+    )
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema."""
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.resolved_database_url)
+    typer.echo("database is up to date")
+
+
+@app.command()
+def demo() -> None:
+    """Load the Jeju demo accounts (idempotent)."""
+    from dongne.demo import DEMO_PASSWORD, load_demo
+
+    summary = _with_runtime(load_demo)
+    typer.echo(summary)
+    typer.echo(f"demo password for every account: {DEMO_PASSWORD}")
+
+
+@user_app.command("create")
+def user_create(
+    email: str,
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True)],
+    nickname: Annotated[str | None, typer.Option()] = None,
+    admin: Annotated[bool, typer.Option("--admin")] = False,
+    local: Annotated[bool, typer.Option("--local", help="A verified local.")] = False,
+) -> None:
+    """Create an account."""
+    role = Role.ADMIN if admin else Role.LOCAL if local else Role.TRAVELER
+
+    async def create(runtime: Runtime) -> str:
+        async with runtime.db.transaction() as uow:
+            user = await runtime.users.create(
+                uow,
+                email=email,
+                password=password,
+                nickname=nickname or email.split("@")[0][:20],
+                role=role,
+                local_verified=local,
+            )
+            return user.id
+
+    typer.echo(f"created {email} ({role.value}) id={_with_runtime(create)}")
+
+
+@user_app.command("verify-local")
+def user_verify_local(email: str) -> None:
+    """Mark an account as a verified local."""
+
+    async def verify(runtime: Runtime) -> str:
+        async with runtime.db.transaction() as uow:
+            user = await runtime.users.get_by_email(uow, email)
+            await runtime.users.verify_local(uow, user.id)
+            return user.role
+
+    typer.echo(f"{email} is now a verified local (role {_with_runtime(verify)})")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""Domain-free helpers: database, clock, ids, errors, JSON, logging, security primitives."""

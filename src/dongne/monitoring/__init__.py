@@ -1,0 +1,1 @@
+"""Health, readiness and (later) metrics of the running service."""

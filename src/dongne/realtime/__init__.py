@@ -1,0 +1,1 @@
+"""The Socket.IO server: connection auth, per-user sessions, event dispatch and the publisher."""

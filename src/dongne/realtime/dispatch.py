@@ -1,0 +1,94 @@
+"""Registers Socket.IO event handlers: parse the payload, call a service, ack, report errors.
+
+Every handler answers with an acknowledgement `{ok: true, ...}` or `{ok: false, error}`,
+emits the seed's reply event on success and an `error` event on failure; the connection
+always stays up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import socketio
+import structlog
+from pydantic import BaseModel, ValidationError
+
+from dongne.kit.errors import DongneError, ErrorCode
+from dongne.kit.schema import WireModel
+from dongne.realtime.publisher import Publisher
+from dongne.runtime import Runtime
+
+log = structlog.get_logger("dongne.socket")
+
+
+@dataclass(frozen=True)
+class SocketContext:
+    sid: str
+    user_id: str
+    runtime: Runtime
+
+
+Handler = Callable[[SocketContext, Any], Awaitable[WireModel | None]]
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in item['loc']) or 'payload'}: {item['msg']}"
+        for item in error.errors()[:5]
+    )
+    return f"입력값이 올바르지 않습니다 (Invalid input): {problems}"
+
+
+class SocketRouter:
+    def __init__(self, sio: socketio.AsyncServer, runtime: Runtime, publisher: Publisher) -> None:
+        self._sio = sio
+        self._runtime = runtime
+        self._publisher = publisher
+
+    def on(
+        self, event: str, model: type[BaseModel], *, reply: str | None = None
+    ) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            async def dispatch(sid: str, *args: Any) -> dict[str, Any]:
+                return await self._dispatch(event, model, reply, handler, sid, args)
+
+            self._sio.on(event, dispatch)
+            return handler
+
+        return register
+
+    async def _dispatch(
+        self,
+        event: str,
+        model: type[BaseModel],
+        reply: str | None,
+        handler: Handler,
+        sid: str,
+        args: tuple[Any, ...],
+    ) -> dict[str, Any]:
+        try:
+            session = self._runtime.sockets.get(sid)
+            if session is None:
+                raise DongneError(ErrorCode.UNAUTHENTICATED, "Authentication failed")
+            if len(args) > 1:
+                raise DongneError(
+                    ErrorCode.INVALID, "이벤트 인자는 하나여야 합니다 (One payload only)"
+                )
+            payload = model.model_validate(args[0] if args and args[0] is not None else {})
+            result = await handler(SocketContext(sid, session.user_id, self._runtime), payload)
+        except ValidationError as exc:
+            error = DongneError(ErrorCode.INVALID, describe_validation_error(exc))
+        except DongneError as exc:
+            error = exc
+        except Exception:
+            log.exception("socket_handler_failed", event_name=event, sid=sid)
+            error = DongneError(ErrorCode.INTERNAL, "서버 오류가 발생했습니다 (Internal error)")
+        else:
+            body = result.wire() if result is not None else {}
+            if reply is not None and result is not None:
+                await self._publisher.emit(reply, result, room=sid)
+            return {"ok": True, **body}
+        await self._publisher.error(sid, error, event)
+        return {"ok": False, "error": error.to_wire()}

@@ -1,0 +1,28 @@
+"""The only place that calls emit: serializes each event's pydantic model for the wire."""
+
+from __future__ import annotations
+
+import socketio
+
+from dongne.kit.errors import DongneError
+from dongne.kit.schema import WireModel
+
+
+class ErrorEvent(WireModel):
+    code: str
+    message: str
+    event: str
+
+
+class Publisher:
+    def __init__(self, sio: socketio.AsyncServer) -> None:
+        self._sio = sio
+
+    async def emit(
+        self, event: str, payload: WireModel, *, room: str, skip_sid: str | None = None
+    ) -> None:
+        await self._sio.emit(event, payload.wire(), to=room, skip_sid=skip_sid)
+
+    async def error(self, sid: str, error: DongneError, event: str) -> None:
+        payload = ErrorEvent(code=error.code.value, message=error.message, event=event)
+        await self.emit("error", payload, room=sid)

@@ -1,0 +1,69 @@
+"""Accounts over HTTP: register, login, refresh, profile, local verification."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from dongne.api.deps import ClaimsDep, RuntimeDep
+from dongne.users.schemas import (
+    AuthResponse,
+    LoginRequest,
+    ProfileUpdate,
+    RefreshRequest,
+    RegisterRequest,
+    TokenPair,
+    UserOut,
+)
+from dongne.users.service import Session, refresh_refused
+
+router = APIRouter(prefix="/api", tags=["accounts"])
+
+
+def _auth_response(session: Session) -> AuthResponse:
+    return AuthResponse(user=UserOut.model_validate(session.user), **dict(session.tokens))
+
+
+@router.post("/auth/register", status_code=status.HTTP_201_CREATED, response_model=AuthResponse)
+async def register(body: RegisterRequest, runtime: RuntimeDep) -> AuthResponse:
+    async with runtime.db.transaction() as uow:
+        session = await runtime.users.register(
+            uow, email=body.email, password=body.password, nickname=body.nickname
+        )
+    return _auth_response(session)
+
+
+@router.post("/auth/login", response_model=AuthResponse)
+async def login(body: LoginRequest, runtime: RuntimeDep) -> AuthResponse:
+    async with runtime.db.transaction() as uow:
+        session = await runtime.users.login(uow, email=body.email, password=body.password)
+    return _auth_response(session)
+
+
+@router.post("/auth/refresh", response_model=TokenPair)
+async def refresh(body: RefreshRequest, runtime: RuntimeDep) -> TokenPair:
+    async with runtime.db.transaction() as uow:
+        tokens = await runtime.users.refresh(uow, body.refresh_token)
+    if tokens is None:
+        raise refresh_refused()
+    return tokens
+
+
+@router.get("/me", response_model=UserOut)
+async def me(claims: ClaimsDep, runtime: RuntimeDep) -> UserOut:
+    async with runtime.db.transaction(readonly=True) as uow:
+        return UserOut.model_validate(await runtime.users.get(uow, claims.user_id))
+
+
+@router.patch("/me", response_model=UserOut)
+async def update_me(body: ProfileUpdate, claims: ClaimsDep, runtime: RuntimeDep) -> UserOut:
+    async with runtime.db.transaction() as uow:
+        user = await runtime.users.update_profile(uow, claims.user_id, body)
+    return UserOut.model_validate(user)
+
+
+@router.post("/admin/users/{user_id}/verify-local", response_model=UserOut)
+async def verify_local(user_id: str, claims: ClaimsDep, runtime: RuntimeDep) -> UserOut:
+    async with runtime.db.transaction() as uow:
+        await runtime.users.require_admin(uow, claims.user_id)
+        user = await runtime.users.verify_local(uow, user_id)
+    return UserOut.model_validate(user)

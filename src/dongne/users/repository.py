@@ -1,0 +1,61 @@
+"""Every SQL query about accounts and refresh tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dongne.models.users import RefreshToken, User
+
+
+class EmailTaken(Exception):
+    pass
+
+
+class UserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, user: User) -> None:
+        self._session.add(user)
+        try:
+            # Flush now so a concurrent registration of the same email fails here, not at commit.
+            await self._session.flush()
+        except IntegrityError as exc:
+            raise EmailTaken(user.email) from exc
+
+    async def get(self, user_id: str) -> User | None:
+        return await self._session.get(User, user_id)
+
+    async def get_by_email(self, email: str) -> User | None:
+        result = await self._session.execute(select(User).where(User.email == email))
+        return result.scalar_one_or_none()
+
+    async def list_by_ids(self, user_ids: list[str]) -> list[User]:
+        result = await self._session.execute(select(User).where(User.id.in_(user_ids)))
+        return list(result.scalars())
+
+
+class RefreshTokenRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, token: RefreshToken) -> None:
+        self._session.add(token)
+        await self._session.flush()
+
+    async def get_for_update(self, token_id: str) -> RefreshToken | None:
+        result = await self._session.execute(
+            select(RefreshToken).where(RefreshToken.id == token_id).with_for_update()
+        )
+        return result.scalar_one_or_none()
+
+    async def revoke_family(self, family_id: str, now: datetime) -> None:
+        await self._session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )

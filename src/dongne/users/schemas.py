@@ -1,0 +1,63 @@
+"""Requests and replies of accounts and profiles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import EmailStr, Field
+
+from dongne.kit.schema import CleanStr, RequestModel, WireModel
+
+
+class Role(StrEnum):
+    TRAVELER = "traveler"
+    LOCAL = "local"
+    ADMIN = "admin"
+
+
+Password = str  # checked by length only: any character may be part of a passphrase
+
+
+class RegisterRequest(RequestModel):
+    email: EmailStr
+    password: Password = Field(min_length=8, max_length=128)
+    nickname: CleanStr = Field(min_length=1, max_length=20)
+
+
+class LoginRequest(RequestModel):
+    email: EmailStr
+    password: Password = Field(min_length=1, max_length=128)
+
+
+class RefreshRequest(RequestModel):
+    refresh_token: str = Field(min_length=1, max_length=200)
+
+
+class ProfileUpdate(RequestModel):
+    nickname: CleanStr | None = Field(default=None, min_length=1, max_length=20)
+    bio: CleanStr | None = Field(default=None, max_length=300)
+    home_region: str | None = Field(default=None, max_length=32)
+
+
+class UserOut(WireModel):
+    id: str
+    email: str
+    nickname: str
+    role: Role
+    is_local_verified: bool
+    points: int
+    home_region: str | None
+    bio: str | None
+    created_at: datetime
+
+
+class TokenPair(WireModel):
+    access_token: str
+    refresh_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+class AuthResponse(TokenPair):
+    user: UserOut

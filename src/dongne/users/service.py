@@ -1,0 +1,178 @@
+"""Accounts: registration, login, token refresh with rotation, profiles, local verification."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from dongne.kit.clock import Clock
+from dongne.kit.db import UnitOfWork
+from dongne.kit.errors import DongneError, ErrorCode
+from dongne.kit.ids import new_id
+from dongne.kit.passwords import Passwords
+from dongne.kit.tokens import (
+    AccessClaims,
+    AccessTokens,
+    InvalidToken,
+    hash_refresh_secret,
+    new_refresh_secret,
+)
+from dongne.models.users import RefreshToken, User
+from dongne.users.policy import normalize_email, role_after_local_verification
+from dongne.users.repository import EmailTaken, RefreshTokenRepository, UserRepository
+from dongne.users.schemas import ProfileUpdate, Role, TokenPair
+
+BAD_CREDENTIALS = "이메일 또는 비밀번호가 올바르지 않습니다 (Wrong email or password)"
+BAD_REFRESH = "다시 로그인해 주세요 (Please log in again)"
+
+
+@dataclass(frozen=True)
+class Session:
+    user: User
+    tokens: TokenPair
+
+
+class UsersService:
+    def __init__(
+        self,
+        clock: Clock,
+        passwords: Passwords,
+        access_tokens: AccessTokens,
+        refresh_ttl: timedelta,
+    ) -> None:
+        self._clock = clock
+        self._passwords = passwords
+        self._access = access_tokens
+        self._refresh_ttl = refresh_ttl
+
+    async def create(
+        self,
+        uow: UnitOfWork,
+        *,
+        email: str,
+        password: str,
+        nickname: str,
+        role: Role = Role.TRAVELER,
+        local_verified: bool = False,
+        home_region: str | None = None,
+    ) -> User:
+        now = self._clock.now()
+        user = User(
+            id=new_id(now),
+            email=normalize_email(email),
+            password_hash=await self._passwords.hash(password),
+            nickname=nickname,
+            role=role.value,
+            is_local_verified=local_verified,
+            home_region=home_region,
+            points=0,
+            created_at=now,
+            updated_at=now,
+        )
+        repo = UserRepository(uow.session)
+        if await repo.get_by_email(user.email) is not None:
+            raise _email_taken()
+        try:
+            await repo.add(user)
+        except EmailTaken as exc:
+            raise _email_taken() from exc
+        return user
+
+    async def register(
+        self, uow: UnitOfWork, *, email: str, password: str, nickname: str
+    ) -> Session:
+        user = await self.create(uow, email=email, password=password, nickname=nickname)
+        return Session(user, await self._issue(uow, user, family_id=None))
+
+    async def login(self, uow: UnitOfWork, *, email: str, password: str) -> Session:
+        user = await UserRepository(uow.session).get_by_email(normalize_email(email))
+        if user is None:
+            await self._passwords.burn(password)
+            raise DongneError(ErrorCode.UNAUTHENTICATED, BAD_CREDENTIALS)
+        if not await self._passwords.verify(user.password_hash, password):
+            raise DongneError(ErrorCode.UNAUTHENTICATED, BAD_CREDENTIALS)
+        return Session(user, await self._issue(uow, user, family_id=None))
+
+    async def refresh(self, uow: UnitOfWork, refresh_token: str) -> TokenPair | None:
+        """Rotate: the presented token is spent and a new pair issued.
+
+        Presenting an already spent token means it leaked: the whole family is revoked and
+        None is returned, so the caller commits the revocation before refusing.
+        """
+        token_id, _, secret = refresh_token.partition(".")
+        tokens = RefreshTokenRepository(uow.session)
+        row = await tokens.get_for_update(token_id) if secret else None
+        now = self._clock.now()
+        if row is None or row.token_hash != hash_refresh_secret(secret) or row.expires_at <= now:
+            raise refresh_refused()
+        if row.revoked_at is not None:
+            await tokens.revoke_family(row.family_id, now)
+            return None
+        user = await self.get(uow, row.user_id)
+        row.revoked_at = now
+        return await self._issue(uow, user, family_id=row.family_id)
+
+    def authenticate(self, access_token: object) -> AccessClaims:
+        try:
+            return self._access.verify(access_token, self._clock.now())
+        except InvalidToken as exc:
+            raise DongneError(ErrorCode.UNAUTHENTICATED, "Authentication failed") from exc
+
+    async def get(self, uow: UnitOfWork, user_id: str) -> User:
+        user = await UserRepository(uow.session).get(user_id)
+        if user is None:
+            raise DongneError(ErrorCode.NOT_FOUND, "사용자를 찾을 수 없습니다 (User not found)")
+        return user
+
+    async def get_by_email(self, uow: UnitOfWork, email: str) -> User:
+        user = await UserRepository(uow.session).get_by_email(normalize_email(email))
+        if user is None:
+            raise DongneError(ErrorCode.NOT_FOUND, "사용자를 찾을 수 없습니다 (User not found)")
+        return user
+
+    async def update_profile(self, uow: UnitOfWork, user_id: str, change: ProfileUpdate) -> User:
+        user = await self.get(uow, user_id)
+        for field in change.model_fields_set:
+            setattr(user, field, getattr(change, field))
+        user.updated_at = self._clock.now()
+        return user
+
+    async def verify_local(self, uow: UnitOfWork, user_id: str) -> User:
+        user = await self.get(uow, user_id)
+        user.is_local_verified = True
+        user.role = role_after_local_verification(Role(user.role)).value
+        user.updated_at = self._clock.now()
+        return user
+
+    async def require_admin(self, uow: UnitOfWork, user_id: str) -> User:
+        # The role comes from the database, not the token, so a demoted admin loses access at once.
+        user = await self.get(uow, user_id)
+        if user.role != Role.ADMIN:
+            raise DongneError(ErrorCode.FORBIDDEN, "관리자만 할 수 있습니다 (Admins only)")
+        return user
+
+    async def _issue(self, uow: UnitOfWork, user: User, *, family_id: str | None) -> TokenPair:
+        now = self._clock.now()
+        secret = new_refresh_secret()
+        row = RefreshToken(
+            id=new_id(now),
+            user_id=user.id,
+            family_id=family_id or new_id(now),
+            token_hash=hash_refresh_secret(secret),
+            created_at=now,
+            expires_at=now + self._refresh_ttl,
+        )
+        await RefreshTokenRepository(uow.session).add(row)
+        return TokenPair(
+            access_token=self._access.issue(user.id, user.role, now),
+            refresh_token=f"{row.id}.{secret}",
+            expires_in=int(self._access.ttl.total_seconds()),
+        )
+
+
+def refresh_refused() -> DongneError:
+    return DongneError(ErrorCode.UNAUTHENTICATED, BAD_REFRESH)
+
+
+def _email_taken() -> DongneError:
+    return DongneError(ErrorCode.CONFLICT, "이미 가입된 이메일입니다 (Email already registered)")
