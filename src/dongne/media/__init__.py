@@ -1,0 +1,1 @@
+"""Uploaded images: validation, EXIF stripping and re-encoding."""
