@@ -1,0 +1,1 @@
+"""Presence index: online users' last positions, queried for the nearest ones."""
