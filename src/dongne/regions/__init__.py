@@ -1,0 +1,1 @@
+"""Jeju regions and tourist hotspots: which region a position falls in."""
