@@ -12,13 +12,22 @@ from fastapi.middleware.cors import CORSMiddleware
 from dongne import __version__
 from dongne.api.errors import install_error_handlers
 from dongne.config import Settings
+from dongne.escalation import tasks as escalation_tasks
 from dongne.kit.clock import Clock, SystemClock
 from dongne.kit.logging import configure_logging
+from dongne.locations import socket as locations_socket
+from dongne.media import endpoints as media_endpoints
 from dongne.monitoring import endpoints as monitoring_endpoints
+from dongne.notifications import endpoints as notifications_endpoints
+from dongne.notifications import socket as notifications_socket
+from dongne.questions import endpoints as questions_endpoints
+from dongne.questions import socket as questions_socket
 from dongne.realtime.connection import register_connection_handlers
+from dongne.realtime.dispatch import SocketRouter
 from dongne.realtime.publisher import Publisher
 from dongne.realtime.server import create_socket_server
 from dongne.runtime import Runtime, build_runtime
+from dongne.settings import endpoints as settings_endpoints
 from dongne.users import endpoints as users_endpoints
 
 
@@ -26,11 +35,16 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     settings = settings or Settings()
     configure_logging(settings.log_level)
     sio = create_socket_server(settings)
-    runtime = build_runtime(settings, clock or SystemClock(), Publisher(sio))
+    publisher = Publisher(sio)
+    runtime = build_runtime(settings, clock or SystemClock(), publisher)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if settings.run_jobs:
+            # The loop's first pass sweeps what came due while no process was running.
+            runtime.jobs.start()
         yield
+        await runtime.jobs.stop()
         await runtime.close()
 
     api = FastAPI(
@@ -49,9 +63,20 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     install_error_handlers(api)
     api.include_router(monitoring_endpoints.router)
-    api.include_router(users_endpoints.router)
+    for router in (
+        users_endpoints.router,
+        questions_endpoints.router,
+        notifications_endpoints.router,
+        media_endpoints.router,
+        settings_endpoints.router,
+    ):
+        api.include_router(router)
 
     register_connection_handlers(sio, runtime)
+    socket_router = SocketRouter(sio, runtime, publisher)
+    for domain in (questions_socket, notifications_socket, locations_socket):
+        domain.register(socket_router)
+    escalation_tasks.register(runtime.jobs, runtime.escalation)
 
     app = socketio.ASGIApp(sio, other_asgi_app=api, socketio_path="socket.io")
     app.runtime = runtime  # tests and tools reach the parts through this

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     password_hash_memory_kib: int = 64 * 1024
     password_hash_concurrency: int = 4
     demo: bool = False
+    # Question notifications one local may receive per hour, across all questions.
+    fatigue_cap: int = 10
+    # Tests drive due jobs by hand with an injected clock; servers run the loop.
+    run_jobs: bool = True
 
     @model_validator(mode="before")
     @classmethod

@@ -7,14 +7,30 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from dongne.config import Settings
+from dongne.escalation.service import EscalationPlanner, EscalationService
+from dongne.eventlog.service import EventLogService
+from dongne.infra.presence.base import PresenceIndex
+from dongne.infra.presence.memory import MemoryPresenceIndex
+from dongne.infra.presence.redis import RedisPresenceIndex
 from dongne.infra.redis import connect_redis, redis_answers
+from dongne.infra.storage import LocalDiskStorage
+from dongne.jobs.service import JobQueue
 from dongne.kit.clock import Clock
 from dongne.kit.db import Database
 from dongne.kit.events import Events, EventSink
 from dongne.kit.passwords import Passwords
 from dongne.kit.tokens import AccessTokens
+from dongne.locations.service import LocationsService
+from dongne.media.service import MediaService
+from dongne.notifications.service import NotificationsService
+from dongne.points.service import PointsService
+from dongne.questions.service import QuestionsService
 from dongne.realtime.sessions import SocketSessions
+from dongne.regions.policy import RegionMap, default_region_map
+from dongne.settings.service import SettingsService
 from dongne.users.service import UsersService
+
+MEDIA_FOLDER = "media"
 
 
 @dataclass
@@ -24,7 +40,16 @@ class Runtime:
     db: Database
     events: Events
     sockets: SocketSessions
+    regions: RegionMap
     users: UsersService
+    media: MediaService
+    notifications: NotificationsService
+    questions: QuestionsService
+    settings_service: SettingsService
+    presence: PresenceIndex
+    jobs: JobQueue
+    escalation: EscalationService
+    locations: LocationsService
     # name -> probe; /ready is ready when every probe answers True.
     readiness_checks: dict[str, Callable[[], Awaitable[bool]]] = field(default_factory=dict)
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
@@ -45,19 +70,64 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
     db = Database(settings.resolved_database_url)
     checks: dict[str, Callable[[], Awaitable[bool]]] = {"database": db.ping}
     closers: list[Callable[[], Awaitable[None]]] = [db.dispose]
+    presence: PresenceIndex
     if settings.redis_url:
         redis = connect_redis(settings.redis_url)
         checks["redis"] = lambda: redis_answers(redis)
         closers.append(redis.aclose)
+        # Wall-clock seconds: the last-seen set is shared by nodes whose monotonic clocks differ.
+        presence = RedisPresenceIndex(redis, now=lambda: clock.now().timestamp())
+    else:
+        presence = MemoryPresenceIndex(now=clock.monotonic)
+
+    events = Events(sink)
+    sockets = SocketSessions()
+    regions = default_region_map()
+    event_log = EventLogService(clock, events)
+    users = UsersService(
+        clock, passwords, access_tokens, timedelta(seconds=settings.refresh_token_ttl_s)
+    )
+    media = MediaService(clock, LocalDiskStorage(settings.data_dir / MEDIA_FOLDER))
+    notifications = NotificationsService(clock, event_log)
+    settings_service = SettingsService(regions)
+    jobs = JobQueue(db, clock)
+    questions = QuestionsService(
+        clock=clock,
+        regions=regions,
+        events=events,
+        event_log=event_log,
+        users=users,
+        media=media,
+        points=PointsService(clock),
+        notifications=notifications,
+        follow_up=EscalationPlanner(jobs),
+        is_online=sockets.is_online,
+    )
+    escalation = EscalationService(
+        clock=clock,
+        presence=presence,
+        questions=questions,
+        users=users,
+        settings=settings_service,
+        event_log=event_log,
+        fatigue_cap=settings.fatigue_cap,
+    )
     return Runtime(
         settings=settings,
         clock=clock,
         db=db,
-        events=Events(sink),
-        sockets=SocketSessions(),
-        users=UsersService(
-            clock, passwords, access_tokens, timedelta(seconds=settings.refresh_token_ttl_s)
-        ),
+        events=events,
+        sockets=sockets,
+        regions=regions,
+        users=users,
+        media=media,
+        notifications=notifications,
+        questions=questions,
+        settings_service=settings_service,
+        presence=presence,
+        jobs=jobs,
+        escalation=escalation,
+        locations=LocationsService(clock, presence, questions),
         readiness_checks=checks,
         closers=closers,
     )

@@ -15,18 +15,15 @@ from dongne.infra.storage import (
     BlobStorage,
     InvalidBlobKey,
     LocalDiskStorage,
-    MemoryStorage,
     validate_key,
 )
 
 JPEG = b"\xff\xd8\xff fake jpeg bytes"
 
 
-@pytest.fixture(params=["disk", "memory"])
-def storage(request: pytest.FixtureRequest, tmp_path: Path) -> BlobStorage:
-    if request.param == "disk":
-        return LocalDiskStorage(tmp_path / "media")
-    return MemoryStorage()
+@pytest.fixture
+def storage(tmp_path: Path) -> BlobStorage:
+    return LocalDiskStorage(tmp_path / "media")
 
 
 def leftovers(root: Path) -> list[str]:

@@ -1,4 +1,4 @@
-"""Where uploaded blobs (images) live: an interface, the local-disk store, and a memory store.
+"""Where uploaded blobs (images) live: an interface and the local-disk store.
 
 Keys are object-store style paths (``images/01J….jpg``): segments of ``[A-Za-z0-9._-]``
 joined by ``/``. The same rule everywhere means a key accepted here is also a valid S3/GCS
@@ -90,27 +90,6 @@ class LocalDiskStorage:
     async def delete(self, key: str) -> None:
         path = self.path_for(key)
         await asyncio.to_thread(_unlink_if_file, path)
-
-    def url_for(self, key: str) -> str:
-        return f"{self.base_url}/{validate_key(key)}"
-
-
-class MemoryStorage:
-    """Blobs in a dict: for tests, and for demos that need no disk."""
-
-    def __init__(self, base_url: str = "/media") -> None:
-        self.base_url = base_url.rstrip("/")
-        self.blobs: dict[str, tuple[bytes, str]] = {}
-
-    async def put(self, key: str, data: bytes, content_type: str) -> None:
-        self.blobs[validate_key(key)] = (bytes(data), content_type)
-
-    async def get(self, key: str) -> bytes | None:
-        blob = self.blobs.get(validate_key(key))
-        return blob[0] if blob else None
-
-    async def delete(self, key: str) -> None:
-        self.blobs.pop(validate_key(key), None)
 
     def url_for(self, key: str) -> str:
         return f"{self.base_url}/{validate_key(key)}"

@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -98,3 +99,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def dialect_insert(session: AsyncSession) -> Any:
+    """The insert construct of the session's dialect, for ON CONFLICT clauses on both engines."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert

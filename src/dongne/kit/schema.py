@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
 # Control characters other than newline and tab never belong in user text.
@@ -21,7 +21,12 @@ def normalize_text(value: str) -> str:
     return value.strip()
 
 
-CleanStr = Annotated[str, AfterValidator(normalize_text)]
+def _normalize_if_text(value: Any) -> Any:
+    return normalize_text(value) if isinstance(value, str) else value
+
+
+# Normalized before the length limits are checked, so "   " counts as empty.
+CleanStr = Annotated[str, BeforeValidator(_normalize_if_text)]
 
 
 class WireModel(BaseModel):
@@ -39,3 +44,19 @@ class RequestModel(BaseModel):
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=True, extra="forbid", str_max_length=10_000
     )
+
+
+class LatLngIn(RequestModel):
+    """`{lat, lng}`, or `{latitude, longitude}` as the seed's clients send it."""
+
+    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
+    lng: float = Field(ge=-180, le=180, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_long_names(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "latitude" in data and "lat" not in data:
+            data = {**data, "lat": data.get("latitude"), "lng": data.get("longitude")}
+            data.pop("latitude", None)
+            data.pop("longitude", None)
+        return data

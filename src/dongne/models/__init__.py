@@ -1,6 +1,30 @@
 """SQLAlchemy tables, one module per table group; importing this registers them all."""
 
 from dongne.models.base import Base
+from dongne.models.escalation import QuestionNotified
+from dongne.models.events import Notification, UserEvent, UserEventCounter
+from dongne.models.jobs import Job
+from dongne.models.points import PointsEntry
+from dongne.models.questions import Answer, Hashtag, Image, Question, QuestionHashtag, RoomMember
+from dongne.models.settings import UserInterest, UserSettings
 from dongne.models.users import RefreshToken, User
 
-__all__ = ["Base", "RefreshToken", "User"]
+__all__ = [
+    "Answer",
+    "Base",
+    "Hashtag",
+    "Image",
+    "Job",
+    "Notification",
+    "PointsEntry",
+    "Question",
+    "QuestionHashtag",
+    "QuestionNotified",
+    "RefreshToken",
+    "RoomMember",
+    "User",
+    "UserEvent",
+    "UserEventCounter",
+    "UserInterest",
+    "UserSettings",
+]

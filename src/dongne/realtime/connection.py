@@ -23,20 +23,25 @@ def register_connection_handlers(sio: socketio.AsyncServer, runtime: Runtime) ->
         try:
             claims = runtime.users.authenticate(token)
             async with runtime.db.transaction(readonly=True) as uow:
-                await runtime.users.get(uow, claims.user_id)
+                user = await runtime.users.get(uow, claims.user_id)
         except DongneError as exc:
             log.info("socket_refused", sid=sid, reason=exc.code.value, peer=_peer(environ))
             raise socketio.exceptions.ConnectionRefusedError(
                 AUTH_FAILED, {"code": ErrorCode.UNAUTHENTICATED.value}
             ) from exc
-        runtime.sockets.add(SocketSession(sid, claims.user_id, claims.expires_at))
+        runtime.sockets.add(
+            SocketSession(sid, claims.user_id, claims.expires_at, user.is_local_verified)
+        )
         await sio.enter_room(sid, user_room(claims.user_id))
         log.info("socket_connected", sid=sid, user_id=claims.user_id, peer=_peer(environ))
 
     async def disconnect(sid: str, reason: Any = None) -> None:
         session = runtime.sockets.remove(sid)
-        if session is not None:
-            log.info("socket_disconnected", sid=sid, user_id=session.user_id, reason=str(reason))
+        if session is None:
+            return
+        log.info("socket_disconnected", sid=sid, user_id=session.user_id, reason=str(reason))
+        if not runtime.sockets.is_online(session.user_id):
+            await runtime.locations.went_offline(session.user_id)
 
     sio.on("connect", connect)
     sio.on("disconnect", disconnect)

@@ -25,9 +25,24 @@ log = structlog.get_logger("dongne.socket")
 
 @dataclass(frozen=True)
 class SocketContext:
+    """What a handler knows of the socket that sent the event, and what it may do to it."""
+
     sid: str
     user_id: str
+    is_local: bool
     runtime: Runtime
+    _sio: socketio.AsyncServer
+    _publisher: Publisher
+
+    async def enter_room(self, room: str) -> None:
+        await self._sio.enter_room(self.sid, room)
+
+    async def leave_room(self, room: str) -> None:
+        await self._sio.leave_room(self.sid, room)
+
+    async def send(self, event: str, payload: WireModel) -> None:
+        """An extra reply to this socket only (call it after the transaction committed)."""
+        await self._publisher.emit(event, payload, room=self.sid)
 
 
 Handler = Callable[[SocketContext, Any], Awaitable[WireModel | None]]
@@ -77,7 +92,10 @@ class SocketRouter:
                     ErrorCode.INVALID, "이벤트 인자는 하나여야 합니다 (One payload only)"
                 )
             payload = model.model_validate(args[0] if args and args[0] is not None else {})
-            result = await handler(SocketContext(sid, session.user_id, self._runtime), payload)
+            context = SocketContext(
+                sid, session.user_id, session.is_local, self._runtime, self._sio, self._publisher
+            )
+            result = await handler(context, payload)
         except ValidationError as exc:
             error = DongneError(ErrorCode.INVALID, describe_validation_error(exc))
         except DongneError as exc:

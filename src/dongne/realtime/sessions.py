@@ -12,6 +12,8 @@ class SocketSession:
     sid: str
     user_id: str
     token_expires_at: datetime
+    # Read once at connect: a user verified later is a local from their next connection.
+    is_local: bool
 
 
 class SocketSessions:

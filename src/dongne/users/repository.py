@@ -34,6 +34,10 @@ class UserRepository:
         result = await self._session.execute(select(User).where(User.email == email))
         return result.scalar_one_or_none()
 
+    async def verified_local_ids(self) -> list[str]:
+        query = select(User.id).where(User.is_local_verified.is_(True)).order_by(User.id)
+        return list((await self._session.execute(query)).scalars())
+
     async def list_by_ids(self, user_ids: list[str]) -> list[User]:
         result = await self._session.execute(select(User).where(User.id.in_(user_ids)))
         return list(result.scalars())

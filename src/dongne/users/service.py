@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -123,6 +124,13 @@ class UsersService:
         if user is None:
             raise DongneError(ErrorCode.NOT_FOUND, "사용자를 찾을 수 없습니다 (User not found)")
         return user
+
+    async def get_many(self, uow: UnitOfWork, user_ids: Iterable[str]) -> dict[str, User]:
+        users = await UserRepository(uow.session).list_by_ids(list(set(user_ids)))
+        return {user.id: user for user in users}
+
+    async def verified_local_ids(self, uow: UnitOfWork) -> list[str]:
+        return await UserRepository(uow.session).verified_local_ids()
 
     async def get_by_email(self, uow: UnitOfWork, email: str) -> User:
         user = await UserRepository(uow.session).get_by_email(normalize_email(email))

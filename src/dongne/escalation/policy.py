@@ -1,0 +1,227 @@
+"""Who hears about a question, in which wave, and how loudly: pure rules, no I/O, no clock.
+
+The same functions drive the live service and the simulation of a Jeju day, so they take
+everything they need as arguments (candidates, the local time) and are linear in the
+number of candidates plus one sort.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta, timezone
+from enum import StrEnum
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dongne.kit.geo import round_distance_m
+
+Sound = Literal["urgent", "normal"]
+Vibration = Literal["strong", "light"]
+
+
+class Wave(StrEnum):
+    IMMEDIATE = "IMMEDIATE"
+    QUICK = "QUICK"
+    EXTENDED = "EXTENDED"
+    FINAL = "FINAL"
+
+
+class Priority(StrEnum):
+    CRITICAL = "CRITICAL"
+    HIGH = "HIGH"
+    NORMAL = "NORMAL"
+    LOW = "LOW"
+
+
+@dataclass(frozen=True)
+class WavePlan:
+    wave: Wave
+    delay_s: float
+    radius_m: float | None  # None: anywhere on Jeju
+    limit: int | None
+    online_only: bool
+    experts_only: bool = False
+    requires_no_answer: bool = False
+
+
+DEFAULT_PLAN: tuple[WavePlan, ...] = (
+    WavePlan(Wave.IMMEDIATE, 0, 2_000, 10, online_only=True),
+    WavePlan(Wave.QUICK, 3, 5_000, None, online_only=True),
+    WavePlan(Wave.EXTENDED, 30, None, None, online_only=False, experts_only=True),
+    WavePlan(Wave.FINAL, 120, None, None, online_only=False, requires_no_answer=True),
+)
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """Wall-clock hours in Asia/Seoul; may wrap midnight (22:00–07:00). start == end: none."""
+
+    start: time
+    end: time
+
+    def contains(self, local_time: time) -> bool:
+        if self.start == self.end:
+            return False
+        if self.start < self.end:
+            return self.start <= local_time < self.end
+        return local_time >= self.start or local_time < self.end
+
+
+@dataclass(frozen=True)
+class RecipientSettings:
+    immediate_alerts: bool = True
+    quiet_hours: QuietHours | None = None
+    radius_m: int = 5_000
+    muted_hashtags: frozenset[str] = frozenset()
+    interests: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class QuestionFacts:
+    id: str
+    asker_id: str
+    hashtags: frozenset[str]
+    urgent: bool
+    answer_count: int
+    accepted: bool
+
+
+@dataclass(frozen=True)
+class Candidate:
+    user_id: str
+    distance_m: float | None  # None: position unknown (offline)
+    online: bool
+    settings: RecipientSettings
+    expert_tags: frozenset[str]  # tags of their accepted answers and declared interests
+    recent_notifications: int  # question notifications in the last hour
+    already_notified: bool  # of this question, in any wave
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: str
+    distance_m: int | None  # rounded to 100 m: other users never learn exact positions
+    wave: Wave
+    priority: Priority
+    sound: Sound
+    vibration: Vibration
+
+
+def plan_for(wave: Wave, plan: Sequence[WavePlan] = DEFAULT_PLAN) -> WavePlan:
+    return next(step for step in plan if step.wave is wave)
+
+
+def wave_should_run(plan: WavePlan, question: QuestionFacts) -> bool:
+    if question.accepted:
+        return False
+    return not (plan.requires_no_answer and question.answer_count > 0)
+
+
+def question_priority(wave: Wave, urgent: bool) -> Priority:
+    """Urgent questions are HIGH in every wave, others only in the first.
+
+    CRITICAL is kept for operator and safety messages, so quiet hours still hold back an
+    urgent "is the ticket office open?" at 3 a.m.
+    """
+    return Priority.HIGH if urgent or wave is Wave.IMMEDIATE else Priority.NORMAL
+
+
+def alert_style(wave: Wave, urgent: bool) -> tuple[Sound, Vibration]:
+    """The seed rings loudly for the first wave; urgent questions ring loudly in every wave."""
+    if urgent or wave is Wave.IMMEDIATE:
+        return "urgent", "strong"
+    return "normal", "light"
+
+
+def held_by_quiet_hours(priority: Priority, settings: RecipientSettings, local_time: time) -> bool:
+    if priority is Priority.CRITICAL or settings.quiet_hours is None:
+        return False
+    return settings.quiet_hours.contains(local_time)
+
+
+def select_recipients(
+    plan: WavePlan,
+    question: QuestionFacts,
+    candidates: Iterable[Candidate],
+    *,
+    local_time: time,
+    fatigue_cap: int,
+) -> list[Recipient]:
+    """The users this wave notifies, nearest first (unknown distance last, ties by id).
+
+    The personal radius bounds how far away a question may be to reach someone *by
+    proximity*, so it applies to the distance-based waves only; EXTENDED and FINAL are
+    island-wide by definition.
+    """
+    priority = question_priority(plan.wave, question.urgent)
+    sound, vibration = alert_style(plan.wave, question.urgent)
+    chosen: dict[str, Candidate] = {}
+    for candidate in candidates:
+        if candidate.user_id in chosen or not _eligible(
+            plan, question, candidate, priority, local_time, fatigue_cap
+        ):
+            continue
+        chosen[candidate.user_id] = candidate
+    ordered = sorted(chosen.values(), key=_nearest_first)
+    if plan.limit is not None:
+        ordered = ordered[: plan.limit]
+    return [
+        Recipient(
+            user_id=c.user_id,
+            distance_m=None if c.distance_m is None else round_distance_m(c.distance_m),
+            wave=plan.wave,
+            priority=priority,
+            sound=sound,
+            vibration=vibration,
+        )
+        for c in ordered
+    ]
+
+
+def _eligible(
+    plan: WavePlan,
+    question: QuestionFacts,
+    candidate: Candidate,
+    priority: Priority,
+    local_time: time,
+    fatigue_cap: int,
+) -> bool:
+    settings = candidate.settings
+    if candidate.user_id == question.asker_id or candidate.already_notified:
+        return False
+    if plan.online_only and (not candidate.online or candidate.distance_m is None):
+        return False
+    if plan.radius_m is not None:
+        distance = candidate.distance_m
+        if distance is None or distance > plan.radius_m or distance > settings.radius_m:
+            return False
+    if plan.wave is Wave.IMMEDIATE and not settings.immediate_alerts:
+        return False
+    if plan.experts_only and not candidate.expert_tags & question.hashtags:
+        return False
+    if question.hashtags & settings.muted_hashtags:
+        return False
+    if held_by_quiet_hours(priority, settings, local_time):
+        return False
+    return candidate.recent_notifications < fatigue_cap
+
+
+def _nearest_first(candidate: Candidate) -> tuple[bool, float, str]:
+    distance = candidate.distance_m
+    return (distance is None, distance if distance is not None else 0.0, candidate.user_id)
+
+
+def _seoul() -> timezone | ZoneInfo:
+    try:
+        return ZoneInfo("Asia/Seoul")
+    except ZoneInfoNotFoundError:
+        # Seoul keeps UTC+9 all year (no daylight saving), so a fixed offset is exact.
+        return timezone(timedelta(hours=9))
+
+
+SEOUL = _seoul()
+
+
+def seoul_local_time(moment: datetime) -> time:
+    return moment.astimezone(UTC).astimezone(SEOUL).time()

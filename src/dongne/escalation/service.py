@@ -1,0 +1,260 @@
+"""Escalation: plans a question's waves when it is asked, and runs each wave when due.
+
+A wave finds candidates (online locals near the question, experts for its tags, or every
+verified local), lets the pure policy decide who is notified, records them (a second
+notification of the same user for the same question violates a primary key), and sends
+each a durable `new_question_notification` with its `eventId`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import time, timedelta
+
+import structlog
+
+from dongne.escalation.policy import (
+    DEFAULT_PLAN,
+    Candidate,
+    QuestionFacts,
+    QuietHours,
+    Recipient,
+    RecipientSettings,
+    Wave,
+    WavePlan,
+    plan_for,
+    select_recipients,
+    seoul_local_time,
+    wave_should_run,
+)
+from dongne.escalation.repository import NotifiedRepository
+from dongne.escalation.schemas import NewQuestionNotification, NotifiedLocation, NotifiedQuestion
+from dongne.eventlog.service import Delivery, EventLogService
+from dongne.infra.presence.base import PresenceIndex
+from dongne.jobs.service import JobQueue
+from dongne.kit.clock import Clock
+from dongne.kit.db import UnitOfWork
+from dongne.kit.geo import haversine_m
+from dongne.models.escalation import QuestionNotified
+from dongne.models.questions import Question
+from dongne.questions.service import QuestionsService
+from dongne.settings.schemas import SettingsOut
+from dongne.settings.service import SettingsService
+from dongne.users.service import UsersService
+
+log = structlog.get_logger("dongne.escalation")
+
+WAVE_JOB = "escalation.wave"
+FATIGUE_WINDOW = timedelta(hours=1)
+# Proximity waves ask the index for more than they keep: some candidates are filtered out.
+CANDIDATE_HEADROOM = 5
+
+
+class EscalationPlanner:
+    def __init__(self, jobs: JobQueue, plan: tuple[WavePlan, ...] = DEFAULT_PLAN) -> None:
+        self._jobs = jobs
+        self._plan = plan
+
+    async def plan(self, uow: UnitOfWork, question_id: str) -> None:
+        for step in self._plan:
+            await self._jobs.enqueue(
+                uow,
+                WAVE_JOB,
+                {"questionId": question_id, "wave": step.wave.value},
+                delay=timedelta(seconds=step.delay_s),
+                # Earlier waves first when several are due at once (after a restart).
+                priority=len(self._plan) - self._plan.index(step),
+                dedupe_key=f"wave:{question_id}:{step.wave.value}",
+            )
+
+
+@dataclass(frozen=True)
+class WaveOutcome:
+    wave: Wave
+    ran: bool
+    recipients: list[Recipient]
+
+
+class EscalationService:
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        presence: PresenceIndex,
+        questions: QuestionsService,
+        users: UsersService,
+        settings: SettingsService,
+        event_log: EventLogService,
+        fatigue_cap: int,
+    ) -> None:
+        self._clock = clock
+        self._presence = presence
+        self._questions = questions
+        self._users = users
+        self._settings = settings
+        self._event_log = event_log
+        self._fatigue_cap = fatigue_cap
+
+    async def run_wave(self, uow: UnitOfWork, question_id: str, wave: Wave) -> WaveOutcome:
+        question = await self._questions.get(uow, question_id)
+        tags = await self._questions.hashtags_of(uow, question_id)
+        facts = QuestionFacts(
+            id=question.id,
+            asker_id=question.asker_id,
+            hashtags=frozenset(tags),
+            urgent=question.urgency == "urgent",
+            answer_count=question.answer_count,
+            accepted=question.accepted_answer_id is not None,
+        )
+        plan = plan_for(wave)
+        if not wave_should_run(plan, facts):
+            log.info("wave_skipped", question_id=question_id, wave=wave.value)
+            return WaveOutcome(wave, ran=False, recipients=[])
+        candidates = await self._candidates(uow, plan, question, facts)
+        now = self._clock.now()
+        recipients = select_recipients(
+            plan,
+            facts,
+            candidates,
+            local_time=seoul_local_time(now),
+            fatigue_cap=self._fatigue_cap,
+        )
+        await NotifiedRepository(uow.session).add_all(
+            [
+                QuestionNotified(
+                    question_id=question.id,
+                    user_id=r.user_id,
+                    wave=wave.value,
+                    distance_m=r.distance_m,
+                    created_at=now,
+                )
+                for r in recipients
+            ]
+        )
+        notified = _notified_question(question, tags)
+        await self._event_log.deliver(
+            uow,
+            "new_question_notification",
+            [Delivery(r.user_id, _notification_builder(notified, r)) for r in recipients],
+        )
+        log.info(
+            "wave_sent",
+            question_id=question_id,
+            wave=wave.value,
+            candidates=len(candidates),
+            recipients=len(recipients),
+        )
+        return WaveOutcome(wave, ran=True, recipients=recipients)
+
+    async def _candidates(
+        self, uow: UnitOfWork, plan: WavePlan, question: Question, facts: QuestionFacts
+    ) -> list[Candidate]:
+        if plan.radius_m is not None:
+            limit = None if plan.limit is None else plan.limit * CANDIDATE_HEADROOM
+            nearby = await self._presence.nearest(
+                question.lat, question.lng, plan.radius_m, limit=limit, locals_only=True
+            )
+            user_ids = [n.user_id for n in nearby]
+        elif plan.experts_only:
+            tags = sorted(facts.hashtags)
+            experts = set(await self._questions.accepted_answerers_for(uow, tags))
+            experts |= set(await self._settings.users_interested_in(uow, tags))
+            locals_ = await self._users.get_many(uow, experts)
+            user_ids = sorted(uid for uid, user in locals_.items() if user.is_local_verified)
+        else:
+            user_ids = await self._users.verified_local_ids(uow)
+        return await self._describe(uow, question, user_ids, facts.hashtags)
+
+    async def _describe(
+        self, uow: UnitOfWork, question: Question, user_ids: list[str], tags: frozenset[str]
+    ) -> list[Candidate]:
+        """Everything the policy needs to know about each candidate, in a few batched reads."""
+        if not user_ids:
+            return []
+        settings = await self._settings.get_many(uow, user_ids)
+        notifications = NotifiedRepository(uow.session)
+        already = await notifications.notified_of(question.id)
+        recent = await notifications.counts_since(user_ids, self._clock.now() - FATIGUE_WINDOW)
+        experts = await self._expert_tags(uow, user_ids, tags, settings)
+        candidates = []
+        for user_id in user_ids:
+            position = await self._presence.position(user_id)
+            distance = (
+                haversine_m(question.lat, question.lng, *position) if position is not None else None
+            )
+            candidates.append(
+                Candidate(
+                    user_id=user_id,
+                    distance_m=distance,
+                    online=position is not None,
+                    settings=_recipient_settings(settings[user_id]),
+                    expert_tags=experts.get(user_id, frozenset()),
+                    recent_notifications=recent.get(user_id, 0),
+                    already_notified=user_id in already,
+                )
+            )
+        return candidates
+
+    async def _expert_tags(
+        self,
+        uow: UnitOfWork,
+        user_ids: Iterable[str],
+        tags: frozenset[str],
+        settings: dict[str, SettingsOut],
+    ) -> dict[str, frozenset[str]]:
+        wanted = set(user_ids)
+        expertise: dict[str, set[str]] = {}
+        for tag in sorted(tags):
+            for user_id in await self._questions.accepted_answerers_for(uow, [tag]):
+                if user_id in wanted:
+                    expertise.setdefault(user_id, set()).add(tag)
+        for user_id in wanted:
+            declared = tags & set(settings[user_id].interests)
+            if declared:
+                expertise.setdefault(user_id, set()).update(declared)
+        return {user_id: frozenset(found) for user_id, found in expertise.items()}
+
+
+def _recipient_settings(settings: SettingsOut) -> RecipientSettings:
+    quiet = settings.quiet_hours
+    return RecipientSettings(
+        immediate_alerts=settings.immediate_alerts,
+        quiet_hours=QuietHours(_hhmm(quiet.start), _hhmm(quiet.end)) if quiet else None,
+        radius_m=settings.radius_meters,
+        muted_hashtags=frozenset(settings.muted_hashtags),
+        interests=frozenset(settings.interests),
+    )
+
+
+def _hhmm(value: str) -> time:
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))
+
+
+def _notified_question(question: Question, tags: list[str]) -> NotifiedQuestion:
+    return NotifiedQuestion(
+        id=question.id,
+        title=question.title,
+        location=NotifiedLocation(lat=question.lat, lng=question.lng),
+        region_code=question.region_code,
+        hashtags=tags,
+        urgency=question.urgency,
+        created_at=question.created_at,
+    )
+
+
+def _notification_builder(
+    question: NotifiedQuestion, recipient: Recipient
+) -> Callable[[int], NewQuestionNotification]:
+    def build(event_id: int) -> NewQuestionNotification:
+        return NewQuestionNotification(
+            event_id=event_id,
+            question=question,
+            priority=recipient.wave.value,
+            distance_meters=recipient.distance_m,
+            sound=recipient.sound,
+            vibration=recipient.vibration,
+        )
+
+    return build

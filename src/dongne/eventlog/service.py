@@ -1,0 +1,65 @@
+"""Durable delivery: write the event log rows, then emit each with its `eventId` after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from dongne.eventlog.repository import EventLogRepository
+from dongne.kit.clock import Clock
+from dongne.kit.db import UnitOfWork
+from dongne.kit.events import Events
+from dongne.kit.rooms import user_room
+from dongne.kit.schema import WireModel
+from dongne.models.events import UserEvent
+
+M = TypeVar("M", bound=WireModel)
+
+
+@dataclass(frozen=True)
+class Delivery(Generic[M]):
+    """One durable event for one user; `build` receives the allocated event id."""
+
+    user_id: str
+    build: Callable[[int], M]
+
+
+class EventLogService:
+    def __init__(self, clock: Clock, events: Events) -> None:
+        self._clock = clock
+        self._events = events
+
+    async def deliver(
+        self, uow: UnitOfWork, event: str, deliveries: Sequence[Delivery[M]]
+    ) -> list[M]:
+        """Logs the events in this transaction; each reaches every device of its user after commit.
+
+        Returns the built payloads, in the order of `deliveries`.
+        """
+        repo = EventLogRepository(uow.session)
+        last_ids = await repo.allocate([d.user_id for d in deliveries])
+        # Hand out each user's reserved range in order, lowest first.
+        pending = {user_id: 0 for user_id in last_ids}
+        for delivery in deliveries:
+            pending[delivery.user_id] += 1
+        now = self._clock.now()
+        rows: list[UserEvent] = []
+        payloads: list[M] = []
+        for delivery in deliveries:
+            event_id = last_ids[delivery.user_id] - pending[delivery.user_id] + 1
+            pending[delivery.user_id] -= 1
+            payload = delivery.build(event_id)
+            payloads.append(payload)
+            rows.append(
+                UserEvent(
+                    user_id=delivery.user_id,
+                    event_id=event_id,
+                    type=event,
+                    payload=payload.wire(),
+                    created_at=now,
+                )
+            )
+            self._events.publish(uow, event, payload, room=user_room(delivery.user_id))
+        repo.add_all(rows)
+        return payloads

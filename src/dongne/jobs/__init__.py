@@ -1,0 +1,1 @@
+"""Durable jobs: stored with their due time, claimed atomically, retried with backoff."""

@@ -1,0 +1,159 @@
+"""The job queue: enqueue inside a transaction, run due jobs, retry failures with backoff.
+
+A job runs in the same transaction that marks it done, so its database effects and its
+completion commit together: a crash before the commit leaves the job pending and it runs
+again (handlers must tolerate that; their emits are sent only after the commit).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import structlog
+
+from dongne.jobs.repository import DONE, FAILED, PENDING, JobRepository
+from dongne.kit.clock import Clock
+from dongne.kit.db import Database, UnitOfWork
+from dongne.kit.ids import new_id
+from dongne.models.jobs import Job
+
+log = structlog.get_logger("dongne.jobs")
+
+JobHandler = Callable[[UnitOfWork, dict[str, Any]], Awaitable[None]]
+
+MAX_ATTEMPTS = 3
+BACKOFF_BASE_S = 2.0
+# Without a wake-up (another node enqueued), pending work is noticed within this time.
+IDLE_POLL_S = 1.0
+
+
+def backoff(attempts: int) -> timedelta:
+    """2 s, 4 s, 8 s … after the 1st, 2nd, 3rd failure."""
+    return timedelta(seconds=BACKOFF_BASE_S * 2 ** (attempts - 1))
+
+
+class JobQueue:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+        self._handlers: dict[str, JobHandler] = {}
+        self._wake = asyncio.Event()
+        self._loop_task: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+
+    def register(self, kind: str, handler: JobHandler) -> None:
+        self._handlers[kind] = handler
+
+    async def enqueue(
+        self,
+        uow: UnitOfWork,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        delay: timedelta = timedelta(0),
+        priority: int = 0,
+        dedupe_key: str | None = None,
+    ) -> None:
+        now = self._clock.now()
+        job = Job(
+            id=new_id(now),
+            kind=kind,
+            dedupe_key=dedupe_key,
+            payload=payload,
+            priority=priority,
+            status=PENDING,
+            attempts=0,
+            due_at=now + delay,
+            created_at=now,
+        )
+        await JobRepository(uow.session).add(job)
+
+        async def wake() -> None:
+            self._wake.set()
+
+        uow.after_commit(wake)
+
+    async def run_due(self) -> int:
+        """Runs every job that is due now, one transaction each; returns how many ran."""
+        ran = 0
+        # One pass at a time in this process; other processes coordinate through row locks.
+        async with self._lock:
+            while await self._run_one():
+                ran += 1
+        return ran
+
+    async def next_due_at(self) -> datetime | None:
+        async with self._db.transaction(readonly=True) as uow:
+            return await JobRepository(uow.session).next_due_at()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._loop_task = asyncio.create_task(self._loop(), name="dongne-jobs")
+
+    async def stop(self) -> None:
+        if self._loop_task is not None:
+            self._loop_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loop_task
+            self._loop_task = None
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await self.run_due()
+                due = await self.next_due_at()
+            except Exception:
+                log.exception("job_loop_failed")
+                due = None
+            wait = IDLE_POLL_S
+            if due is not None:
+                wait = min(wait, max(0.0, (due - self._clock.now()).total_seconds()))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+            self._wake.clear()
+
+    async def _run_one(self) -> bool:
+        failure: tuple[str, str] | None = None
+        job_id: str | None = None
+        kind = ""
+        try:
+            async with self._db.transaction() as uow:
+                job = await JobRepository(uow.session).claim_due(self._clock.now())
+                if job is None:
+                    return False
+                job_id, kind = job.id, job.kind
+                handler = self._handlers.get(kind)
+                if handler is None:
+                    raise LookupError(f"no handler for job kind {kind!r}")
+                await handler(uow, job.payload)
+                job.status = DONE
+                job.attempts += 1
+                job.finished_at = self._clock.now()
+        except Exception as exc:
+            if job_id is None:
+                raise  # no job was claimed: a database failure, for the loop to report
+            log.exception("job_failed", job_id=job_id, kind=kind)
+            failure = (job_id, f"{type(exc).__name__}: {exc}")
+        if failure is not None:
+            await self._record_failure(*failure)
+        return True
+
+    async def _record_failure(self, job_id: str, error: str) -> None:
+        async with self._db.transaction() as uow:
+            job = await JobRepository(uow.session).get_for_update(job_id)
+            if job is None:
+                return
+            job.attempts += 1
+            job.last_error = error[:2000]
+            now = self._clock.now()
+            if job.attempts >= MAX_ATTEMPTS:
+                job.status = FAILED
+                job.finished_at = now
+            else:
+                job.due_at = now + backoff(job.attempts)

@@ -1,0 +1,1 @@
+"""Live locations: where online users are, and the questions near them."""

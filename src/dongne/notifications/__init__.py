@@ -1,0 +1,1 @@
+"""Notifications: who hears what, how and when; history and delivery."""

@@ -1,0 +1,1 @@
+"""Points: an append-only ledger and each user's balance."""

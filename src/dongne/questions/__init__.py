@@ -1,0 +1,1 @@
+"""Questions, answers, their rooms, accepting and points."""

@@ -1,0 +1,40 @@
+"""Questions over HTTP: nearby questions and one question with its answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from dongne.api.deps import ClaimsDep, RuntimeDep
+from dongne.questions.schemas import NearbyQuestions, QuestionWithAnswers
+
+router = APIRouter(prefix="/api/questions", tags=["questions"])
+
+MAX_RADIUS_M = 50_000
+
+
+@router.get("", response_model=NearbyQuestions)
+async def nearby_questions(
+    _claims: ClaimsDep,
+    runtime: RuntimeDep,
+    lat: Annotated[float, Query(ge=-90, le=90)],
+    lng: Annotated[float, Query(ge=-180, le=180)],
+    radius: Annotated[float, Query(gt=0, le=MAX_RADIUS_M)] = 3_000,
+    since: Annotated[datetime | None, Query(description="ISO-8601; default: last 24 h")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> NearbyQuestions:
+    async with runtime.db.transaction(readonly=True) as uow:
+        questions = await runtime.questions.nearby(
+            uow, lat=lat, lng=lng, radius_m=radius, since=since, limit=limit
+        )
+    return NearbyQuestions(questions=questions)
+
+
+@router.get("/{question_id}", response_model=QuestionWithAnswers)
+async def get_question(
+    question_id: str, _claims: ClaimsDep, runtime: RuntimeDep
+) -> QuestionWithAnswers:
+    async with runtime.db.transaction(readonly=True) as uow:
+        return await runtime.questions.with_answers(uow, question_id)

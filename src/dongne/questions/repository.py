@@ -1,0 +1,143 @@
+"""Every SQL query about questions, hashtags, answers and room members."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dongne.kit.db import dialect_insert
+from dongne.models.questions import Answer, Hashtag, Question, QuestionHashtag, RoomMember
+from dongne.questions.schemas import QuestionStatus
+
+
+class QuestionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, question: Question, tags: Sequence[str], now: datetime) -> None:
+        self._session.add(question)
+        await self._session.flush()
+        if tags:
+            insert = dialect_insert(self._session)
+            await self._session.execute(
+                insert(Hashtag)
+                .values([{"tag": tag, "created_at": now} for tag in tags])
+                .on_conflict_do_nothing(index_elements=[Hashtag.tag])
+            )
+            self._session.add_all(QuestionHashtag(question_id=question.id, tag=t) for t in tags)
+
+    async def get(self, question_id: str) -> Question | None:
+        return await self._session.get(Question, question_id)
+
+    async def hashtags_of(self, question_ids: Sequence[str]) -> dict[str, list[str]]:
+        query = (
+            select(QuestionHashtag.question_id, QuestionHashtag.tag)
+            .where(QuestionHashtag.question_id.in_(question_ids))
+            .order_by(QuestionHashtag.question_id, QuestionHashtag.tag)
+        )
+        tags: defaultdict[str, list[str]] = defaultdict(list)
+        for question_id, tag in await self._session.execute(query):
+            tags[question_id].append(tag)
+        return tags
+
+    async def in_box(
+        self,
+        box: tuple[float, float, float, float],
+        *,
+        since: datetime,
+        limit: int,
+    ) -> list[Question]:
+        """Questions inside a lat/lng bounding box; the caller measures exact distances."""
+        min_lat, min_lng, max_lat, max_lng = box
+        query = (
+            select(Question)
+            .where(
+                Question.lat.between(min_lat, max_lat),
+                Question.lng.between(min_lng, max_lng),
+                Question.created_at >= since,
+            )
+            .order_by(Question.created_at.desc())
+            .limit(limit)
+        )
+        return list((await self._session.execute(query)).scalars())
+
+    async def record_answer(self, question_id: str, now: datetime) -> None:
+        """Counts an answer atomically; the first one stamps `first_answer_at` and the status."""
+        await self._session.execute(
+            update(Question)
+            .where(Question.id == question_id)
+            .values(
+                answer_count=Question.answer_count + 1,
+                first_answer_at=func.coalesce(Question.first_answer_at, now),
+                status=case(
+                    (Question.status == QuestionStatus.OPEN.value, QuestionStatus.ANSWERED.value),
+                    else_=Question.status,
+                ),
+                updated_at=now,
+            )
+        )
+
+    async def mark_accepted(self, question_id: str, answer_id: str, now: datetime) -> bool:
+        """Sets the accepted answer unless one is set already; False when another won."""
+        result = await self._session.execute(
+            update(Question)
+            .where(Question.id == question_id, Question.accepted_answer_id.is_(None))
+            .values(
+                accepted_answer_id=answer_id,
+                status=QuestionStatus.ACCEPTED.value,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def accepted_answerers_for(self, tags: Sequence[str]) -> list[str]:
+        """Authors of accepted answers to questions with any of these tags."""
+        query = (
+            select(Answer.author_id)
+            .join(QuestionHashtag, QuestionHashtag.question_id == Answer.question_id)
+            .where(QuestionHashtag.tag.in_(tags), Answer.accepted_at.is_not(None))
+            .distinct()
+        )
+        return list((await self._session.execute(query)).scalars())
+
+
+class AnswerRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, answer: Answer) -> None:
+        self._session.add(answer)
+        await self._session.flush()
+
+    async def get(self, answer_id: str) -> Answer | None:
+        return await self._session.get(Answer, answer_id)
+
+    async def of_question(self, question_id: str) -> list[Answer]:
+        query = select(Answer).where(Answer.question_id == question_id).order_by(Answer.id)
+        return list((await self._session.execute(query)).scalars())
+
+
+class RoomRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add_member(self, question_id: str, user_id: str, now: datetime) -> None:
+        insert = dialect_insert(self._session)
+        await self._session.execute(
+            insert(RoomMember)
+            .values(question_id=question_id, user_id=user_id, joined_at=now)
+            .on_conflict_do_nothing(index_elements=[RoomMember.question_id, RoomMember.user_id])
+        )
+
+    async def member_ids(self, question_id: str) -> list[str]:
+        query = (
+            select(RoomMember.user_id)
+            .where(RoomMember.question_id == question_id)
+            .order_by(RoomMember.joined_at, RoomMember.user_id)
+        )
+        return list((await self._session.execute(query)).scalars())

@@ -1,0 +1,341 @@
+"""Use cases of questions and answers: ask, open a room, answer, accept, read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from dongne.eventlog.service import Delivery, EventLogService
+from dongne.kit.clock import Clock
+from dongne.kit.db import UnitOfWork
+from dongne.kit.errors import DongneError, ErrorCode
+from dongne.kit.events import Events
+from dongne.kit.geo import bounding_box, haversine_m, round_distance_m
+from dongne.kit.hashtags import normalize_hashtags
+from dongne.kit.ids import new_id
+from dongne.kit.rooms import question_room
+from dongne.media.service import MediaService
+from dongne.models.questions import Answer, Image, Question
+from dongne.models.users import User
+from dongne.notifications.service import Message, NotificationsService
+from dongne.points.service import AlreadyCredited, PointsService
+from dongne.questions import policy
+from dongne.questions.repository import AnswerRepository, QuestionRepository, RoomRepository
+from dongne.questions.schemas import (
+    HASHTAGS_MAX,
+    AcceptAnswer,
+    AnswerAccepted,
+    AnswerEvent,
+    AnswerNotification,
+    AnswerOut,
+    AnswerPreview,
+    CreateAnswer,
+    CreateQuestion,
+    ImageOut,
+    JoinedRoom,
+    Location,
+    NearbyQuestion,
+    QuestionOut,
+    QuestionStatus,
+    QuestionWithAnswers,
+    RoomUser,
+    Urgency,
+    UserBrief,
+)
+from dongne.questions.schemas import (
+    Message as RoomMessage,
+)
+from dongne.regions.policy import RegionMap
+from dongne.users.service import UsersService
+
+QUESTION_NOT_FOUND = "질문을 찾을 수 없어요 (Question not found)"
+ANSWER_NOT_FOUND = "답변을 찾을 수 없어요 (Answer not found)"
+POINTS_REASON = "answer_accepted"
+
+
+class FollowUpPlanner(Protocol):
+    """Schedules what must follow a new question (its escalation waves), in its transaction."""
+
+    async def plan(self, uow: UnitOfWork, question_id: str) -> None: ...
+
+
+class QuestionsService:
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        regions: RegionMap,
+        events: Events,
+        event_log: EventLogService,
+        users: UsersService,
+        media: MediaService,
+        points: PointsService,
+        notifications: NotificationsService,
+        follow_up: FollowUpPlanner,
+        is_online: Callable[[str], bool],
+    ) -> None:
+        self._clock = clock
+        self._regions = regions
+        self._events = events
+        self._event_log = event_log
+        self._users = users
+        self._media = media
+        self._points = points
+        self._notifications = notifications
+        self._follow_up = follow_up
+        self._is_online = is_online
+
+    async def ask(self, uow: UnitOfWork, asker_id: str, request: CreateQuestion) -> QuestionOut:
+        tags = normalize_hashtags(request.hashtags, at_most=HASHTAGS_MAX)
+        region = policy.region_of(self._regions, request.location.lat, request.location.lng)
+        now = self._clock.now()
+        question = Question(
+            id=new_id(now),
+            asker_id=asker_id,
+            title=request.title,
+            content=request.content,
+            lat=request.location.lat,
+            lng=request.location.lng,
+            region_code=region.code,
+            urgency=request.urgency.value,
+            status=QuestionStatus.OPEN.value,
+            answer_count=0,
+            created_at=now,
+            updated_at=now,
+        )
+        await QuestionRepository(uow.session).add(question, tags, now)
+        await self._media.attach(uow, request.image_ids, owner_id=asker_id, question_id=question.id)
+        await RoomRepository(uow.session).add_member(question.id, asker_id, now)
+        # In the same transaction: a question never exists without its escalation plan.
+        await self._follow_up.plan(uow, question.id)
+        [view] = await self._question_views(uow, [question])
+        return view
+
+    async def get(self, uow: UnitOfWork, question_id: str) -> Question:
+        question = await QuestionRepository(uow.session).get(question_id)
+        if question is None:
+            raise DongneError(ErrorCode.NOT_FOUND, QUESTION_NOT_FOUND)
+        return question
+
+    async def hashtags_of(self, uow: UnitOfWork, question_id: str) -> list[str]:
+        return (await QuestionRepository(uow.session).hashtags_of([question_id])).get(
+            question_id, []
+        )
+
+    async def accepted_answerers_for(self, uow: UnitOfWork, tags: Sequence[str]) -> list[str]:
+        return await QuestionRepository(uow.session).accepted_answerers_for(tags) if tags else []
+
+    async def open_room(self, uow: UnitOfWork, user_id: str, question_id: str) -> JoinedRoom:
+        """Makes the user a member of the question's room and returns its people and messages."""
+        question = await self.get(uow, question_id)
+        rooms = RoomRepository(uow.session)
+        await rooms.add_member(question_id, user_id, self._clock.now())
+        member_ids = await rooms.member_ids(question_id)
+        members = await self._users.get_many(uow, member_ids)
+        users = [
+            RoomUser(
+                **_brief(members[member_id]).model_dump(),
+                online=self._is_online(member_id),
+                is_asker=member_id == question.asker_id,
+            )
+            for member_id in member_ids
+            if member_id in members
+        ]
+        full = await self._with_answers(uow, question)
+        messages = [
+            RoomMessage(
+                id=full.id,
+                kind="question",
+                question_id=full.id,
+                content=full.content,
+                user=full.user,
+                created_at=full.created_at,
+                images=full.images,
+                accepted=False,
+            )
+        ] + [
+            RoomMessage(
+                kind="answer", **answer.model_dump(exclude={"question_id"}), question_id=full.id
+            )
+            for answer in full.answers
+        ]
+        return JoinedRoom(question_id=question_id, users=users, messages=messages)
+
+    async def answer(
+        self, uow: UnitOfWork, author_id: str, request: CreateAnswer, *, sid: str | None
+    ) -> AnswerOut:
+        question = await self.get(uow, request.question_id)
+        policy.check_can_answer(
+            QuestionStatus(question.status), asker_id=question.asker_id, author_id=author_id
+        )
+        now = self._clock.now()
+        answer = Answer(
+            id=new_id(now),
+            question_id=question.id,
+            author_id=author_id,
+            content=request.content,
+            created_at=now,
+        )
+        await AnswerRepository(uow.session).add(answer)
+        await QuestionRepository(uow.session).record_answer(question.id, now)
+        images = await self._media.attach(
+            uow, request.image_ids, owner_id=author_id, answer_id=answer.id
+        )
+        await RoomRepository(uow.session).add_member(question.id, author_id, now)
+        author = await self._users.get(uow, author_id)
+        view = self._answer_view(answer, author, images)
+        self._events.publish(
+            uow,
+            "new_answer",
+            AnswerEvent(answer=view),
+            room=question_room(question.id),
+            skip_sid=sid,
+        )
+        preview = AnswerPreview(
+            id=answer.id,
+            preview=policy.preview(answer.content),
+            user=view.user,
+            created_at=answer.created_at,
+        )
+        await self._event_log.deliver(
+            uow,
+            "answer_notification",
+            [
+                Delivery(
+                    question.asker_id,
+                    lambda event_id: AnswerNotification(
+                        event_id=event_id, question_id=question.id, answer=preview
+                    ),
+                )
+            ],
+        )
+        return view
+
+    async def accept(self, uow: UnitOfWork, user_id: str, request: AcceptAnswer) -> AnswerAccepted:
+        answer = await AnswerRepository(uow.session).get(request.answer_id)
+        if answer is None:
+            raise DongneError(ErrorCode.NOT_FOUND, ANSWER_NOT_FOUND)
+        question = await self.get(uow, answer.question_id)
+        policy.check_can_accept(
+            asker_id=question.asker_id,
+            user_id=user_id,
+            accepted_answer_id=question.accepted_answer_id,
+            status=QuestionStatus(question.status),
+        )
+        now = self._clock.now()
+        if not await QuestionRepository(uow.session).mark_accepted(question.id, answer.id, now):
+            raise policy.already_accepted()
+        answer.accepted_at = now
+        points = policy.points_for_accepted_answer(question.created_at, answer.created_at)
+        try:
+            await self._points.credit(
+                uow,
+                user_id=answer.author_id,
+                amount=points,
+                reason=POINTS_REASON,
+                source_id=answer.id,
+            )
+        except AlreadyCredited as exc:
+            raise policy.already_accepted() from exc
+        accepted = AnswerAccepted(
+            answer_id=answer.id, question_id=question.id, points_awarded=points
+        )
+        self._events.publish(uow, "answer_accepted", accepted, room=question_room(question.id))
+        await self._notifications.notify(
+            uow,
+            answer.author_id,
+            Message(
+                type="answer_accepted",
+                title="답변이 채택되었어요! 🎉",
+                message=f"'{question.title[:40]}' 질문에서 채택되어 {points}포인트를 받았어요.",
+                data={"questionId": question.id, "answerId": answer.id, "points": points},
+            ),
+        )
+        return accepted
+
+    async def with_answers(self, uow: UnitOfWork, question_id: str) -> QuestionWithAnswers:
+        return await self._with_answers(uow, await self.get(uow, question_id))
+
+    async def nearby(
+        self,
+        uow: UnitOfWork,
+        *,
+        lat: float,
+        lng: float,
+        radius_m: float,
+        since: datetime | None,
+        limit: int,
+    ) -> list[NearbyQuestion]:
+        """Questions within the radius, nearest first, with distances rounded to 100 m."""
+        since = since or self._clock.now() - timedelta(hours=24)
+        # The box pre-filter runs in SQL; exact distances need the haversine afterwards.
+        candidates = await QuestionRepository(uow.session).in_box(
+            bounding_box(lat, lng, radius_m), since=since, limit=limit * 20
+        )
+        measured = sorted((haversine_m(lat, lng, q.lat, q.lng), q.id, q) for q in candidates)
+        within = [(distance, q) for distance, _, q in measured if distance <= radius_m][:limit]
+        views = await self._question_views(uow, [q for _, q in within])
+        return [
+            NearbyQuestion(**view.model_dump(), distance=round_distance_m(distance))
+            for view, (distance, _) in zip(views, within, strict=True)
+        ]
+
+    async def _with_answers(self, uow: UnitOfWork, question: Question) -> QuestionWithAnswers:
+        [view] = await self._question_views(uow, [question])
+        answers = await AnswerRepository(uow.session).of_question(question.id)
+        authors = await self._users.get_many(uow, [a.author_id for a in answers])
+        images = await self._media.images_of_answers(uow, [a.id for a in answers])
+        return QuestionWithAnswers(
+            **view.model_dump(),
+            answers=[
+                self._answer_view(a, authors[a.author_id], images.get(a.id, [])) for a in answers
+            ],
+        )
+
+    async def _question_views(
+        self, uow: UnitOfWork, questions: Sequence[Question]
+    ) -> list[QuestionOut]:
+        ids = [q.id for q in questions]
+        tags = await QuestionRepository(uow.session).hashtags_of(ids)
+        askers = await self._users.get_many(uow, [q.asker_id for q in questions])
+        images = await self._media.images_of_questions(uow, ids)
+        return [
+            QuestionOut(
+                id=q.id,
+                title=q.title,
+                content=q.content,
+                location=Location(lat=q.lat, lng=q.lng),
+                region_code=q.region_code,
+                hashtags=tags.get(q.id, []),
+                urgency=Urgency(q.urgency),
+                status=QuestionStatus(q.status),
+                answer_count=q.answer_count,
+                accepted_answer_id=q.accepted_answer_id,
+                first_answer_at=q.first_answer_at,
+                created_at=q.created_at,
+                user=_brief(askers[q.asker_id]),
+                images=[self._image_view(i) for i in images.get(q.id, [])],
+            )
+            for q in questions
+        ]
+
+    def _answer_view(self, answer: Answer, author: User, images: Sequence[Image]) -> AnswerOut:
+        return AnswerOut(
+            id=answer.id,
+            question_id=answer.question_id,
+            content=answer.content,
+            user=_brief(author),
+            created_at=answer.created_at,
+            images=[self._image_view(i) for i in images],
+            accepted=answer.accepted_at is not None,
+        )
+
+    def _image_view(self, image: Image) -> ImageOut:
+        return ImageOut(
+            id=image.id, url=self._media.url_for(image), width=image.width, height=image.height
+        )
+
+
+def _brief(user: User) -> UserBrief:
+    return UserBrief(id=user.id, nickname=user.nickname, is_local_verified=user.is_local_verified)

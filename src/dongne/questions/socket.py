@@ -1,0 +1,62 @@
+"""Socket.IO events of questions and answers: parse, call the service, reply."""
+
+from __future__ import annotations
+
+from dongne.kit.rooms import question_room
+from dongne.questions.schemas import (
+    AcceptAnswer,
+    AnswerAccepted,
+    AnswerEvent,
+    CreateAnswer,
+    CreateQuestion,
+    JoinedRoom,
+    LeftRoom,
+    QuestionCreated,
+    QuestionMessages,
+    QuestionRef,
+    RoomUsers,
+)
+from dongne.realtime.dispatch import SocketContext, SocketRouter
+
+
+def register(router: SocketRouter) -> None:
+    @router.on("create_question", CreateQuestion, reply="question_created")
+    async def create_question(ctx: SocketContext, request: CreateQuestion) -> QuestionCreated:
+        runtime = ctx.runtime
+        async with runtime.db.transaction() as uow:
+            question = await runtime.questions.ask(uow, ctx.user_id, request)
+        await ctx.enter_room(question_room(question.id))
+        return QuestionCreated(question=question)
+
+    @router.on("join_question", QuestionRef)
+    async def join_question(ctx: SocketContext, request: QuestionRef) -> JoinedRoom:
+        runtime = ctx.runtime
+        async with runtime.db.transaction() as uow:
+            room = await runtime.questions.open_room(uow, ctx.user_id, request.question_id)
+        await ctx.enter_room(question_room(room.question_id))
+        await ctx.send("room_users", RoomUsers(question_id=room.question_id, users=room.users))
+        await ctx.send(
+            "question_messages",
+            QuestionMessages(question_id=room.question_id, messages=room.messages),
+        )
+        return room
+
+    @router.on("leave_question", QuestionRef)
+    async def leave_question(ctx: SocketContext, request: QuestionRef) -> LeftRoom:
+        await ctx.leave_room(question_room(request.question_id))
+        return LeftRoom(question_id=request.question_id)
+
+    @router.on("create_answer", CreateAnswer, reply="answer_created")
+    async def create_answer(ctx: SocketContext, request: CreateAnswer) -> AnswerEvent:
+        runtime = ctx.runtime
+        async with runtime.db.transaction() as uow:
+            answer = await runtime.questions.answer(uow, ctx.user_id, request, sid=ctx.sid)
+        # Answering makes the author a member: later answers reach them in the room too.
+        await ctx.enter_room(question_room(answer.question_id))
+        return AnswerEvent(answer=answer)
+
+    @router.on("accept_answer", AcceptAnswer)
+    async def accept_answer(ctx: SocketContext, request: AcceptAnswer) -> AnswerAccepted:
+        runtime = ctx.runtime
+        async with runtime.db.transaction() as uow:
+            return await runtime.questions.accept(uow, ctx.user_id, request)

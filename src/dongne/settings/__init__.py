@@ -1,0 +1,1 @@
+"""Per-user notification settings (alerts, quiet hours, channels, radius, tags, regions)."""

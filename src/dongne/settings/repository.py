@@ -1,0 +1,41 @@
+"""SQL of notification settings and declared interests."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dongne.models.settings import UserInterest, UserSettings
+
+
+class SettingsRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, user_id: str) -> UserSettings | None:
+        return await self._session.get(UserSettings, user_id)
+
+    async def get_many(self, user_ids: Sequence[str]) -> dict[str, UserSettings]:
+        query = select(UserSettings).where(UserSettings.user_id.in_(user_ids))
+        return {row.user_id: row for row in (await self._session.execute(query)).scalars()}
+
+    async def save(self, settings: UserSettings, interests: Sequence[str]) -> None:
+        await self._session.merge(settings)
+        await self._session.execute(
+            delete(UserInterest).where(UserInterest.user_id == settings.user_id)
+        )
+        self._session.add_all(UserInterest(user_id=settings.user_id, tag=tag) for tag in interests)
+        await self._session.flush()
+
+    async def interests_of(self, user_ids: Sequence[str]) -> dict[str, list[str]]:
+        query = select(UserInterest).where(UserInterest.user_id.in_(user_ids))
+        interests: dict[str, list[str]] = {}
+        for row in (await self._session.execute(query)).scalars():
+            interests.setdefault(row.user_id, []).append(row.tag)
+        return interests
+
+    async def users_interested_in(self, tags: Sequence[str]) -> list[str]:
+        query = select(UserInterest.user_id).where(UserInterest.tag.in_(tags)).distinct()
+        return list((await self._session.execute(query)).scalars())

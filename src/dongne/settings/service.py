@@ -1,0 +1,90 @@
+"""Reads and replaces a user's notification settings; defaults for users who never set any."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from dongne.kit.db import UnitOfWork
+from dongne.kit.errors import DongneError, ErrorCode
+from dongne.kit.hashtags import normalize_hashtags
+from dongne.models.settings import UserSettings
+from dongne.regions.policy import RegionMap
+from dongne.settings.repository import SettingsRepository
+from dongne.settings.schemas import (
+    DEFAULT_RADIUS_M,
+    Channels,
+    QuietHoursOut,
+    SettingsOut,
+    SettingsUpdate,
+)
+
+MAX_TAGS = 50
+
+DEFAULT_SETTINGS = SettingsOut(
+    immediate_alerts=True,
+    quiet_hours=None,
+    channels=Channels(),
+    radius_meters=DEFAULT_RADIUS_M,
+    muted_hashtags=[],
+    interests=[],
+    followed_regions=[],
+)
+
+
+class SettingsService:
+    def __init__(self, regions: RegionMap) -> None:
+        self._regions = regions
+
+    async def get(self, uow: UnitOfWork, user_id: str) -> SettingsOut:
+        return (await self.get_many(uow, [user_id]))[user_id]
+
+    async def get_many(self, uow: UnitOfWork, user_ids: Sequence[str]) -> dict[str, SettingsOut]:
+        repo = SettingsRepository(uow.session)
+        rows = await repo.get_many(user_ids)
+        interests = await repo.interests_of(list(rows))
+        return {
+            user_id: _view(rows[user_id], interests.get(user_id, []))
+            if user_id in rows
+            else DEFAULT_SETTINGS
+            for user_id in user_ids
+        }
+
+    async def replace(self, uow: UnitOfWork, user_id: str, update: SettingsUpdate) -> SettingsOut:
+        unknown = [code for code in update.followed_regions if self._regions.get(code) is None]
+        if unknown:
+            raise DongneError(
+                ErrorCode.INVALID, f"알 수 없는 지역입니다 (Unknown region): {', '.join(unknown)}"
+            )
+        interests = normalize_hashtags(update.interests, at_most=MAX_TAGS)
+        row = UserSettings(
+            user_id=user_id,
+            immediate_alerts=update.immediate_alerts,
+            quiet_start=update.quiet_hours.start if update.quiet_hours else None,
+            quiet_end=update.quiet_hours.end if update.quiet_hours else None,
+            radius_m=update.radius_meters,
+            channels=update.channels.model_dump(),
+            muted_hashtags=normalize_hashtags(update.muted_hashtags, at_most=MAX_TAGS),
+            followed_regions=list(dict.fromkeys(update.followed_regions)),
+        )
+        await SettingsRepository(uow.session).save(row, interests)
+        return _view(row, interests)
+
+    async def users_interested_in(self, uow: UnitOfWork, tags: Sequence[str]) -> list[str]:
+        return await SettingsRepository(uow.session).users_interested_in(tags) if tags else []
+
+
+def _view(row: UserSettings, interests: list[str]) -> SettingsOut:
+    quiet = (
+        QuietHoursOut(start=row.quiet_start, end=row.quiet_end)
+        if row.quiet_start and row.quiet_end
+        else None
+    )
+    return SettingsOut(
+        immediate_alerts=row.immediate_alerts,
+        quiet_hours=quiet,
+        channels=Channels.model_validate(row.channels),
+        radius_meters=row.radius_m,
+        muted_hashtags=list(row.muted_hashtags),
+        interests=sorted(interests),
+        followed_regions=list(row.followed_regions),
+    )

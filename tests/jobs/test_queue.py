@@ -1,0 +1,104 @@
+"""The job queue on a real database: retries with growing delays, rollback of failed attempts."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from tests.fixtures.databases import fresh_database
+
+from dongne.jobs.service import JobQueue, backoff
+from dongne.kit.clock import ManualClock
+from dongne.kit.db import Database, UnitOfWork
+from dongne.models import Job, UserEventCounter
+from dongne.models.migrations import upgrade
+
+
+@pytest.fixture
+async def queue(
+    backend: str, tmp_path: Path
+) -> AsyncIterator[tuple[JobQueue, Database, ManualClock]]:
+    async with fresh_database(backend, tmp_path) as url:
+        await asyncio.to_thread(upgrade, url)
+        db = Database(url)
+        clock = ManualClock()
+        yield JobQueue(db, clock), db, clock
+        await db.dispose()
+
+
+async def stored_job(db: Database) -> Job:
+    async with db.transaction(readonly=True) as uow:
+        return (await uow.session.execute(select(Job))).scalar_one()
+
+
+async def test_a_job_that_fails_twice_gets_three_attempts_with_growing_delays(
+    queue: tuple[JobQueue, Database, ManualClock],
+) -> None:
+    jobs, db, clock = queue
+    attempts: list[float] = []
+
+    async def flaky(uow: UnitOfWork, payload: dict[str, Any]) -> None:
+        attempts.append(clock.monotonic())
+        if len(attempts) < 3:
+            raise RuntimeError(f"try {len(attempts)} failed")
+
+    jobs.register("test.flaky", flaky)
+    async with db.transaction() as uow:
+        await jobs.enqueue(uow, "test.flaky", {})
+    assert await jobs.run_due() == 1
+    clock.advance(backoff(1).total_seconds() - 0.5)
+    assert await jobs.run_due() == 0  # not due yet
+    clock.advance(0.5)
+    assert await jobs.run_due() == 1
+    clock.advance(backoff(2).total_seconds())
+    assert await jobs.run_due() == 1
+    assert [round(b - a, 1) for a, b in pairwise(attempts)] == [2.0, 4.0]
+    job = await stored_job(db)
+    assert (job.status, job.attempts) == ("done", 3)
+    assert job.last_error == "RuntimeError: try 2 failed"
+
+
+async def test_a_job_that_always_fails_ends_failed_with_its_reason_and_no_effects(
+    queue: tuple[JobQueue, Database, ManualClock],
+) -> None:
+    jobs, db, clock = queue
+
+    async def broken(uow: UnitOfWork, payload: dict[str, Any]) -> None:
+        # An effect that must be rolled back with the failed attempt.
+        uow.session.add(UserEventCounter(user_id="ghost", last_event_id=1))
+        raise ValueError("gateway said no")
+
+    jobs.register("test.broken", broken)
+    async with db.transaction() as uow:
+        await jobs.enqueue(uow, "test.broken", {"x": 1})
+    for _ in range(5):
+        await jobs.run_due()
+        clock.advance(60)
+    job = await stored_job(db)
+    assert (job.status, job.attempts) == ("failed", 3)
+    assert job.last_error is not None
+    assert "gateway said no" in job.last_error
+    async with db.transaction(readonly=True) as uow:
+        assert (await uow.session.execute(select(UserEventCounter))).first() is None
+
+
+async def test_a_dedupe_key_stores_a_job_once(
+    queue: tuple[JobQueue, Database, ManualClock],
+) -> None:
+    jobs, db, _ = queue
+    ran: list[dict[str, Any]] = []
+
+    async def record(uow: UnitOfWork, payload: dict[str, Any]) -> None:
+        ran.append(payload)
+
+    jobs.register("test.once", record)
+    for n in range(3):
+        async with db.transaction() as uow:
+            await jobs.enqueue(uow, "test.once", {"n": n}, dedupe_key="only-one")
+    assert await jobs.run_due() == 1
+    assert ran == [{"n": 0}]
