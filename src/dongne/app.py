@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 import socketio
 from fastapi import FastAPI
@@ -12,7 +13,10 @@ from fastapi.middleware.cors import CORSMiddleware
 from dongne import __version__
 from dongne.api.errors import install_error_handlers
 from dongne.config import Settings
+from dongne.conversation import socket as conversation_socket
 from dongne.escalation import tasks as escalation_tasks
+from dongne.eventlog import socket as eventlog_socket
+from dongne.eventlog import tasks as eventlog_tasks
 from dongne.kit.clock import Clock, SystemClock
 from dongne.kit.logging import configure_logging
 from dongne.locations import socket as locations_socket
@@ -74,9 +78,18 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
     register_connection_handlers(sio, runtime)
     socket_router = SocketRouter(sio, runtime, publisher)
-    for domain in (questions_socket, notifications_socket, locations_socket):
+    for domain in (
+        questions_socket,
+        conversation_socket,
+        notifications_socket,
+        locations_socket,
+        eventlog_socket,
+    ):
         domain.register(socket_router)
     escalation_tasks.register(runtime.jobs, runtime.escalation)
+    eventlog_tasks.register(
+        runtime.jobs, runtime.event_log, timedelta(days=settings.event_retention_days)
+    )
 
     app = socketio.ASGIApp(sio, other_asgi_app=api, socketio_path="socket.io")
     app.runtime = runtime  # tests and tools reach the parts through this

@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     fatigue_cap: int = 10
     # Tests drive due jobs by hand with an injected clock; servers run the loop.
     run_jobs: bool = True
+    typing_auto_stop_s: float = 3.0
+    typing_throttle_s: float = 1.0
+    typing_expire_s: float = 5.0
+    # A reconnect within this time is not announced as offline-then-online.
+    presence_debounce_s: float = 2.0
+    event_retention_days: int = 7
 
     @model_validator(mode="before")
     @classmethod

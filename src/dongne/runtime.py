@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from dongne.config import Settings
+from dongne.conversation.live import PresenceService, TypingService
+from dongne.conversation.service import ReadStateService
 from dongne.escalation.service import EscalationPlanner, EscalationService
 from dongne.eventlog.service import EventLogService
 from dongne.infra.presence.base import PresenceIndex
@@ -15,6 +17,7 @@ from dongne.infra.presence.redis import RedisPresenceIndex
 from dongne.infra.redis import connect_redis, redis_answers
 from dongne.infra.storage import LocalDiskStorage
 from dongne.jobs.service import JobQueue
+from dongne.kit.background import BackgroundTasks
 from dongne.kit.clock import Clock
 from dongne.kit.db import Database
 from dongne.kit.events import Events, EventSink
@@ -50,6 +53,11 @@ class Runtime:
     jobs: JobQueue
     escalation: EscalationService
     locations: LocationsService
+    event_log: EventLogService
+    read_state: ReadStateService
+    typing: TypingService
+    presence_events: PresenceService
+    background: BackgroundTasks
     # name -> probe; /ready is ready when every probe answers True.
     readiness_checks: dict[str, Callable[[], Awaitable[bool]]] = field(default_factory=dict)
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
@@ -112,6 +120,28 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         event_log=event_log,
         fatigue_cap=settings.fatigue_cap,
     )
+    background = BackgroundTasks()
+    closers.append(background.cancel_all)
+    typing = TypingService(
+        clock=clock,
+        db=db,
+        events=events,
+        questions=questions,
+        users=users,
+        background=background,
+        auto_stop_s=settings.typing_auto_stop_s,
+        throttle_s=settings.typing_throttle_s,
+        expire_s=settings.typing_expire_s,
+    )
+    presence_events = PresenceService(
+        clock=clock,
+        db=db,
+        events=events,
+        questions=questions,
+        background=background,
+        is_online=sockets.is_online,
+        offline_debounce_s=settings.presence_debounce_s,
+    )
     return Runtime(
         settings=settings,
         clock=clock,
@@ -128,6 +158,11 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         jobs=jobs,
         escalation=escalation,
         locations=LocationsService(clock, presence, questions),
+        event_log=event_log,
+        read_state=ReadStateService(questions, events),
+        typing=typing,
+        presence_events=presence_events,
+        background=background,
         readiness_checks=checks,
         closers=closers,
     )

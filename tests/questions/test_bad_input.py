@@ -19,6 +19,12 @@ EVENTS = [
     "create_answer",
     "accept_answer",
     "mark_notification_read",
+    "update_location",
+    "typing_start",
+    "typing_stop",
+    "message_delivered",
+    "message_read",
+    "sync_unread_messages",
 ]
 
 
@@ -120,12 +126,16 @@ field_names = st.sampled_from(
         "lng",
         "latitude",
         "longitude",
+        "accuracy",
+        "messageId",
+        "lastEventId",
+        "lastSyncTimestamp",
     ]
 )
 payloads = json_values | st.dictionaries(field_names, json_values, max_size=6)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(event=st.sampled_from(EVENTS), payload=payloads)
 async def test_random_payloads_always_get_an_answer(
     api: Api, asker: SocketClient, event: str, payload: Any

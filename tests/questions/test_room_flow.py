@@ -139,20 +139,24 @@ async def test_an_asker_cannot_answer_their_own_question(api: Api) -> None:
         await client.close()
 
 
-async def test_leave_question_stops_room_events(api: Api) -> None:
+async def test_leave_question_stops_live_room_signals_but_not_answers(api: Api) -> None:
     asker, local, leaver = (await api.register(), await api.register(), await api.register())
     a = await connect(api.server, asker.access_token)
     b = await connect(api.server, local.access_token)
     c = await connect(api.server, leaver.access_token)
     try:
         qid = (await a.call("create_question", question_payload()))["question"]["id"]
-        await c.call("join_question", {"questionId": qid})
+        for client in (b, c):
+            assert (await client.call("join_question", {"questionId": qid}))["ok"] is True
         assert (await c.call("leave_question", {"questionId": qid}))["ok"] is True
+        assert (await b.call("typing_start", {"questionId": qid}))["ok"] is True
+        assert (await a.next("user_typing"))["userId"] == local.id
         await b.call("create_answer", {"questionId": qid, "content": "답변"})
-        await a.next("new_answer")  # the asker, still in the room, got it
-        # A round trip on the leaver's own connection: anything emitted to it before arrives first.
+        # The leaver is still a member: answers reach them, durably, on every device.
+        assert (await c.next("new_answer"))["answer"]["content"] == "답변"
+        # A round trip on the leaver's own connection: anything emitted to it earlier arrives first.
         await c.call("leave_question", {"questionId": qid})
-        assert c.pending("new_answer") == 0
+        assert c.pending("user_typing") == 0
     finally:
         for client in (a, b, c):
             await client.close()

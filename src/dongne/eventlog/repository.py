@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dongne.kit.db import dialect_insert
@@ -40,6 +40,10 @@ class EventLogRepository:
 
     def add_all(self, events: Sequence[UserEvent]) -> None:
         self._session.add_all(events)
+
+    async def delete_before(self, moment: datetime) -> int:
+        result = await self._session.execute(delete(UserEvent).where(UserEvent.created_at < moment))
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def after(
         self, user_id: str, *, event_id: int | None, since: datetime | None, limit: int

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, timedelta
 from typing import Generic, TypeVar
 
 from dongne.eventlog.repository import EventLogRepository
+from dongne.eventlog.schemas import LoggedEvent, SyncRequest, UnreadMessages
 from dongne.kit.clock import Clock
 from dongne.kit.db import UnitOfWork
 from dongne.kit.events import Events
@@ -15,6 +17,8 @@ from dongne.kit.schema import WireModel
 from dongne.models.events import UserEvent
 
 M = TypeVar("M", bound=WireModel)
+
+SYNC_PAGE = 200
 
 
 @dataclass(frozen=True)
@@ -63,3 +67,21 @@ class EventLogService:
             self._events.publish(uow, event, payload, room=user_room(delivery.user_id))
         repo.add_all(rows)
         return payloads
+
+    async def since(self, uow: UnitOfWork, user_id: str, request: SyncRequest) -> UnreadMessages:
+        """Every logged event after the given point, oldest first, a page at a time."""
+        since = request.last_sync_timestamp
+        if since is not None and since.tzinfo is None:
+            since = since.replace(tzinfo=UTC)
+        rows = await EventLogRepository(uow.session).after(
+            user_id, event_id=request.last_event_id, since=since, limit=SYNC_PAGE + 1
+        )
+        page = rows[:SYNC_PAGE]
+        return UnreadMessages(
+            events=[LoggedEvent.model_validate(row) for row in page],
+            last_event_id=page[-1].event_id if page else request.last_event_id,
+            has_more=len(rows) > SYNC_PAGE,
+        )
+
+    async def prune(self, uow: UnitOfWork, retention: timedelta) -> int:
+        return await EventLogRepository(uow.session).delete_before(self._clock.now() - retention)

@@ -24,6 +24,7 @@ from dongne.models.jobs import Job
 log = structlog.get_logger("dongne.jobs")
 
 JobHandler = Callable[[UnitOfWork, dict[str, Any]], Awaitable[None]]
+Chore = Callable[[UnitOfWork], Awaitable[object]]
 
 MAX_ATTEMPTS = 3
 BACKOFF_BASE_S = 2.0
@@ -41,12 +42,18 @@ class JobQueue:
         self._db = db
         self._clock = clock
         self._handlers: dict[str, JobHandler] = {}
+        # Idempotent housekeeping every node runs on its own: name -> (interval, chore, next run).
+        self._chores: dict[str, tuple[float, Chore, float]] = {}
         self._wake = asyncio.Event()
         self._loop_task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
 
     def register(self, kind: str, handler: JobHandler) -> None:
         self._handlers[kind] = handler
+
+    def every(self, interval: timedelta, name: str, chore: Chore) -> None:
+        """Runs `chore` in its own transaction now and then every `interval` while the loop runs."""
+        self._chores[name] = (interval.total_seconds(), chore, 0.0)
 
     async def enqueue(
         self,
@@ -105,6 +112,7 @@ class JobQueue:
 
     async def _loop(self) -> None:
         while True:
+            await self._run_chores()
             try:
                 await self.run_due()
                 due = await self.next_due_at()
@@ -117,6 +125,22 @@ class JobQueue:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=wait)
             self._wake.clear()
+
+    async def _run_chores(self) -> None:
+        now = self._clock.monotonic()
+        for name, (interval, chore, next_run) in list(self._chores.items()):
+            if now < next_run:
+                continue
+            # A chore that fails (the database is down) is tried again a little later.
+            retry = now + min(interval, IDLE_POLL_S * 30)
+            self._chores[name] = (interval, chore, retry)
+            try:
+                async with self._db.transaction() as uow:
+                    await chore(uow)
+            except Exception:
+                log.exception("chore_failed", chore=name)
+            else:
+                self._chores[name] = (interval, chore, now + interval)
 
     async def _run_one(self) -> bool:
         failure: tuple[str, str] | None = None

@@ -1,6 +1,7 @@
 """SQLAlchemy tables, one module per table group; importing this registers them all."""
 
 from dongne.models.base import Base
+from dongne.models.conversation import ReadMarker
 from dongne.models.escalation import QuestionNotified
 from dongne.models.events import Notification, UserEvent, UserEventCounter
 from dongne.models.jobs import Job
@@ -20,6 +21,7 @@ __all__ = [
     "Question",
     "QuestionHashtag",
     "QuestionNotified",
+    "ReadMarker",
     "RefreshToken",
     "RoomMember",
     "User",

@@ -134,6 +134,17 @@ class RoomRepository:
             .on_conflict_do_nothing(index_elements=[RoomMember.question_id, RoomMember.user_id])
         )
 
+    async def rooms_of(self, user_id: str, *, since: datetime, limit: int = 50) -> list[str]:
+        """The user's rooms whose question is recent, newest first."""
+        query = (
+            select(RoomMember.question_id)
+            .join(Question, Question.id == RoomMember.question_id)
+            .where(RoomMember.user_id == user_id, Question.created_at >= since)
+            .order_by(Question.created_at.desc())
+            .limit(limit)
+        )
+        return list((await self._session.execute(query)).scalars())
+
     async def member_ids(self, question_id: str) -> list[str]:
         query = (
             select(RoomMember.user_id)

@@ -163,6 +163,13 @@ class AnswerEvent(WireModel):
     answer: AnswerOut
 
 
+class NewAnswer(WireModel):
+    """`new_answer` to each member of the room but the author, durable with an eventId."""
+
+    event_id: int
+    answer: AnswerOut
+
+
 class AnswerPreview(WireModel):
     id: str
     preview: str
@@ -180,3 +187,9 @@ class AnswerAccepted(WireModel):
     answer_id: str
     question_id: str
     points_awarded: int
+
+
+class AnswerAcceptedEvent(AnswerAccepted):
+    """`answer_accepted` to each member of the room, durable with an eventId."""
+
+    event_id: int

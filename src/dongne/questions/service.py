@@ -14,7 +14,6 @@ from dongne.kit.events import Events
 from dongne.kit.geo import bounding_box, haversine_m, round_distance_m
 from dongne.kit.hashtags import normalize_hashtags
 from dongne.kit.ids import new_id
-from dongne.kit.rooms import question_room
 from dongne.media.service import MediaService
 from dongne.models.questions import Answer, Image, Question
 from dongne.models.users import User
@@ -26,7 +25,7 @@ from dongne.questions.schemas import (
     HASHTAGS_MAX,
     AcceptAnswer,
     AnswerAccepted,
-    AnswerEvent,
+    AnswerAcceptedEvent,
     AnswerNotification,
     AnswerOut,
     AnswerPreview,
@@ -36,6 +35,7 @@ from dongne.questions.schemas import (
     JoinedRoom,
     Location,
     NearbyQuestion,
+    NewAnswer,
     QuestionOut,
     QuestionStatus,
     QuestionWithAnswers,
@@ -126,6 +126,22 @@ class QuestionsService:
     async def accepted_answerers_for(self, uow: UnitOfWork, tags: Sequence[str]) -> list[str]:
         return await QuestionRepository(uow.session).accepted_answerers_for(tags) if tags else []
 
+    async def member_ids(self, uow: UnitOfWork, question_id: str) -> list[str]:
+        await self.get(uow, question_id)
+        return await RoomRepository(uow.session).member_ids(question_id)
+
+    async def message_author(self, uow: UnitOfWork, question_id: str, message_id: str) -> str:
+        """Who wrote a message of this room: the question itself or one of its answers."""
+        if message_id == question_id:
+            return (await self.get(uow, question_id)).asker_id
+        answer = await AnswerRepository(uow.session).get(message_id)
+        if answer is None or answer.question_id != question_id:
+            raise DongneError(ErrorCode.NOT_FOUND, "메시지를 찾을 수 없어요 (Message not found)")
+        return answer.author_id
+
+    async def rooms_of(self, uow: UnitOfWork, user_id: str, *, since: datetime) -> list[str]:
+        return await RoomRepository(uow.session).rooms_of(user_id, since=since)
+
     async def open_room(self, uow: UnitOfWork, user_id: str, question_id: str) -> JoinedRoom:
         """Makes the user a member of the question's room and returns its people and messages."""
         question = await self.get(uow, question_id)
@@ -162,9 +178,7 @@ class QuestionsService:
         ]
         return JoinedRoom(question_id=question_id, users=users, messages=messages)
 
-    async def answer(
-        self, uow: UnitOfWork, author_id: str, request: CreateAnswer, *, sid: str | None
-    ) -> AnswerOut:
+    async def answer(self, uow: UnitOfWork, author_id: str, request: CreateAnswer) -> AnswerOut:
         question = await self.get(uow, request.question_id)
         policy.check_can_answer(
             QuestionStatus(question.status), asker_id=question.asker_id, author_id=author_id
@@ -182,15 +196,18 @@ class QuestionsService:
         images = await self._media.attach(
             uow, request.image_ids, owner_id=author_id, answer_id=answer.id
         )
-        await RoomRepository(uow.session).add_member(question.id, author_id, now)
+        rooms = RoomRepository(uow.session)
+        await rooms.add_member(question.id, author_id, now)
         author = await self._users.get(uow, author_id)
         view = self._answer_view(answer, author, images)
-        self._events.publish(
+        members = [m for m in await rooms.member_ids(question.id) if m != author_id]
+        await self._event_log.deliver(
             uow,
             "new_answer",
-            AnswerEvent(answer=view),
-            room=question_room(question.id),
-            skip_sid=sid,
+            [
+                Delivery(m, lambda event_id: NewAnswer(event_id=event_id, answer=view))
+                for m in members
+            ],
         )
         preview = AnswerPreview(
             id=answer.id,
@@ -241,7 +258,17 @@ class QuestionsService:
         accepted = AnswerAccepted(
             answer_id=answer.id, question_id=question.id, points_awarded=points
         )
-        self._events.publish(uow, "answer_accepted", accepted, room=question_room(question.id))
+        members = await RoomRepository(uow.session).member_ids(question.id)
+        await self._event_log.deliver(
+            uow,
+            "answer_accepted",
+            [
+                Delivery(
+                    m, lambda event_id: AnswerAcceptedEvent(event_id=event_id, **dict(accepted))
+                )
+                for m in members
+            ],
+        )
         await self._notifications.notify(
             uow,
             answer.author_id,

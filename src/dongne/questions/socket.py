@@ -9,12 +9,9 @@ from dongne.questions.schemas import (
     AnswerEvent,
     CreateAnswer,
     CreateQuestion,
-    JoinedRoom,
     LeftRoom,
     QuestionCreated,
-    QuestionMessages,
     QuestionRef,
-    RoomUsers,
 )
 from dongne.realtime.dispatch import SocketContext, SocketRouter
 
@@ -28,19 +25,6 @@ def register(router: SocketRouter) -> None:
         await ctx.enter_room(question_room(question.id))
         return QuestionCreated(question=question)
 
-    @router.on("join_question", QuestionRef)
-    async def join_question(ctx: SocketContext, request: QuestionRef) -> JoinedRoom:
-        runtime = ctx.runtime
-        async with runtime.db.transaction() as uow:
-            room = await runtime.questions.open_room(uow, ctx.user_id, request.question_id)
-        await ctx.enter_room(question_room(room.question_id))
-        await ctx.send("room_users", RoomUsers(question_id=room.question_id, users=room.users))
-        await ctx.send(
-            "question_messages",
-            QuestionMessages(question_id=room.question_id, messages=room.messages),
-        )
-        return room
-
     @router.on("leave_question", QuestionRef)
     async def leave_question(ctx: SocketContext, request: QuestionRef) -> LeftRoom:
         await ctx.leave_room(question_room(request.question_id))
@@ -50,7 +34,7 @@ def register(router: SocketRouter) -> None:
     async def create_answer(ctx: SocketContext, request: CreateAnswer) -> AnswerEvent:
         runtime = ctx.runtime
         async with runtime.db.transaction() as uow:
-            answer = await runtime.questions.answer(uow, ctx.user_id, request, sid=ctx.sid)
+            answer = await runtime.questions.answer(uow, ctx.user_id, request)
         # Answering makes the author a member: later answers reach them in the room too.
         await ctx.enter_room(question_room(answer.question_id))
         return AnswerEvent(answer=answer)

@@ -29,10 +29,13 @@ def register_connection_handlers(sio: socketio.AsyncServer, runtime: Runtime) ->
             raise socketio.exceptions.ConnectionRefusedError(
                 AUTH_FAILED, {"code": ErrorCode.UNAUTHENTICATED.value}
             ) from exc
-        runtime.sockets.add(
+        first = runtime.sockets.add(
             SocketSession(sid, claims.user_id, claims.expires_at, user.is_local_verified)
         )
         await sio.enter_room(sid, user_room(claims.user_id))
+        if first:
+            # After the handshake completes: the new socket is not in any question room yet.
+            runtime.background.spawn(runtime.presence_events.first_socket_connected(user.id))
         log.info("socket_connected", sid=sid, user_id=claims.user_id, peer=_peer(environ))
 
     async def disconnect(sid: str, reason: Any = None) -> None:
@@ -42,6 +45,7 @@ def register_connection_handlers(sio: socketio.AsyncServer, runtime: Runtime) ->
         log.info("socket_disconnected", sid=sid, user_id=session.user_id, reason=str(reason))
         if not runtime.sockets.is_online(session.user_id):
             await runtime.locations.went_offline(session.user_id)
+            runtime.presence_events.last_socket_closed(session.user_id)
 
     sio.on("connect", connect)
     sio.on("disconnect", disconnect)

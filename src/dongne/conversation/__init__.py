@@ -1,0 +1,1 @@
+"""Live conversation in question rooms: typing, read receipts, presence."""

@@ -1,0 +1,54 @@
+"""Socket.IO events of a question room: joining, typing, read receipts."""
+
+from __future__ import annotations
+
+from dongne.conversation.schemas import (
+    MessageMarkRequest,
+    MessageState,
+    MessageStatus,
+    RoomMessages,
+    RoomView,
+    TypingAck,
+    TypingRequest,
+)
+from dongne.kit.rooms import question_room
+from dongne.questions.schemas import QuestionRef, RoomUsers
+from dongne.realtime.dispatch import SocketContext, SocketRouter
+
+
+def register(router: SocketRouter) -> None:
+    @router.on("join_question", QuestionRef)
+    async def join_question(ctx: SocketContext, request: QuestionRef) -> RoomView:
+        runtime = ctx.runtime
+        async with runtime.db.transaction() as uow:
+            room = await runtime.read_state.open_room(uow, ctx.user_id, request.question_id)
+        await ctx.enter_room(question_room(room.question_id))
+        await ctx.send("room_users", RoomUsers(question_id=room.question_id, users=room.users))
+        await ctx.send(
+            "question_messages",
+            RoomMessages(question_id=room.question_id, messages=room.messages),
+        )
+        return room
+
+    @router.on("typing_start", TypingRequest)
+    async def typing_start(ctx: SocketContext, request: TypingRequest) -> TypingAck:
+        return await ctx.runtime.typing.start(request.question_id, ctx.user_id, sid=ctx.sid)
+
+    @router.on("typing_stop", TypingRequest)
+    async def typing_stop(ctx: SocketContext, request: TypingRequest) -> TypingAck:
+        return await ctx.runtime.typing.stop(request.question_id, ctx.user_id, sid=ctx.sid)
+
+    async def mark(
+        ctx: SocketContext, request: MessageMarkRequest, state: MessageState
+    ) -> MessageStatus:
+        runtime = ctx.runtime
+        async with runtime.db.transaction() as uow:
+            return await runtime.read_state.mark(uow, ctx.user_id, request, state)
+
+    @router.on("message_delivered", MessageMarkRequest)
+    async def message_delivered(ctx: SocketContext, request: MessageMarkRequest) -> MessageStatus:
+        return await mark(ctx, request, MessageState.DELIVERED)
+
+    @router.on("message_read", MessageMarkRequest)
+    async def message_read(ctx: SocketContext, request: MessageMarkRequest) -> MessageStatus:
+        return await mark(ctx, request, MessageState.READ)
