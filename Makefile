@@ -21,7 +21,6 @@ run: $(STAMP)
 	$(BIN)/dongne demo
 	@echo ""
 	@echo "  동네물어봐 Dongne is starting:"
-	@echo "    web client   http://$(HOST):$(PORT)/"
 	@echo "    API docs     http://$(HOST):$(PORT)/docs"
 	@echo "    health       http://$(HOST):$(PORT)/health"
 	@echo ""

@@ -53,7 +53,7 @@ def serve(
         port=port or settings.port,
         loop="uvloop",
         http="httptools",
-        ws="websockets",
+        ws="websockets-sansio",
         # Per-message deflate costs ~100 KB per connection (DESIGN.md pitfalls).
         ws_per_message_deflate=False,
         log_config=None,

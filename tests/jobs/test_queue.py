@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 from tests.fixtures.databases import fresh_database
 
-from dongne.jobs.service import JobQueue, backoff
+from dongne.jobs.service import LEASE, JobQueue, PermanentFailure, backoff
 from dongne.kit.clock import ManualClock
 from dongne.kit.db import Database, UnitOfWork
 from dongne.models import Job, UserEventCounter
@@ -102,3 +102,70 @@ async def test_a_dedupe_key_stores_a_job_once(
             await jobs.enqueue(uow, "test.once", {"n": n}, dedupe_key="only-one")
     assert await jobs.run_due() == 1
     assert ran == [{"n": 0}]
+
+
+async def test_an_external_job_runs_outside_a_transaction_and_is_retried(
+    queue: tuple[JobQueue, Database, ManualClock],
+) -> None:
+    jobs, db, clock = queue
+    calls: list[dict[str, Any]] = []
+
+    async def send(payload: dict[str, Any]) -> None:
+        calls.append(payload)
+        if len(calls) == 1:
+            raise ConnectionError("gateway down")
+
+    jobs.register_external("test.send", send, concurrency=2)
+    async with db.transaction() as uow:
+        await jobs.enqueue(uow, "test.send", {"to": "x"})
+    assert await jobs.run_due() == 1
+    job = await stored_job(db)
+    assert (job.status, job.attempts) == ("pending", 1)
+    clock.advance(backoff(1).total_seconds())
+    assert await jobs.run_due() == 1
+    job = await stored_job(db)
+    assert (job.status, job.attempts, job.claimed_until) == ("done", 2, None)
+    assert calls == [{"to": "x"}, {"to": "x"}]
+
+
+async def test_a_permanent_failure_is_not_retried(
+    queue: tuple[JobQueue, Database, ManualClock],
+) -> None:
+    jobs, db, clock = queue
+
+    async def refuse(payload: dict[str, Any]) -> None:
+        raise PermanentFailure("550 no such mailbox")
+
+    jobs.register_external("test.refuse", refuse, concurrency=1)
+    async with db.transaction() as uow:
+        await jobs.enqueue(uow, "test.refuse", {})
+    await jobs.run_due()
+    clock.advance(3600)
+    assert await jobs.run_due() == 0
+    job = await stored_job(db)
+    assert (job.status, job.attempts) == ("failed", 1)
+    assert job.last_error == "PermanentFailure: 550 no such mailbox"
+
+
+async def test_an_abandoned_lease_is_taken_over(
+    queue: tuple[JobQueue, Database, ManualClock],
+) -> None:
+    jobs, db, clock = queue
+    done: list[str] = []
+
+    async def send(payload: dict[str, Any]) -> None:
+        done.append("sent")
+
+    jobs.register_external("test.lease", send, concurrency=1)
+    async with db.transaction() as uow:
+        await jobs.enqueue(uow, "test.lease", {})
+    # Another node leased the job and died before recording anything.
+    async with db.transaction() as uow:
+        job = (await uow.session.execute(select(Job))).scalar_one()
+        job.status = "running"
+        job.claimed_until = clock.now() + LEASE
+    assert await jobs.run_due() == 0
+    clock.advance(LEASE.total_seconds() + 1)
+    assert await jobs.run_due() == 1
+    assert done == ["sent"]
+    assert (await stored_job(db)).status == "done"

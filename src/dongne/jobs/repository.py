@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dongne.kit.db import dialect_insert
 from dongne.models.jobs import Job
 
 PENDING = "pending"
+RUNNING = "running"
 DONE = "done"
 FAILED = "failed"
 
@@ -33,9 +34,11 @@ class JobRepository:
         On PostgreSQL other nodes skip the locked row and take the next; SQLite has one
         writer at a time (BEGIN IMMEDIATE), so the same query is exclusive there too.
         """
+        due = and_(Job.status == PENDING, Job.due_at <= now)
+        abandoned = and_(Job.status == RUNNING, Job.claimed_until < now)
         query = (
             select(Job)
-            .where(Job.status == PENDING, Job.due_at <= now)
+            .where(or_(due, abandoned))
             .order_by(Job.priority.desc(), Job.due_at, Job.id)
             .limit(1)
             .with_for_update(skip_locked=True)

@@ -1,8 +1,12 @@
 """The job queue: enqueue inside a transaction, run due jobs, retry failures with backoff.
 
-A job runs in the same transaction that marks it done, so its database effects and its
-completion commit together: a crash before the commit leaves the job pending and it runs
-again (handlers must tolerate that; their emits are sent only after the commit).
+Two kinds of handler:
+- transactional (escalation waves): the job runs in the same transaction that marks it
+  done, so its database effects and its completion commit together; a crash before the
+  commit leaves it pending and it runs again (its emits are sent only after the commit);
+- external (push, email, SMS): a short transaction leases the job, the send happens with
+  no transaction open (a slow gateway must not hold SQLite's write lock), and another
+  short transaction records the outcome; a lease that runs out is taken over.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import Any
 
 import structlog
 
-from dongne.jobs.repository import DONE, FAILED, PENDING, JobRepository
+from dongne.jobs.repository import DONE, FAILED, PENDING, RUNNING, JobRepository
 from dongne.kit.clock import Clock
 from dongne.kit.db import Database, UnitOfWork
 from dongne.kit.ids import new_id
@@ -24,12 +28,19 @@ from dongne.models.jobs import Job
 log = structlog.get_logger("dongne.jobs")
 
 JobHandler = Callable[[UnitOfWork, dict[str, Any]], Awaitable[None]]
+ExternalHandler = Callable[[dict[str, Any]], Awaitable[None]]
 Chore = Callable[[UnitOfWork], Awaitable[object]]
+
+
+class PermanentFailure(Exception):
+    """Raised by a handler when retrying cannot help (the address was refused for good)."""
+
 
 MAX_ATTEMPTS = 3
 BACKOFF_BASE_S = 2.0
 # Without a wake-up (another node enqueued), pending work is noticed within this time.
 IDLE_POLL_S = 1.0
+LEASE = timedelta(minutes=2)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -42,6 +53,8 @@ class JobQueue:
         self._db = db
         self._clock = clock
         self._handlers: dict[str, JobHandler] = {}
+        self._external: dict[str, tuple[ExternalHandler, asyncio.Semaphore]] = {}
+        self._in_flight: set[asyncio.Task[None]] = set()
         # Idempotent housekeeping every node runs on its own: name -> (interval, chore, next run).
         self._chores: dict[str, tuple[float, Chore, float]] = {}
         self._wake = asyncio.Event()
@@ -50,6 +63,10 @@ class JobQueue:
 
     def register(self, kind: str, handler: JobHandler) -> None:
         self._handlers[kind] = handler
+
+    def register_external(self, kind: str, handler: ExternalHandler, concurrency: int) -> None:
+        """At most `concurrency` jobs of this kind run at once in this process."""
+        self._external[kind] = (handler, asyncio.Semaphore(concurrency))
 
     def every(self, interval: timedelta, name: str, chore: Chore) -> None:
         """Runs `chore` in its own transaction now and then every `interval` while the loop runs."""
@@ -84,13 +101,19 @@ class JobQueue:
 
         uow.after_commit(wake)
 
-    async def run_due(self) -> int:
-        """Runs every job that is due now, one transaction each; returns how many ran."""
+    async def run_due(self, *, wait: bool = True) -> int:
+        """Starts every job that is due now; returns how many.
+
+        With `wait`, returns only when the external sends it started have finished too
+        (tests); the loop does not wait, so a slow gateway never delays a wave.
+        """
         ran = 0
         # One pass at a time in this process; other processes coordinate through row locks.
         async with self._lock:
             while await self._run_one():
                 ran += 1
+        if wait and self._in_flight:
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
         return ran
 
     async def next_due_at(self) -> datetime | None:
@@ -109,12 +132,14 @@ class JobQueue:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._loop_task
             self._loop_task = None
+        # Sends under way finish (or their lease lets another node retry them).
+        await asyncio.gather(*self._in_flight, return_exceptions=True)
 
     async def _loop(self) -> None:
         while True:
             await self._run_chores()
             try:
-                await self.run_due()
+                await self.run_due(wait=False)
                 due = await self.next_due_at()
             except Exception:
                 log.exception("job_loop_failed")
@@ -143,41 +168,71 @@ class JobQueue:
                 self._chores[name] = (interval, chore, now + interval)
 
     async def _run_one(self) -> bool:
-        failure: tuple[str, str] | None = None
+        failure: tuple[str, Exception] | None = None
         job_id: str | None = None
         kind = ""
         try:
             async with self._db.transaction() as uow:
-                job = await JobRepository(uow.session).claim_due(self._clock.now())
+                now = self._clock.now()
+                job = await JobRepository(uow.session).claim_due(now)
                 if job is None:
                     return False
-                job_id, kind = job.id, job.kind
-                handler = self._handlers.get(kind)
-                if handler is None:
-                    raise LookupError(f"no handler for job kind {kind!r}")
-                await handler(uow, job.payload)
-                job.status = DONE
-                job.attempts += 1
-                job.finished_at = self._clock.now()
+                job_id, kind, payload = job.id, job.kind, job.payload
+                if kind in self._external:
+                    job.status = RUNNING
+                    job.claimed_until = now + LEASE
+                else:
+                    handler = self._handlers.get(kind)
+                    if handler is None:
+                        raise PermanentFailure(f"no handler for job kind {kind!r}")
+                    await handler(uow, payload)
+                    self._mark_done(job)
         except Exception as exc:
             if job_id is None:
                 raise  # no job was claimed: a database failure, for the loop to report
             log.exception("job_failed", job_id=job_id, kind=kind)
-            failure = (job_id, f"{type(exc).__name__}: {exc}")
+            failure = (job_id, exc)
         if failure is not None:
             await self._record_failure(*failure)
+        elif kind in self._external:
+            assert job_id is not None
+            task = asyncio.create_task(self._run_external(job_id, kind, payload))
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
         return True
 
-    async def _record_failure(self, job_id: str, error: str) -> None:
+    async def _run_external(self, job_id: str, kind: str, payload: dict[str, Any]) -> None:
+        handler, slots = self._external[kind]
+        async with slots:
+            try:
+                await handler(payload)
+            except Exception as exc:  # noqa: BLE001 - every failed send is recorded and retried
+                log.warning("job_attempt_failed", job_id=job_id, kind=kind, error=str(exc))
+                await self._record_failure(job_id, exc)
+                return
+        async with self._db.transaction() as uow:
+            job = await JobRepository(uow.session).get_for_update(job_id)
+            if job is not None:
+                self._mark_done(job)
+
+    def _mark_done(self, job: Job) -> None:
+        job.status = DONE
+        job.attempts += 1
+        job.finished_at = self._clock.now()
+        job.claimed_until = None
+
+    async def _record_failure(self, job_id: str, error: Exception) -> None:
         async with self._db.transaction() as uow:
             job = await JobRepository(uow.session).get_for_update(job_id)
             if job is None:
                 return
             job.attempts += 1
-            job.last_error = error[:2000]
+            job.last_error = f"{type(error).__name__}: {error}"[:2000]
+            job.claimed_until = None
             now = self._clock.now()
-            if job.attempts >= MAX_ATTEMPTS:
+            if job.attempts >= MAX_ATTEMPTS or isinstance(error, PermanentFailure):
                 job.status = FAILED
                 job.finished_at = now
             else:
+                job.status = PENDING
                 job.due_at = now + backoff(job.attempts)

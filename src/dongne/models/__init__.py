@@ -6,6 +6,7 @@ from dongne.models.escalation import QuestionNotified
 from dongne.models.events import Notification, UserEvent, UserEventCounter
 from dongne.models.jobs import Job
 from dongne.models.points import PointsEntry
+from dongne.models.push import PushSubscription
 from dongne.models.questions import Answer, Hashtag, Image, Question, QuestionHashtag, RoomMember
 from dongne.models.settings import UserInterest, UserSettings
 from dongne.models.users import RefreshToken, User
@@ -18,6 +19,7 @@ __all__ = [
     "Job",
     "Notification",
     "PointsEntry",
+    "PushSubscription",
     "Question",
     "QuestionHashtag",
     "QuestionNotified",

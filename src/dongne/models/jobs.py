@@ -25,5 +25,8 @@ class Job(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Jobs that talk to the outside run outside a transaction, under a lease: a node that
+    # dies mid-send leaves `running` past this time, and another node takes the job over.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -21,6 +21,8 @@ class User(Base):
     is_local_verified: Mapped[bool] = mapped_column(Boolean, default=False)
     home_region: Mapped[str | None] = mapped_column(String(32), nullable=True)
     bio: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    # For the SMS channel; optional, and never shown to other users.
+    phone: Mapped[str | None] = mapped_column(String(20), nullable=True)
     points: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
