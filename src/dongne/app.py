@@ -24,6 +24,7 @@ from dongne.media import endpoints as media_endpoints
 from dongne.monitoring import endpoints as monitoring_endpoints
 from dongne.notifications import endpoints as notifications_endpoints
 from dongne.notifications import socket as notifications_socket
+from dongne.notifications import tasks as notifications_tasks
 from dongne.questions import endpoints as questions_endpoints
 from dongne.questions import socket as questions_socket
 from dongne.realtime.connection import register_connection_handlers
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     ):
         domain.register(socket_router)
     escalation_tasks.register(runtime.jobs, runtime.escalation)
+    notifications_tasks.register(runtime.jobs, runtime.delivery, settings)
     eventlog_tasks.register(
         runtime.jobs, runtime.event_log, timedelta(days=settings.event_retention_days)
     )

@@ -47,6 +47,23 @@ class Settings(BaseSettings):
     # A reconnect within this time is not announced as offline-then-online.
     presence_debounce_s: float = 2.0
     event_retention_days: int = 7
+    # Channels. Push needs only a contact for the VAPID claims; email and SMS are off
+    # unless a server or gateway is configured.
+    vapid_subject: str = "mailto:operator@dongne.example.com"
+    push_ttl_s: int = 3600
+    push_allow_insecure_endpoints: bool = False  # tests' plain-http push stand-ins
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_sender: str = "동네물어봐 <no-reply@dongne.example.com>"
+    smtp_use_tls: bool = False
+    smtp_start_tls: bool = False
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    sms_gateway_url: str | None = None
+    sms_token: str | None = None
+    push_concurrency: int = 2
+    email_concurrency: int = 5
+    sms_concurrency: int = 5
 
     @model_validator(mode="before")
     @classmethod

@@ -15,6 +15,7 @@ from dongne.infra.presence.base import PresenceIndex
 from dongne.infra.presence.memory import MemoryPresenceIndex
 from dongne.infra.presence.redis import RedisPresenceIndex
 from dongne.infra.redis import connect_redis, redis_answers
+from dongne.infra.senders.registry import ChannelSenders, build_senders
 from dongne.infra.storage import LocalDiskStorage
 from dongne.jobs.service import JobQueue
 from dongne.kit.background import BackgroundTasks
@@ -25,6 +26,7 @@ from dongne.kit.passwords import Passwords
 from dongne.kit.tokens import AccessTokens
 from dongne.locations.service import LocationsService
 from dongne.media.service import MediaService
+from dongne.notifications.delivery import DeliveryService
 from dongne.notifications.service import NotificationsService
 from dongne.points.service import PointsService
 from dongne.questions.service import QuestionsService
@@ -58,6 +60,8 @@ class Runtime:
     typing: TypingService
     presence_events: PresenceService
     background: BackgroundTasks
+    senders: ChannelSenders
+    delivery: DeliveryService
     # name -> probe; /ready is ready when every probe answers True.
     readiness_checks: dict[str, Callable[[], Awaitable[bool]]] = field(default_factory=dict)
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
@@ -96,9 +100,17 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         clock, passwords, access_tokens, timedelta(seconds=settings.refresh_token_ttl_s)
     )
     media = MediaService(clock, LocalDiskStorage(settings.data_dir / MEDIA_FOLDER))
-    notifications = NotificationsService(clock, event_log)
     settings_service = SettingsService(regions)
     jobs = JobQueue(db, clock)
+    senders = build_senders(settings, clock)
+    closers.append(senders.aclose)
+    notifications = NotificationsService(
+        clock=clock,
+        event_log=event_log,
+        settings=settings_service,
+        jobs=jobs,
+        configured_channels=senders.configured(),
+    )
     questions = QuestionsService(
         clock=clock,
         regions=regions,
@@ -118,6 +130,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         users=users,
         settings=settings_service,
         event_log=event_log,
+        notifications=notifications,
         fatigue_cap=settings.fatigue_cap,
     )
     background = BackgroundTasks()
@@ -163,6 +176,8 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         typing=typing,
         presence_events=presence_events,
         background=background,
+        senders=senders,
+        delivery=DeliveryService(db, senders, users),
         readiness_checks=checks,
         closers=closers,
     )

@@ -50,7 +50,8 @@ async def test_quick_wave_runs_once_after_a_restart(backend: str, tmp_path: Path
             await go_online(first, near, *offset(SEONGSAN, 500))
             await go_online(first, middle, *offset(SEONGSAN, 3000))
             assert asker.socket is not None
-            qid = (await asker.socket.call("create_question", question_payload()))["question"]["id"]
+            payload = question_payload(urgency="normal")  # no push jobs: only the waves count
+            qid = (await asker.socket.call("create_question", payload))["question"]["id"]
             assert await first.runtime.jobs.run_due() == 1  # IMMEDIATE
             for person in (asker, near, middle):
                 assert person.socket is not None

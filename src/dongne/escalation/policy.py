@@ -9,12 +9,37 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta, timezone
+from datetime import time
 from enum import StrEnum
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dongne.kit.geo import round_distance_m
+from dongne.notifications.policy import (
+    Priority,
+    QuietHours,
+    RecipientSettings,
+    held_by_quiet_hours,
+    seoul_local_time,
+)
+
+__all__ = [
+    "DEFAULT_PLAN",
+    "Candidate",
+    "Priority",
+    "QuestionFacts",
+    "QuietHours",
+    "Recipient",
+    "RecipientSettings",
+    "Wave",
+    "WavePlan",
+    "alert_style",
+    "held_by_quiet_hours",
+    "plan_for",
+    "question_priority",
+    "select_recipients",
+    "seoul_local_time",
+    "wave_should_run",
+]
 
 Sound = Literal["urgent", "normal"]
 Vibration = Literal["strong", "light"]
@@ -25,13 +50,6 @@ class Wave(StrEnum):
     QUICK = "QUICK"
     EXTENDED = "EXTENDED"
     FINAL = "FINAL"
-
-
-class Priority(StrEnum):
-    CRITICAL = "CRITICAL"
-    HIGH = "HIGH"
-    NORMAL = "NORMAL"
-    LOW = "LOW"
 
 
 @dataclass(frozen=True)
@@ -51,30 +69,6 @@ DEFAULT_PLAN: tuple[WavePlan, ...] = (
     WavePlan(Wave.EXTENDED, 30, None, None, online_only=False, experts_only=True),
     WavePlan(Wave.FINAL, 120, None, None, online_only=False, requires_no_answer=True),
 )
-
-
-@dataclass(frozen=True)
-class QuietHours:
-    """Wall-clock hours in Asia/Seoul; may wrap midnight (22:00–07:00). start == end: none."""
-
-    start: time
-    end: time
-
-    def contains(self, local_time: time) -> bool:
-        if self.start == self.end:
-            return False
-        if self.start < self.end:
-            return self.start <= local_time < self.end
-        return local_time >= self.start or local_time < self.end
-
-
-@dataclass(frozen=True)
-class RecipientSettings:
-    immediate_alerts: bool = True
-    quiet_hours: QuietHours | None = None
-    radius_m: int = 5_000
-    muted_hashtags: frozenset[str] = frozenset()
-    interests: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -134,12 +128,6 @@ def alert_style(wave: Wave, urgent: bool) -> tuple[Sound, Vibration]:
     return "normal", "light"
 
 
-def held_by_quiet_hours(priority: Priority, settings: RecipientSettings, local_time: time) -> bool:
-    if priority is Priority.CRITICAL or settings.quiet_hours is None:
-        return False
-    return settings.quiet_hours.contains(local_time)
-
-
 def select_recipients(
     plan: WavePlan,
     question: QuestionFacts,
@@ -156,14 +144,16 @@ def select_recipients(
     """
     priority = question_priority(plan.wave, question.urgent)
     sound, vibration = alert_style(plan.wave, question.urgent)
-    chosen: dict[str, Candidate] = {}
+    seen: set[str] = set()
+    chosen: list[Candidate] = []
     for candidate in candidates:
-        if candidate.user_id in chosen or not _eligible(
-            plan, question, candidate, priority, local_time, fatigue_cap
-        ):
+        # A user listed twice is judged once, by the first listing.
+        if candidate.user_id in seen:
             continue
-        chosen[candidate.user_id] = candidate
-    ordered = sorted(chosen.values(), key=_nearest_first)
+        seen.add(candidate.user_id)
+        if _eligible(plan, question, candidate, priority, local_time, fatigue_cap):
+            chosen.append(candidate)
+    ordered = sorted(chosen, key=_nearest_first)
     if plan.limit is not None:
         ordered = ordered[: plan.limit]
     return [
@@ -210,18 +200,3 @@ def _eligible(
 def _nearest_first(candidate: Candidate) -> tuple[bool, float, str]:
     distance = candidate.distance_m
     return (distance is None, distance if distance is not None else 0.0, candidate.user_id)
-
-
-def _seoul() -> timezone | ZoneInfo:
-    try:
-        return ZoneInfo("Asia/Seoul")
-    except ZoneInfoNotFoundError:
-        # Seoul keeps UTC+9 all year (no daylight saving), so a fixed offset is exact.
-        return timezone(timedelta(hours=9))
-
-
-SEOUL = _seoul()
-
-
-def seoul_local_time(moment: datetime) -> time:
-    return moment.astimezone(UTC).astimezone(SEOUL).time()

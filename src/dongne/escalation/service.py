@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import timedelta
 
 import structlog
 
@@ -38,6 +38,7 @@ from dongne.kit.db import UnitOfWork
 from dongne.kit.geo import haversine_m
 from dongne.models.escalation import QuestionNotified
 from dongne.models.questions import Question
+from dongne.notifications.service import Alert, NotificationsService
 from dongne.questions.service import QuestionsService
 from dongne.settings.schemas import SettingsOut
 from dongne.settings.service import SettingsService
@@ -46,6 +47,9 @@ from dongne.users.service import UsersService
 log = structlog.get_logger("dongne.escalation")
 
 WAVE_JOB = "escalation.wave"
+URGENT_PUSH_TITLE = "🚨 긴급 질문이 도착했습니다!"
+NEARBY_PUSH_TITLE = "근처에 답해 줄 질문이 있어요"
+PUSH_BODY_CHARS = 50
 FATIGUE_WINDOW = timedelta(hours=1)
 # Proximity waves ask the index for more than they keep: some candidates are filtered out.
 CANDIDATE_HEADROOM = 5
@@ -86,6 +90,7 @@ class EscalationService:
         users: UsersService,
         settings: SettingsService,
         event_log: EventLogService,
+        notifications: NotificationsService,
         fatigue_cap: int,
     ) -> None:
         self._clock = clock
@@ -94,6 +99,7 @@ class EscalationService:
         self._users = users
         self._settings = settings
         self._event_log = event_log
+        self._notifications = notifications
         self._fatigue_cap = fatigue_cap
 
     async def run_wave(self, uow: UnitOfWork, question_id: str, wave: Wave) -> WaveOutcome:
@@ -138,6 +144,7 @@ class EscalationService:
             "new_question_notification",
             [Delivery(r.user_id, _notification_builder(notified, r)) for r in recipients],
         )
+        await self._push(uow, wave, question, recipients, candidates)
         log.info(
             "wave_sent",
             question_id=question_id,
@@ -146,6 +153,33 @@ class EscalationService:
             recipients=len(recipients),
         )
         return WaveOutcome(wave, ran=True, recipients=recipients)
+
+    async def _push(
+        self,
+        uow: UnitOfWork,
+        wave: Wave,
+        question: Question,
+        recipients: list[Recipient],
+        candidates: list[Candidate],
+    ) -> None:
+        """Push to who cannot see the socket event (offline), and to all of the first wave of
+        an urgent question, with the seed's title."""
+        online = {c.user_id for c in candidates if c.online}
+        urgent_first = question.urgency == "urgent" and wave is Wave.IMMEDIATE
+        targets = [r for r in recipients if urgent_first or r.user_id not in online]
+        if not targets:
+            return
+        await self._notifications.alert(
+            uow,
+            [r.user_id for r in targets],
+            Alert(
+                title=URGENT_PUSH_TITLE if urgent_first else NEARBY_PUSH_TITLE,
+                body=question.title[:PUSH_BODY_CHARS],
+                priority=targets[0].priority,
+                data={"questionId": question.id, "wave": wave.value},
+                channels=frozenset({"push"}),
+            ),
+        )
 
     async def _candidates(
         self, uow: UnitOfWork, plan: WavePlan, question: Question, facts: QuestionFacts
@@ -220,16 +254,11 @@ def _recipient_settings(settings: SettingsOut) -> RecipientSettings:
     quiet = settings.quiet_hours
     return RecipientSettings(
         immediate_alerts=settings.immediate_alerts,
-        quiet_hours=QuietHours(_hhmm(quiet.start), _hhmm(quiet.end)) if quiet else None,
+        quiet_hours=QuietHours.parse(quiet.start, quiet.end) if quiet else None,
         radius_m=settings.radius_meters,
         muted_hashtags=frozenset(settings.muted_hashtags),
         interests=frozenset(settings.interests),
     )
-
-
-def _hhmm(value: str) -> time:
-    hours, minutes = value.split(":")
-    return time(int(hours), int(minutes))
 
 
 def _notified_question(question: Question, tags: list[str]) -> NotifiedQuestion:

@@ -27,6 +27,8 @@ class Delivery(Generic[M]):
 
     user_id: str
     build: Callable[[int], M]
+    # False: logged (history, sync) but not emitted now, e.g. the user turned sockets off.
+    live: bool = True
 
 
 class EventLogService:
@@ -64,7 +66,8 @@ class EventLogService:
                     created_at=now,
                 )
             )
-            self._events.publish(uow, event, payload, room=user_room(delivery.user_id))
+            if delivery.live:
+                self._events.publish(uow, event, payload, room=user_room(delivery.user_id))
         repo.add_all(rows)
         return payloads
 

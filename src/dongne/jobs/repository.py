@@ -28,6 +28,10 @@ class JobRepository:
             statement = statement.on_conflict_do_nothing(index_elements=[Job.dedupe_key])
         await self._session.execute(statement)
 
+    async def add_batch(self, jobs: list[Job]) -> None:
+        self._session.add_all(jobs)
+        await self._session.flush()
+
     async def claim_due(self, now: datetime) -> Job | None:
         """The most urgent due job, locked for this transaction.
 

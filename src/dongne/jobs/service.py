@@ -41,6 +41,7 @@ BACKOFF_BASE_S = 2.0
 # Without a wake-up (another node enqueued), pending work is noticed within this time.
 IDLE_POLL_S = 1.0
 LEASE = timedelta(minutes=2)
+BATCH = 50
 
 
 def backoff(attempts: int) -> timedelta:
@@ -95,11 +96,35 @@ class JobQueue:
             created_at=now,
         )
         await JobRepository(uow.session).add(job)
+        uow.after_commit(self._wake_up)
 
-        async def wake() -> None:
-            self._wake.set()
+    async def enqueue_many(
+        self, uow: UnitOfWork, kind: str, payloads: list[dict[str, Any]], *, priority: int = 0
+    ) -> None:
+        """Bulk sends: one insert per batch of 50 jobs, one wake-up."""
+        now = self._clock.now()
+        jobs = [
+            Job(
+                id=new_id(now),
+                kind=kind,
+                dedupe_key=None,
+                payload=payload,
+                priority=priority,
+                status=PENDING,
+                attempts=0,
+                due_at=now,
+                created_at=now,
+            )
+            for payload in payloads
+        ]
+        repo = JobRepository(uow.session)
+        for start in range(0, len(jobs), BATCH):
+            await repo.add_batch(jobs[start : start + BATCH])
+        if jobs:
+            uow.after_commit(self._wake_up)
 
-        uow.after_commit(wake)
+    async def _wake_up(self) -> None:
+        self._wake.set()
 
     async def run_due(self, *, wait: bool = True) -> int:
         """Starts every job that is due now; returns how many.

@@ -7,6 +7,8 @@ import sys
 
 import structlog
 
+HANDLER_NAME = "dongne-json"
+
 # Keys whose values must never reach a log line, whoever logs them.
 SECRET_KEYS = frozenset({"password", "token", "access_token", "refresh_token", "auth", "secret"})
 
@@ -43,8 +45,10 @@ def configure_logging(level: str = "info") -> None:
             foreign_pre_chain=shared,
         )
     )
+    handler.set_name(HANDLER_NAME)
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    # Replace only our own handler: others (a test's log capture) stay attached.
+    root.handlers[:] = [h for h in root.handlers if h.get_name() != HANDLER_NAME] + [handler]
     root.setLevel(level.upper())
     for name in (
         "uvicorn",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from sqlalchemy import delete as sql_delete
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dongne.kit.db import dialect_insert
 from dongne.models.events import Notification
+from dongne.models.push import PushSubscription
 
 
 class NotificationRepository:
@@ -30,3 +33,49 @@ class NotificationRepository:
             Notification.user_id == user_id, Notification.read_at.is_(None)
         )
         return int((await self._session.execute(query)).scalar_one())
+
+
+class PushSubscriptionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def upsert(self, subscription: PushSubscription) -> None:
+        """One row per endpoint: a browser subscribing again, or for another account, moves it."""
+        statement = dialect_insert(self._session)(PushSubscription).values(
+            id=subscription.id,
+            user_id=subscription.user_id,
+            endpoint=subscription.endpoint,
+            p256dh=subscription.p256dh,
+            auth=subscription.auth,
+            created_at=subscription.created_at,
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=[PushSubscription.endpoint],
+            set_={
+                "user_id": statement.excluded.user_id,
+                "p256dh": statement.excluded.p256dh,
+                "auth": statement.excluded.auth,
+            },
+        )
+        await self._session.execute(statement)
+
+    async def subscribed(self, user_ids: list[str]) -> set[str]:
+        query = select(PushSubscription.user_id).where(PushSubscription.user_id.in_(user_ids))
+        return set((await self._session.execute(query)).scalars())
+
+    async def of_user(self, user_id: str) -> list[PushSubscription]:
+        query = select(PushSubscription).where(PushSubscription.user_id == user_id)
+        return list((await self._session.execute(query)).scalars())
+
+    async def delete(self, user_id: str, endpoint: str) -> int:
+        result = await self._session.execute(
+            sql_delete(PushSubscription).where(
+                PushSubscription.user_id == user_id, PushSubscription.endpoint == endpoint
+            )
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def delete_endpoint(self, endpoint: str) -> None:
+        await self._session.execute(
+            sql_delete(PushSubscription).where(PushSubscription.endpoint == endpoint)
+        )

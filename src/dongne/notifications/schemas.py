@@ -48,3 +48,26 @@ class MarkNotificationRead(RequestModel):
 class NotificationMarked(WireModel):
     notification_id: str
     read_at: datetime
+
+
+class PushKeys(RequestModel):
+    p256dh: str = Field(min_length=1, max_length=200)
+    auth: str = Field(min_length=1, max_length=100)
+
+
+class BrowserPushSubscription(RequestModel):
+    """A browser's `PushSubscription.toJSON()`."""
+
+    endpoint: str = Field(min_length=8, max_length=1000)
+    keys: PushKeys
+    expiration_time: float | None = None
+
+
+class PushEndpoint(RequestModel):
+    endpoint: str = Field(min_length=8, max_length=1000)
+
+
+class VapidPublicKey(WireModel):
+    """The `applicationServerKey` for `pushManager.subscribe()`."""
+
+    public_key: str

@@ -1,25 +1,44 @@
-"""Sends a notification: stored in the history, logged for replay, emitted to every device."""
+"""Sends a notification: stored in the history, logged for replay, emitted to every device,
+and queued for push, email and SMS where the user wants them and the deployment has them."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import structlog
+
 from dongne.eventlog.service import Delivery, EventLogService
+from dongne.infra.senders.webpush import PushSubscription as BrowserSubscription
+from dongne.jobs.service import JobQueue
 from dongne.kit.clock import Clock
 from dongne.kit.db import UnitOfWork
 from dongne.kit.errors import DongneError, ErrorCode
 from dongne.kit.ids import new_id
 from dongne.models.events import Notification
-from dongne.notifications.repository import NotificationRepository
+from dongne.models.push import PushSubscription
+from dongne.notifications.policy import (
+    JOB_PRIORITY,
+    Priority,
+    QuietHours,
+    external_channels,
+    seoul_local_time,
+)
+from dongne.notifications.repository import NotificationRepository, PushSubscriptionRepository
 from dongne.notifications.schemas import (
     NotificationEvent,
     NotificationMarked,
     NotificationOut,
     NotificationPage,
 )
+from dongne.settings.schemas import SettingsOut
+from dongne.settings.service import SettingsService
+
+log = structlog.get_logger("dongne.notifications")
 
 NOT_FOUND = "알림을 찾을 수 없습니다 (Notification not found)"
+DELIVERY_JOB = "notify.{channel}"
 
 
 @dataclass(frozen=True)
@@ -27,19 +46,42 @@ class Message:
     type: str
     title: str
     message: str
-    priority: str = "NORMAL"
+    priority: Priority = Priority.NORMAL
     sound: Literal["urgent", "normal"] = "normal"
     data: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Alert:
+    """What push, email and SMS carry; `channels` narrows which of them may be used."""
+
+    title: str
+    body: str
+    priority: Priority
+    data: dict[str, Any] = field(default_factory=dict)
+    channels: frozenset[str] = frozenset({"push", "email", "sms"})
+
+
 class NotificationsService:
-    def __init__(self, clock: Clock, event_log: EventLogService) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        event_log: EventLogService,
+        settings: SettingsService,
+        jobs: JobQueue,
+        configured_channels: frozenset[str],
+    ) -> None:
         self._clock = clock
         self._event_log = event_log
+        self._settings = settings
+        self._jobs = jobs
+        self._configured = configured_channels
 
     async def notify(self, uow: UnitOfWork, user_id: str, message: Message) -> None:
         now = self._clock.now()
         notification_id = new_id(now)
+        settings = await self._settings.get(uow, user_id)
 
         def build(event_id: int) -> NotificationEvent:
             return NotificationEvent(
@@ -49,12 +91,13 @@ class NotificationsService:
                 title=message.title,
                 message=message.message,
                 data=message.data,
-                priority=message.priority,
+                priority=message.priority.value,
                 timestamp=now,
                 sound=message.sound,
             )
 
-        [sent] = await self._event_log.deliver(uow, "notification", [Delivery(user_id, build)])
+        delivery = Delivery(user_id, build, live=settings.channels.socket)
+        [sent] = await self._event_log.deliver(uow, "notification", [delivery])
         NotificationRepository(uow.session).add(
             Notification(
                 id=notification_id,
@@ -63,11 +106,69 @@ class NotificationsService:
                 title=message.title,
                 message=message.message,
                 data=message.data,
-                priority=message.priority,
+                priority=message.priority.value,
                 event_id=sent.event_id,
                 created_at=now,
             )
         )
+        alert = Alert(
+            title=message.title,
+            body=message.message,
+            priority=message.priority,
+            data={**message.data, "notificationId": notification_id},
+        )
+        await self._queue_external(uow, {user_id: settings}, alert)
+
+    async def alert(self, uow: UnitOfWork, user_ids: Sequence[str], alert: Alert) -> None:
+        """Push/email/SMS only (the socket event went out already), in bulk."""
+        if user_ids:
+            await self._queue_external(uow, await self._settings.get_many(uow, user_ids), alert)
+
+    async def _queue_external(
+        self, uow: UnitOfWork, settings: Mapping[str, SettingsOut], alert: Alert
+    ) -> None:
+        local_time = seoul_local_time(self._clock.now())
+        # A push job for someone with no browser subscribed would only do nothing, later.
+        subscribed = await PushSubscriptionRepository(uow.session).subscribed(list(settings))
+        per_channel: dict[str, list[dict[str, Any]]] = {}
+        for user_id, user_settings in settings.items():
+            enabled = (
+                frozenset(c for c, on in user_settings.channels.model_dump().items() if on)
+                & alert.channels
+            )
+            plan = external_channels(
+                alert.priority,
+                enabled,
+                self._configured,
+                _quiet_hours(user_settings),
+                local_time,
+            )
+            if plan.unconfigured or plan.held_by_quiet_hours:
+                log.info(
+                    "channels_skipped",
+                    user_id=user_id,
+                    unconfigured=list(plan.unconfigured),
+                    quiet_hours=plan.held_by_quiet_hours,
+                )
+            for channel in plan.send:
+                if channel == "push" and user_id not in subscribed:
+                    continue
+                per_channel.setdefault(channel, []).append(
+                    {
+                        "userId": user_id,
+                        "title": alert.title,
+                        "body": alert.body,
+                        "data": alert.data,
+                        "urgent": alert.priority in (Priority.CRITICAL, Priority.HIGH),
+                    }
+                )
+        for channel, payloads in per_channel.items():
+            await self._jobs.enqueue_many(
+                uow,
+                DELIVERY_JOB.format(channel=channel),
+                payloads,
+                priority=JOB_PRIORITY[alert.priority],
+            )
 
     async def history(
         self, uow: UnitOfWork, user_id: str, *, limit: int, before: str | None
@@ -89,3 +190,33 @@ class NotificationsService:
         if notification.read_at is None:
             notification.read_at = self._clock.now()
         return NotificationMarked(notification_id=notification.id, read_at=notification.read_at)
+
+    async def subscribe_push(
+        self, uow: UnitOfWork, user_id: str, browser_json: Mapping[str, Any]
+    ) -> None:
+        try:
+            subscription = BrowserSubscription.from_browser_json(browser_json)
+        except ValueError as exc:
+            raise DongneError(
+                ErrorCode.INVALID, f"푸시 구독 정보가 올바르지 않아요 (Invalid subscription): {exc}"
+            ) from exc
+        now = self._clock.now()
+        await PushSubscriptionRepository(uow.session).upsert(
+            PushSubscription(
+                id=new_id(now),
+                user_id=user_id,
+                endpoint=subscription.endpoint,
+                p256dh=subscription.p256dh,
+                auth=subscription.auth,
+                created_at=now,
+            )
+        )
+
+    async def unsubscribe_push(self, uow: UnitOfWork, user_id: str, endpoint: str) -> None:
+        if not await PushSubscriptionRepository(uow.session).delete(user_id, endpoint):
+            raise DongneError(ErrorCode.NOT_FOUND, "구독을 찾을 수 없어요 (Subscription not found)")
+
+
+def _quiet_hours(settings: SettingsOut) -> QuietHours | None:
+    quiet = settings.quiet_hours
+    return QuietHours.parse(quiet.start, quiet.end) if quiet else None

@@ -38,6 +38,8 @@ class ProfileUpdate(RequestModel):
     nickname: CleanStr | None = Field(default=None, min_length=1, max_length=20)
     bio: CleanStr | None = Field(default=None, max_length=300)
     home_region: str | None = Field(default=None, max_length=32)
+    # E.164-ish: digits with an optional leading +, for the SMS channel.
+    phone: str | None = Field(default=None, pattern=r"^\+?[0-9]{8,15}$")
 
 
 class UserOut(WireModel):
@@ -49,6 +51,7 @@ class UserOut(WireModel):
     points: int
     home_region: str | None
     bio: str | None
+    phone: str | None
     created_at: datetime
 
 

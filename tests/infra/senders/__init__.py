@@ -1,0 +1,1 @@
+"""Tests of the push, email and SMS senders against local stand-ins."""
