@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from dongne import __version__
 from dongne.api.errors import install_error_handlers
+from dongne.api.guard import GuardMiddleware
 from dongne.config import Settings
 from dongne.conversation import socket as conversation_socket
 from dongne.escalation import tasks as escalation_tasks
@@ -21,13 +22,14 @@ from dongne.kit.clock import Clock, SystemClock
 from dongne.kit.logging import configure_logging
 from dongne.locations import socket as locations_socket
 from dongne.media import endpoints as media_endpoints
+from dongne.moderation import endpoints as moderation_endpoints
 from dongne.monitoring import endpoints as monitoring_endpoints
 from dongne.notifications import endpoints as notifications_endpoints
 from dongne.notifications import socket as notifications_socket
 from dongne.notifications import tasks as notifications_tasks
 from dongne.questions import endpoints as questions_endpoints
 from dongne.questions import socket as questions_socket
-from dongne.realtime.connection import register_connection_handlers
+from dongne.realtime.connection import register_connection_handlers, register_reauthentication
 from dongne.realtime.dispatch import SocketRouter
 from dongne.realtime.publisher import Publisher
 from dongne.realtime.server import create_socket_server
@@ -67,6 +69,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         allow_headers=["*"],
     )
     install_error_handlers(api)
+    api.add_middleware(GuardMiddleware, runtime=runtime)
     api.include_router(monitoring_endpoints.router)
     for router in (
         users_endpoints.router,
@@ -74,11 +77,13 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         notifications_endpoints.router,
         media_endpoints.router,
         settings_endpoints.router,
+        moderation_endpoints.router,
     ):
         api.include_router(router)
 
     register_connection_handlers(sio, runtime)
     socket_router = SocketRouter(sio, runtime, publisher)
+    register_reauthentication(socket_router)
     for domain in (
         questions_socket,
         conversation_socket,

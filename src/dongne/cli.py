@@ -56,6 +56,8 @@ def serve(
         ws="websockets-sansio",
         # Per-message deflate costs ~100 KB per connection (DESIGN.md pitfalls).
         ws_per_message_deflate=False,
+        # Client addresses come from DONGNE_TRUSTED_PROXIES (kit/net.py), not uvicorn's default.
+        proxy_headers=False,
         log_config=None,
         access_log=False,
     )

@@ -61,16 +61,25 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     sms_gateway_url: str | None = None
     sms_token: str | None = None
+    # Client addresses: X-Forwarded-For is believed only from these proxies (CIDR list).
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    rate_connect: str = "100/minute"  # Socket.IO connections per IP (the seed's figure)
+    rate_http: str = "600/minute"  # HTTP requests per IP
+    rate_event: str = "120/minute"  # any other Socket.IO event, per user and event
+    rate_create_question: str = "5/minute"
+    rate_create_answer: str = "30/minute"
+    rate_update_location: str = "60/minute"
     push_concurrency: int = 2
     email_concurrency: int = 5
     sms_concurrency: int = 5
 
     @model_validator(mode="before")
     @classmethod
-    def _split_origins(cls, values: dict[str, object]) -> dict[str, object]:
-        origins = values.get("cors_origins")
-        if isinstance(origins, str):
-            values["cors_origins"] = [o.strip() for o in origins.split(",") if o.strip()]
+    def _split_lists(cls, values: dict[str, object]) -> dict[str, object]:
+        for key in ("cors_origins", "trusted_proxies"):
+            raw = values.get(key)
+            if isinstance(raw, str):
+                values[key] = [item.strip() for item in raw.split(",") if item.strip()]
         return values
 
     @model_validator(mode="after")
@@ -78,6 +87,14 @@ class Settings(BaseSettings):
         if self.env is Environment.PRODUCTION and not self.jwt_secret:
             raise ValueError("DONGNE_JWT_SECRET must be set when DONGNE_ENV=production")
         return self
+
+    def event_limit(self, event: str) -> str:
+        specific = {
+            "create_question": self.rate_create_question,
+            "create_answer": self.rate_create_answer,
+            "update_location": self.rate_update_location,
+        }
+        return specific.get(event, self.rate_event)
 
     @property
     def resolved_database_url(self) -> str:

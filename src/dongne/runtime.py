@@ -14,6 +14,7 @@ from dongne.eventlog.service import EventLogService
 from dongne.infra.presence.base import PresenceIndex
 from dongne.infra.presence.memory import MemoryPresenceIndex
 from dongne.infra.presence.redis import RedisPresenceIndex
+from dongne.infra.ratelimit import RateLimiter, memory_rate_limiter, redis_rate_limiter
 from dongne.infra.redis import connect_redis, redis_answers
 from dongne.infra.senders.registry import ChannelSenders, build_senders
 from dongne.infra.storage import LocalDiskStorage
@@ -22,10 +23,12 @@ from dongne.kit.background import BackgroundTasks
 from dongne.kit.clock import Clock
 from dongne.kit.db import Database
 from dongne.kit.events import Events, EventSink
+from dongne.kit.net import Network, parse_networks
 from dongne.kit.passwords import Passwords
 from dongne.kit.tokens import AccessTokens
 from dongne.locations.service import LocationsService
 from dongne.media.service import MediaService
+from dongne.moderation.service import BlocklistService
 from dongne.notifications.delivery import DeliveryService
 from dongne.notifications.service import NotificationsService
 from dongne.points.service import PointsService
@@ -62,6 +65,9 @@ class Runtime:
     background: BackgroundTasks
     senders: ChannelSenders
     delivery: DeliveryService
+    rate_limiter: RateLimiter
+    blocklist: BlocklistService
+    trusted_proxies: list[Network]
     # name -> probe; /ready is ready when every probe answers True.
     readiness_checks: dict[str, Callable[[], Awaitable[bool]]] = field(default_factory=dict)
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
@@ -83,14 +89,17 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
     checks: dict[str, Callable[[], Awaitable[bool]]] = {"database": db.ping}
     closers: list[Callable[[], Awaitable[None]]] = [db.dispose]
     presence: PresenceIndex
+    rate_limiter: RateLimiter
     if settings.redis_url:
         redis = connect_redis(settings.redis_url)
         checks["redis"] = lambda: redis_answers(redis)
         closers.append(redis.aclose)
         # Wall-clock seconds: the last-seen set is shared by nodes whose monotonic clocks differ.
         presence = RedisPresenceIndex(redis, now=lambda: clock.now().timestamp())
+        rate_limiter = redis_rate_limiter(settings.redis_url)
     else:
         presence = MemoryPresenceIndex(now=clock.monotonic)
+        rate_limiter = memory_rate_limiter()
 
     events = Events(sink)
     sockets = SocketSessions()
@@ -178,6 +187,9 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         background=background,
         senders=senders,
         delivery=DeliveryService(db, senders, users),
+        rate_limiter=rate_limiter,
+        blocklist=BlocklistService(db, clock),
+        trusted_proxies=parse_networks(settings.trusted_proxies),
         readiness_checks=checks,
         closers=closers,
     )

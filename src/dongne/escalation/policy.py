@@ -138,6 +138,15 @@ def select_recipients(
 ) -> list[Recipient]:
     """The users this wave notifies, nearest first (unknown distance last, ties by id).
 
+    Each user is judged once, by their first listing, and skipped when, in this order:
+    they asked the question; they were already notified of it (any wave); the wave is
+    online-only and they are offline or have no live position; the wave has a radius and
+    they are beyond it or beyond their personal radius (both inclusive); the wave is
+    IMMEDIATE and they turned immediate alerts off; the wave wants experts and their tags
+    miss the question's; they muted one of its hashtags; quiet hours hold its priority;
+    they already had `fatigue_cap` question notifications this hour. The rest are sorted
+    and cut at `plan.limit`.
+
     The personal radius bounds how far away a question may be to reach someone *by
     proximity*, so it applies to the distance-based waves only; EXTENDED and FINAL are
     island-wide by definition.

@@ -5,6 +5,7 @@ from dongne.models.conversation import ReadMarker
 from dongne.models.escalation import QuestionNotified
 from dongne.models.events import Notification, UserEvent, UserEventCounter
 from dongne.models.jobs import Job
+from dongne.models.moderation import IpBlock
 from dongne.models.points import PointsEntry
 from dongne.models.push import PushSubscription
 from dongne.models.questions import Answer, Hashtag, Image, Question, QuestionHashtag, RoomMember
@@ -16,6 +17,7 @@ __all__ = [
     "Base",
     "Hashtag",
     "Image",
+    "IpBlock",
     "Job",
     "Notification",
     "PointsEntry",

@@ -106,6 +106,23 @@ class QuestionRepository:
         return list((await self._session.execute(query)).scalars())
 
 
+class PostRepository:
+    """A user's recent posts (questions and answers), for spam screening."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def recent_texts(self, user_id: str, since: datetime) -> list[tuple[str, datetime]]:
+        questions = select(Question.title + " " + Question.content, Question.created_at).where(
+            Question.asker_id == user_id, Question.created_at >= since
+        )
+        answers = select(Answer.content, Answer.created_at).where(
+            Answer.author_id == user_id, Answer.created_at >= since
+        )
+        rows = await self._session.execute(questions.union_all(answers))
+        return [(text, created_at) for text, created_at in rows]
+
+
 class AnswerRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session

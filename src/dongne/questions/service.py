@@ -6,6 +6,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
+import structlog
+
 from dongne.eventlog.service import Delivery, EventLogService
 from dongne.kit.clock import Clock
 from dongne.kit.db import UnitOfWork
@@ -17,10 +19,23 @@ from dongne.kit.ids import new_id
 from dongne.media.service import MediaService
 from dongne.models.questions import Answer, Image, Question
 from dongne.models.users import User
+from dongne.moderation.policy import (
+    PostHistory,
+    SpamVerdict,
+    normalize_post,
+    score_post,
+    spam_refusal,
+    strip_html,
+)
 from dongne.notifications.service import Message, NotificationsService
 from dongne.points.service import AlreadyCredited, PointsService
 from dongne.questions import policy
-from dongne.questions.repository import AnswerRepository, QuestionRepository, RoomRepository
+from dongne.questions.repository import (
+    AnswerRepository,
+    PostRepository,
+    QuestionRepository,
+    RoomRepository,
+)
 from dongne.questions.schemas import (
     HASHTAGS_MAX,
     AcceptAnswer,
@@ -52,6 +67,9 @@ from dongne.users.service import UsersService
 QUESTION_NOT_FOUND = "질문을 찾을 수 없어요 (Question not found)"
 ANSWER_NOT_FOUND = "답변을 찾을 수 없어요 (Answer not found)"
 POINTS_REASON = "answer_accepted"
+SPAM_WINDOW = timedelta(hours=1)
+
+log = structlog.get_logger("dongne.questions")
 
 
 class FollowUpPlanner(Protocol):
@@ -87,14 +105,18 @@ class QuestionsService:
         self._is_online = is_online
 
     async def ask(self, uow: UnitOfWork, asker_id: str, request: CreateQuestion) -> QuestionOut:
+        title, content = strip_html(request.title), strip_html(request.content)
+        if not title or not content:
+            raise policy.invalid("제목과 내용을 입력해 주세요 (Title and content are required)")
+        await self._screen_for_spam(uow, asker_id, f"{title} {content}")
         tags = normalize_hashtags(request.hashtags, at_most=HASHTAGS_MAX)
         region = policy.region_of(self._regions, request.location.lat, request.location.lng)
         now = self._clock.now()
         question = Question(
             id=new_id(now),
             asker_id=asker_id,
-            title=request.title,
-            content=request.content,
+            title=title,
+            content=content,
             lat=request.location.lat,
             lng=request.location.lng,
             region_code=region.code,
@@ -183,12 +205,16 @@ class QuestionsService:
         policy.check_can_answer(
             QuestionStatus(question.status), asker_id=question.asker_id, author_id=author_id
         )
+        content = strip_html(request.content)
+        if not content:
+            raise policy.invalid("답변 내용을 입력해 주세요 (The answer is empty)")
+        await self._screen_for_spam(uow, author_id, content)
         now = self._clock.now()
         answer = Answer(
             id=new_id(now),
             question_id=question.id,
             author_id=author_id,
-            content=request.content,
+            content=content,
             created_at=now,
         )
         await AnswerRepository(uow.session).add(answer)
@@ -307,6 +333,22 @@ class QuestionsService:
             NearbyQuestion(**view.model_dump(), distance=round_distance_m(distance))
             for view, (distance, _) in zip(views, within, strict=True)
         ]
+
+    async def _screen_for_spam(self, uow: UnitOfWork, user_id: str, text: str) -> None:
+        """Scores the post against the author's last hour; refuses spam, logs every decision."""
+        now = self._clock.now()
+        recent = await PostRepository(uow.session).recent_texts(user_id, now - SPAM_WINDOW)
+        author = await self._users.get(uow, user_id)
+        history = PostHistory(
+            recent_texts=tuple(normalize_post(t) for t, _ in recent),
+            posts_last_minute=sum(1 for _, at in recent if now - at <= timedelta(minutes=1)),
+            posts_last_hour=len(recent),
+            account_age_s=(now - author.created_at).total_seconds(),
+        )
+        decision = score_post(text, history)
+        log.info("spam_decision", user_id=user_id, **decision.log_fields())
+        if decision.verdict is SpamVerdict.REFUSE:
+            raise spam_refusal()
 
     async def _with_answers(self, uow: UnitOfWork, question: Question) -> QuestionWithAnswers:
         [view] = await self._question_views(uow, [question])

@@ -2,23 +2,42 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import socketio
 import structlog
+from pydantic import Field
 
 from dongne.kit.errors import DongneError, ErrorCode
+from dongne.kit.net import client_ip
 from dongne.kit.rooms import user_room
+from dongne.kit.schema import RequestModel, WireModel
+from dongne.realtime.dispatch import REAUTHENTICATE, SocketContext, SocketRouter
 from dongne.realtime.sessions import SocketSession
 from dongne.runtime import Runtime
 
 log = structlog.get_logger("dongne.socket")
 
 AUTH_FAILED = "Authentication failed"
+IP_BLOCKED = "IP blocked"
+RATE_LIMITED = "Rate limit exceeded"
 
 
 def register_connection_handlers(sio: socketio.AsyncServer, runtime: Runtime) -> None:
     async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        address = _client_address(environ, runtime)
+        if await runtime.blocklist.is_blocked(address):
+            log.info("socket_refused", sid=sid, reason="ip_blocked", peer=address)
+            raise socketio.exceptions.ConnectionRefusedError(
+                IP_BLOCKED, {"code": ErrorCode.FORBIDDEN.value}
+            )
+        retry = await runtime.rate_limiter.hit(runtime.settings.rate_connect, "connect", address)
+        if retry is not None:
+            log.info("socket_refused", sid=sid, reason="rate_limited", peer=address)
+            raise socketio.exceptions.ConnectionRefusedError(
+                RATE_LIMITED, {"code": ErrorCode.RATE_LIMITED.value, "retryAfter": retry}
+            )
         token = auth.get("token") if isinstance(auth, dict) else None
         try:
             claims = runtime.users.authenticate(token)
@@ -51,7 +70,39 @@ def register_connection_handlers(sio: socketio.AsyncServer, runtime: Runtime) ->
     sio.on("disconnect", disconnect)
 
 
+def _client_address(environ: dict[str, Any], runtime: Runtime) -> str:
+    scope = environ.get("asgi.scope") or {}
+    headers = dict(scope.get("headers") or [])
+    forwarded = headers.get(b"x-forwarded-for", b"").decode("latin-1") or None
+    peer = scope.get("client")
+    return client_ip(peer[0] if peer else None, forwarded, runtime.trusted_proxies)
+
+
 def _peer(environ: dict[str, Any]) -> str | None:
     scope = environ.get("asgi.scope") or {}
     client = scope.get("client")
     return f"{client[0]}:{client[1]}" if client else None
+
+
+class AuthenticateRequest(RequestModel):
+    token: str = Field(min_length=1, max_length=4000)
+
+
+class Authenticated(WireModel):
+    user_id: str
+    expires_at: datetime
+
+
+def register_reauthentication(router: SocketRouter) -> None:
+    """`authenticate {token}`: a long-lived socket swaps in a fresh access token."""
+
+    @router.on(REAUTHENTICATE, AuthenticateRequest)
+    async def authenticate(ctx: SocketContext, request: AuthenticateRequest) -> Authenticated:
+        runtime = ctx.runtime
+        claims = runtime.users.authenticate(request.token)
+        if claims.user_id != ctx.user_id:
+            raise DongneError(
+                ErrorCode.FORBIDDEN, "다른 사용자의 토큰이에요 (Token of another user)"
+            )
+        runtime.sockets.renew(ctx.sid, claims.expires_at)
+        return Authenticated(user_id=claims.user_id, expires_at=claims.expires_at)

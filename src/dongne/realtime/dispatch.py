@@ -22,6 +22,9 @@ from dongne.runtime import Runtime
 
 log = structlog.get_logger("dongne.socket")
 
+# The one event a socket with an expired token may still send: it carries a fresh token.
+REAUTHENTICATE = "authenticate"
+
 
 @dataclass(frozen=True)
 class SocketContext:
@@ -83,10 +86,26 @@ class SocketRouter:
         sid: str,
         args: tuple[Any, ...],
     ) -> dict[str, Any]:
+        expired = False
         try:
             session = self._runtime.sockets.get(sid)
             if session is None:
                 raise DongneError(ErrorCode.UNAUTHENTICATED, "Authentication failed")
+            if event != REAUTHENTICATE and session.token_expires_at <= self._runtime.clock.now():
+                expired = True
+                raise DongneError(
+                    ErrorCode.UNAUTHENTICATED,
+                    "로그인이 만료되었어요 (Your session expired; authenticate again)",
+                )
+            retry = await self._runtime.rate_limiter.hit(
+                self._runtime.settings.event_limit(event), "event", event, session.user_id
+            )
+            if retry is not None:
+                raise DongneError(
+                    ErrorCode.RATE_LIMITED,
+                    "요청이 너무 많아요. 잠시 후 다시 시도해 주세요 (Too many requests)",
+                    retryAfter=retry,
+                )
             if len(args) > 1:
                 raise DongneError(
                     ErrorCode.INVALID, "이벤트 인자는 하나여야 합니다 (One payload only)"
@@ -109,4 +128,7 @@ class SocketRouter:
                 await self._publisher.emit(reply, result, room=sid)
             return {"ok": True, **body}
         await self._publisher.error(sid, error, event)
+        if expired:
+            # Told why first; the client reconnects with a fresh token.
+            self._runtime.background.spawn(self._sio.disconnect(sid))
         return {"ok": False, "error": error.to_wire()}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 
@@ -37,6 +37,11 @@ class SocketSessions:
             if not sids:
                 del self._sids_by_user[session.user_id]
         return session
+
+    def renew(self, sid: str, token_expires_at: datetime) -> None:
+        session = self._by_sid.get(sid)
+        if session is not None:
+            self._by_sid[sid] = replace(session, token_expires_at=token_expires_at)
 
     def get(self, sid: str) -> SocketSession | None:
         return self._by_sid.get(sid)

@@ -48,6 +48,12 @@ async def refresh(body: RefreshRequest, runtime: RuntimeDep) -> TokenPair:
     return tokens
 
 
+@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+async def logout(body: RefreshRequest, runtime: RuntimeDep) -> None:
+    async with runtime.db.transaction() as uow:
+        await runtime.users.logout(uow, body.refresh_token)
+
+
 @router.get("/me", response_model=UserOut)
 async def me(claims: ClaimsDep, runtime: RuntimeDep) -> UserOut:
     async with runtime.db.transaction(readonly=True) as uow:

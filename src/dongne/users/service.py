@@ -113,6 +113,15 @@ class UsersService:
         row.revoked_at = now
         return await self._issue(uow, user, family_id=row.family_id)
 
+    async def logout(self, uow: UnitOfWork, refresh_token: str) -> None:
+        """Ends the login the refresh token belongs to, on every device that shares it."""
+        token_id, _, secret = refresh_token.partition(".")
+        tokens = RefreshTokenRepository(uow.session)
+        row = await tokens.get_for_update(token_id) if secret else None
+        if row is None or row.token_hash != hash_refresh_secret(secret):
+            raise refresh_refused()
+        await tokens.revoke_family(row.family_id, self._clock.now())
+
     def authenticate(self, access_token: object) -> AccessClaims:
         try:
             return self._access.verify(access_token, self._clock.now())

@@ -1,0 +1,23 @@
+"""Blocked address ranges."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from dongne.models.base import Base, UTCDateTime, id_column_type
+
+
+class IpBlock(Base):
+    __tablename__ = "ip_blocks"
+
+    id: Mapped[str] = mapped_column(id_column_type(), primary_key=True)
+    cidr: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(300))
+    created_by: Mapped[str | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

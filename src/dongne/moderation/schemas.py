@@ -1,0 +1,36 @@
+"""The IP blocklist over HTTP (admins only)."""
+
+from __future__ import annotations
+
+import ipaddress
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+from dongne.kit.schema import CleanStr, RequestModel, WireModel
+
+
+def _network(value: str) -> str:
+    return str(ipaddress.ip_network(value.strip(), strict=False))
+
+
+Cidr = Annotated[str, AfterValidator(_network)]
+
+
+class IpBlockCreate(RequestModel):
+    cidr: Cidr = Field(max_length=64, description="an address or range, e.g. 203.0.113.0/24")
+    reason: CleanStr = Field(default="", max_length=300)
+    expires_at: datetime | None = None
+
+
+class IpBlockOut(WireModel):
+    id: str
+    cidr: str
+    reason: str
+    created_at: datetime
+    expires_at: datetime | None
+
+
+class IpBlockList(WireModel):
+    blocks: list[IpBlockOut]
