@@ -41,8 +41,12 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench
 	$(BIN)/ruff format src tests bench
 
-bench: $(STAMP)
-	$(BIN)/python bench/presence_bench.py
+bench/loadgen/node_modules/.package-lock.json: bench/loadgen/package-lock.json
+	cd bench/loadgen && npm ci --no-audit --no-fund --loglevel=error
+
+# The load benchmark (bench/README.md); BENCH_ARGS=--quick for a one-minute run.
+bench: $(STAMP) bench/loadgen/node_modules/.package-lock.json
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .mypy_cache .ruff_cache bench/loadgen/node_modules

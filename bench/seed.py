@@ -92,10 +92,7 @@ def coverage(
     counts: list[int] = []
     for lat, lng in spots:
         phi, lam = math.radians(lat), math.radians(lng)
-        a = (
-            np.sin((la - phi) / 2) ** 2
-            + math.cos(phi) * np.cos(la) * np.sin((lo - lam) / 2) ** 2
-        )
+        a = np.sin((la - phi) / 2) ** 2 + math.cos(phi) * np.cos(la) * np.sin((lo - lam) / 2) ** 2
         d = 2 * 6_371_008.8 * np.arcsin(np.sqrt(a))
         counts.append(int((d <= IMMEDIATE_RADIUS_M).sum()))
     arr = np.array(counts)

@@ -205,6 +205,10 @@ let pendingAnswerAcks = 0;
 let lastDeliveryAt = now();
 
 const WAVES = ["IMMEDIATE", "QUICK", "EXTENDED", "FINAL"];
+// IMMEDIATE latency per window of question emit time: stable, or a growing backlog?
+const TIMELINE_MS = 5000;
+const timeline = [];
+let loadStart = null;
 const QUESTION_TAG = /^\[bench (\d+)\]/;
 const ANSWER_TAG = /^\[a(\d+)\]/;
 
@@ -229,7 +233,12 @@ function onNotification(client, payload) {
   waveCounts[wave] += 1;
   if (wave === "other") return;
   q.counts[WAVES.indexOf(wave)] += 1;
-  if (!afterCutoff) lat.wave[wave].add(t - q.t0);
+  if (!afterCutoff) {
+    lat.wave[wave].add(t - q.t0);
+    if (wave === "IMMEDIATE" && q.window !== null) {
+      (timeline[q.window] ??= new Samples()).add(t - q.t0);
+    }
+  }
   if (wave === "IMMEDIATE" && answering && rng() < config.answerShare) {
     scheduleAnswer(client, payload.question.id, q);
   }
@@ -379,7 +388,9 @@ function emitQuestion(askers) {
     hashtags: tags,
     urgency: rng() < config.urgentShare ? "urgent" : "normal",
   };
-  const q = { t0: now(), id: null, counts: [0, 0, 0, 0] };
+  const t0 = now();
+  const window = loadStart === null ? null : Math.floor((t0 - loadStart) / TIMELINE_MS);
+  const q = { t0, window, id: null, counts: [0, 0, 0, 0] };
   questions.push(q);
   result.questions.sent += 1;
   pendingQuestionAcks += 1;
@@ -465,6 +476,7 @@ async function runLoad() {
   const askers = clients.filter((c) => c.account.role === "asker" && c.connected);
   const durationMs = config.durationS * 1000;
   const start = now();
+  loadStart = start;
   result.load.startedWallMs = Date.now();
   const intervalMs = config.locationIntervalS * 1000;
   for (const c of clients) c.nextLocationAt = start + rng() * intervalMs;
@@ -531,7 +543,8 @@ async function drain() {
 
 // ---------------------------------------------------------------- main
 
-const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+const LOOP_RESOLUTION_MS = 10;
+const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
 let peakRss = 0;
 const rssTimer = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
@@ -571,11 +584,19 @@ async function main() {
   result.perQuestion = questions
     .map((q, seq) => (q ? [q.id, seq, ...q.counts] : null))
     .filter((row) => row !== null);
-  const ns = (x) => Math.round((x / 1e6) * 100) / 100;
+  result.timeline = {
+    windowS: TIMELINE_MS / 1000,
+    immediate: Array.from(timeline, (samples, i) => ({
+      fromS: (i * TIMELINE_MS) / 1000,
+      ...(samples ?? new Samples()).stats(),
+    })),
+  };
+  // The histogram holds whole timer intervals (resolution + delay): keep the delay.
+  const ms = (x) => Math.max(0, Math.round((x / 1e6 - LOOP_RESOLUTION_MS) * 100) / 100);
   result.client.loopDelayMs = {
-    p50: ns(loopDelay.percentile(50)),
-    p99: ns(loopDelay.percentile(99)),
-    max: ns(loopDelay.max),
+    p50: ms(loopDelay.percentile(50)),
+    p99: ms(loopDelay.percentile(99)),
+    max: ms(loopDelay.max),
   };
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
   result.client.peakRssMB = Math.round(peakRss / 1048576);

@@ -1,0 +1,1 @@
+"""Parts of the `make bench` driver (bench/run.py)."""

@@ -1,0 +1,487 @@
+"""`make bench`: real-time load against a freshly started server, one scenario at a time.
+
+    .venv/bin/python bench/run.py                    # 1k/5k/10k users x 20/100 q/s, 60 s each
+    .venv/bin/python bench/run.py --quick            # 1,000 users, 20 q/s, 15 s (development)
+    .venv/bin/python bench/run.py --scenarios 5000@100 --duration 60
+
+For each scenario: a fresh data dir (embedded mode: SQLite, no Redis; inherited DONGNE_*
+variables are dropped), `bench/seed.py` (accounts and tokens straight into the database),
+`python -m dongne serve` on a free loopback port, then the Node.js load generator
+(`bench/loadgen/loadgen.mjs`, official socket.io-client, websocket transport) while this
+driver samples the server's CPU and RSS from /proc every second and probes event-loop lag.
+The server is stopped, its database is read to learn what it says it sent, and the
+results go to `bench/results/<run>/` and `bench/results/latest.{json,md}`. See
+bench/README.md for what each column means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from harness.measure import (
+    HealthProbe,
+    Sampler,
+    delivery,
+    git_commit,
+    inside_lag,
+    machine,
+    proc_rss_bytes,
+    server_errors,
+    server_side,
+    summarize,
+)
+from harness.report import markdown
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+LOADGEN = BENCH / "loadgen"
+RESULTS = BENCH / "results"
+READY_TIMEOUT_S = 60.0
+STOP_TIMEOUT_S = 20.0
+# Every question notifies up to ~50 locals in its first two waves, so the product's fatigue
+# cap (10 question notifications per local per hour) would silence the bench within
+# seconds; it is lifted unless --fatigue-cap says otherwise.
+BENCH_FATIGUE_CAP = 1_000_000
+console = Console(stderr=True)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    users: int
+    rate: float
+    duration_s: float
+
+    @property
+    def name(self) -> str:
+        return f"{self.users}u-{self.rate:g}qps-{self.duration_s:g}s"
+
+
+FULL = [(users, rate) for users in (1_000, 5_000, 10_000) for rate in (20.0, 100.0)]
+
+
+def parse_scenarios(text: str, duration_s: float) -> list[Scenario]:
+    """'5000@100,10000@20' -> scenarios of `duration_s` each."""
+    scenarios = []
+    for item in text.split(","):
+        users, _, rate = item.strip().partition("@")
+        scenarios.append(Scenario(int(users), float(rate or 20), duration_s))
+    return scenarios
+
+
+# ---------------------------------------------------------------- server, seed, loadgen
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def bench_env(data_dir: Path, port: int, fatigue_cap: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DONGNE_")}
+    env.update(
+        {
+            "DONGNE_ENV": "development",
+            "DONGNE_DATA_DIR": str(data_dir),
+            "DONGNE_HOST": "127.0.0.1",
+            "DONGNE_PORT": str(port),
+            "DONGNE_LOG_LEVEL": "warning",
+            "DONGNE_JWT_SECRET": secrets.token_urlsafe(48),
+            "DONGNE_ACCESS_TOKEN_TTL_S": str(24 * 3600),
+            "DONGNE_FATIGUE_CAP": str(fatigue_cap),
+            "DONGNE_LOOP_LAG_PROBE": "1",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
+def ensure_loadgen() -> None:
+    if (LOADGEN / "node_modules" / "socket.io-client" / "package.json").exists():
+        return
+    console.print("[bold]npm ci[/] in bench/loadgen (first run)")
+    subprocess.run(
+        ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=LOADGEN, check=True
+    )
+
+
+async def wait_ready(port: int, server: asyncio.subprocess.Process) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.returncode is not None:
+            raise RuntimeError(f"the server exited with {server.returncode} before /ready")
+        try:
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(b"GET /ready HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            await writer.drain()
+            response = await reader.read()
+            writer.close()
+            if response.startswith(b"HTTP/1.1 200"):
+                return
+        except OSError:
+            pass
+        await asyncio.sleep(0.2)
+    raise RuntimeError(f"the server was not ready within {READY_TIMEOUT_S:.0f} s")
+
+
+async def stop_process(process: asyncio.subprocess.Process, sig: int = signal.SIGINT) -> int:
+    if process.returncode is None:
+        with contextlib.suppress(ProcessLookupError):
+            process.send_signal(sig)
+        try:
+            await asyncio.wait_for(process.wait(), timeout=STOP_TIMEOUT_S)
+        except TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            await process.wait()
+    return process.returncode if process.returncode is not None else -1
+
+
+@dataclass
+class ProgressView:
+    progress: Progress
+    task: TaskID
+    phase: str = ""
+    marks: dict[str, float] = field(default_factory=dict)
+
+    def update(self, event: dict[str, Any]) -> None:
+        phase = str(event.get("phase"))
+        if phase != self.phase:
+            self.phase = phase
+            self.marks.setdefault(phase, time.monotonic())
+        if phase in ("connect", "locate"):
+            self.progress.update(
+                self.task,
+                description=f"{phase:8} failed={event.get('failed', 0)}",
+                completed=event.get("done", 0),
+                total=event.get("total", 1),
+            )
+        elif phase == "load":
+            self.progress.update(
+                self.task,
+                description=(
+                    f"load     q={event.get('questions')} imm={event.get('notified')} "
+                    f"quick={event.get('quick')} ans={event.get('answers')} "
+                    f"conn={event.get('connected')}"
+                ),
+                completed=event.get("elapsedS", 0),
+                total=event.get("durationS", 1),
+            )
+        elif phase == "drain":
+            self.progress.update(
+                self.task,
+                description="drain    waiting for the last deliveries",
+                completed=event.get("waitedS", 0),
+                total=event.get("maxS", 1),
+            )
+
+
+async def run_loadgen(
+    config: dict[str, Any], run_dir: Path, view: ProgressView, timeout_s: float
+) -> dict[str, Any]:
+    config_path = run_dir / "loadgen-config.json"
+    config_path.write_text(json.dumps(config, indent=1))
+    log = (run_dir / "loadgen.log").open("w")
+    process = await asyncio.create_subprocess_exec(
+        "node",
+        str(LOADGEN / "loadgen.mjs"),
+        "--config",
+        str(config_path),
+        cwd=LOADGEN,
+        stdout=log,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stderr is not None
+
+    async def read_progress() -> None:
+        assert process.stderr is not None
+        async for raw in process.stderr:
+            line = raw.decode(errors="replace")
+            if line.startswith("@progress "):
+                with contextlib.suppress(json.JSONDecodeError):
+                    view.update(json.loads(line[len("@progress ") :]))
+            else:
+                log.write(line)
+
+    reader = asyncio.create_task(read_progress())
+    try:
+        await asyncio.wait_for(process.wait(), timeout=timeout_s)
+    except TimeoutError:
+        console.print(f"[red]loadgen exceeded {timeout_s:.0f} s: killed[/]")
+        await stop_process(process, signal.SIGKILL)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(reader, timeout=5)
+    log.close()
+    result = read_json(Path(config["out"]))
+    if result is None:
+        return {"ok": False, "error": f"loadgen wrote no result (exit {process.returncode})"}
+    return result
+
+
+def read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        doc: dict[str, Any] = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError):
+        return None
+    return doc
+
+
+# ---------------------------------------------------------------- one scenario
+
+
+async def run_scenario(
+    scenario: Scenario, run_root: Path, args: argparse.Namespace, progress: Progress
+) -> dict[str, Any]:
+    run_dir = run_root / scenario.name
+    data_dir = run_dir / "data"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    env = bench_env(data_dir, port, args.fatigue_cap)
+    task = progress.add_task(f"{scenario.name}: seed", total=None)
+    view = ProgressView(progress, task)
+    record: dict[str, Any] = {"scenario": asdict(scenario) | {"name": scenario.name}}
+
+    accounts = run_dir / "accounts.json"
+    seed = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(BENCH / "seed.py"),
+        "--users",
+        str(scenario.users),
+        "--asker-share",
+        str(args.asker_share),
+        "--seed",
+        str(args.seed),
+        "--out",
+        str(accounts),
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    seed_out, _ = await seed.communicate()
+    if seed.returncode != 0:
+        raise RuntimeError(f"seeding failed with exit {seed.returncode}")
+    record["seed"] = json.loads(seed_out.decode().strip().splitlines()[-1])
+
+    progress.update(task, description=f"{scenario.name}: start server")
+    server_log = (run_dir / "server.log").open("w")
+    server = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "dongne",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        env=env,
+        cwd=ROOT,
+        stdout=server_log,
+        stderr=server_log,
+    )
+    stop = asyncio.Event()
+    sampler = Sampler(server.pid)
+    probe = HealthProbe("127.0.0.1", port)
+    monitors: list[asyncio.Task[None]] = []
+    try:
+        await wait_ready(port, server)
+        await asyncio.sleep(1.0)
+        baseline_rss = (proc_rss_bytes(server.pid) or 0) / 1048576
+        monitors = [asyncio.create_task(sampler.run(stop)), asyncio.create_task(probe.run(stop))]
+        probe.active = True
+        config = {
+            "url": f"http://127.0.0.1:{port}",
+            "accounts": str(accounts),
+            "out": str(run_dir / "loadgen-result.json"),
+            "rate": scenario.rate,
+            "durationS": scenario.duration_s,
+            "answerShare": args.answer_share,
+            "locationIntervalS": args.location_interval,
+            "connectPhaseTimeoutS": args.connect_timeout,
+            "drainMaxS": args.drain_max,
+            "seed": args.seed,
+        }
+        bound = args.connect_timeout + 120 + scenario.duration_s + args.drain_max + 5 + 60
+        loadgen_started = time.time()
+        loadgen = await run_loadgen(config, run_dir, view, timeout_s=bound)
+        loadgen_ended = time.time()
+    finally:
+        probe.active = False
+        stop.set()
+        for monitor in monitors:
+            with contextlib.suppress(Exception):
+                await monitor
+        progress.update(task, description=f"{scenario.name}: stop server")
+        record["serverExit"] = await stop_process(server)
+        server_log.close()
+    progress.update(task, description=f"{scenario.name}: read the database")
+    server_facts = server_side(data_dir / "dongne.db", loadgen.get("cutoffWallMs"))
+    record["delivery"] = delivery(loadgen, server_facts)
+    server_facts.pop("expected")
+    record["serverDb"] = server_facts
+    load_mark = view.marks.get("load")
+    connected = loadgen.get("connect", {}).get("connected", 0) or 0
+    after_connect = sampler.rss_at(load_mark)
+    cpu = [s["cpuPct"] for s in sampler.samples]
+    load_cpu = [
+        s["cpuPct"]
+        for s in sampler.samples
+        if load_mark is not None and load_mark < s["t"] <= load_mark + scenario.duration_s
+    ]
+    record["server"] = {
+        "baselineRssMB": round(baseline_rss, 1),
+        "rssAfterConnectMB": after_connect,
+        "peakRssMB": max((s["rssMB"] for s in sampler.samples), default=None),
+        "rssPerConnectionKB": (
+            round((after_connect - baseline_rss) * 1024 / connected, 1)
+            if after_connect is not None and connected
+            else None
+        ),
+        "cpuPctLoadMean": round(sum(load_cpu) / len(load_cpu), 1) if load_cpu else None,
+        "cpuPctMax": max(cpu, default=None),
+        "machineBusyPctLoadMean": _mean(
+            [
+                s["machineBusyPct"]
+                for s in sampler.samples
+                if load_mark is not None and load_mark < s["t"] <= load_mark + scenario.duration_s
+            ]
+        ),
+        "samples": sampler.samples,
+    }
+    record["serverLogErrors"] = server_errors(run_dir / "server.log")
+    lag = inside_lag(run_dir / "server.log", (loadgen_started, loadgen_ended))
+    outside = {"source": "outside (GET /health round trip every 100 ms)", **summarize(probe.rtts)}
+    outside["failures"] = probe.failures
+    record["loopLag"] = lag or outside
+    record["loopLagOutside"] = outside
+    loadgen.pop("perQuestion", None)
+    record["loadgen"] = loadgen
+    progress.update(task, description=f"{scenario.name}: done", completed=1, total=1)
+    if not args.keep_data:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    (run_dir / "result.json").write_text(json.dumps(record, indent=1, ensure_ascii=False))
+    return record
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 1) if values else None
+
+
+async def presence_table() -> str:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(BENCH / "presence_bench.py"),
+        "--sizes",
+        "1000,10000",
+        "--iterations",
+        "500",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        out, err = await asyncio.wait_for(process.communicate(), timeout=300)
+    except TimeoutError:
+        await stop_process(process, signal.SIGKILL)
+        return "(presence_bench.py took over 300 s: stopped)"
+    if process.returncode != 0:
+        return f"(presence_bench.py failed: {err.decode(errors='replace')[-500:]})"
+    return out.decode().strip()
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    if args.quick:
+        scenarios = [Scenario(1_000, 20.0, args.duration or 15.0)]
+    elif args.scenarios:
+        scenarios = parse_scenarios(args.scenarios, args.duration or 60.0)
+    else:
+        scenarios = [Scenario(u, r, args.duration or 60.0) for u, r in FULL]
+    ensure_loadgen()
+    run = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    run_root = RESULTS / run
+    run_root.mkdir(parents=True, exist_ok=True)
+    doc: dict[str, Any] = {
+        "run": run,
+        "commit": git_commit(),
+        "machine": machine(),
+        "options": {k: v for k, v in vars(args).items()},
+        "scenarios": [],
+    }
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        overall = progress.add_task("scenarios", total=len(scenarios))
+        for scenario in scenarios:
+            try:
+                doc["scenarios"].append(await run_scenario(scenario, run_root, args, progress))
+            except Exception as exc:  # noqa: BLE001 - one failed scenario must not stop the rest
+                console.print(f"[red]{scenario.name} failed: {exc}[/]")
+                doc["scenarios"].append(
+                    {"scenario": asdict(scenario) | {"name": scenario.name}, "error": str(exc)}
+                )
+            progress.advance(overall)
+        if not args.no_presence:
+            presence_task = progress.add_task("presence_bench.py (quick)", total=None)
+            doc["presence"] = await presence_table()
+            progress.update(presence_task, completed=1, total=1)
+    text = markdown(doc)
+    for target in (run_root, RESULTS):
+        name = "results" if target == run_root else "latest"
+        (target / f"{name}.json").write_text(json.dumps(doc, indent=1, ensure_ascii=False))
+        (target / f"{name}.md").write_text(text)
+    print(text)
+    console.print(f"written: {RESULTS / 'latest.json'}, {RESULTS / 'latest.md'}, {run_root}/")
+    failed = [s for s in doc["scenarios"] if "error" in s or not s["loadgen"].get("ok")]
+    return 1 if failed else 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="1,000 users, 20 q/s, 15 s")
+    parser.add_argument("--scenarios", help="USERS@QPS,... e.g. 5000@100,10000@20")
+    parser.add_argument("--duration", type=float, help="seconds of load per scenario (60)")
+    parser.add_argument("--asker-share", type=float, default=0.2, help="askers among users")
+    parser.add_argument("--answer-share", type=float, default=0.2, help="IMMEDIATE answered")
+    parser.add_argument("--location-interval", type=float, default=60.0, help="seconds")
+    parser.add_argument("--fatigue-cap", type=int, default=BENCH_FATIGUE_CAP)
+    parser.add_argument("--connect-timeout", type=float, default=300.0, help="all clients, s")
+    parser.add_argument("--drain-max", type=float, default=30.0, help="seconds")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep-data", action="store_true", help="keep each scenario's DB")
+    parser.add_argument("--no-presence", action="store_true", help="skip presence_bench.py")
+    args = parser.parse_args()
+    with contextlib.suppress(KeyboardInterrupt):
+        sys.exit(asyncio.run(main_async(args)))
+    sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
