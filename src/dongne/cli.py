@@ -14,6 +14,7 @@ from dongne.kit.clock import SystemClock
 from dongne.kit.errors import DongneError
 from dongne.kit.events import DiscardingSink
 from dongne.models.migrations import upgrade
+from dongne.realtime.server import MAX_MESSAGE_BYTES
 from dongne.runtime import Runtime, build_runtime
 from dongne.users.schemas import Role
 
@@ -58,6 +59,8 @@ def serve(
         ws_per_message_deflate=False,
         # Client addresses come from DONGNE_TRUSTED_PROXIES (kit/net.py), not uvicorn's default.
         proxy_headers=False,
+        # Engine.IO's max_http_buffer_size covers polling; this bounds websocket messages.
+        ws_max_size=MAX_MESSAGE_BYTES,
         log_config=None,
         access_log=False,
     )

@@ -25,6 +25,7 @@ EVENTS = [
     "message_delivered",
     "message_read",
     "sync_unread_messages",
+    "authenticate",
 ]
 
 
@@ -130,6 +131,7 @@ field_names = st.sampled_from(
         "messageId",
         "lastEventId",
         "lastSyncTimestamp",
+        "token",
     ]
 )
 payloads = json_values | st.dictionaries(field_names, json_values, max_size=6)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.fixtures.clients import Api, connect
 from tests.fixtures.db import row_counts
 from tests.fixtures.jeju import question_payload
@@ -51,3 +53,20 @@ async def test_promotional_spam_is_refused_and_honest_free_parking_is_not(api: A
         assert await row_counts(api.server) == before
     finally:
         await client.close()
+
+
+async def test_a_message_over_1_mb_is_refused_and_the_server_stays_up(api: Api) -> None:
+    account = await api.register()
+    big = await connect(api.server, account.access_token)
+    try:
+        await big.sio.emit("create_question", question_payload(content="가" * 600_000))
+        # python-socketio drops a connection whose message exceeds max_http_buffer_size.
+        await asyncio.wait_for(big.sio.wait(), 5)
+        assert big.sio.connected is False
+    finally:
+        await big.close()
+    again = await connect(api.server, account.access_token)
+    try:
+        assert (await again.call("create_question", question_payload()))["ok"] is True
+    finally:
+        await again.close()
