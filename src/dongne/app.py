@@ -24,6 +24,8 @@ from dongne.locations import socket as locations_socket
 from dongne.media import endpoints as media_endpoints
 from dongne.moderation import endpoints as moderation_endpoints
 from dongne.monitoring import endpoints as monitoring_endpoints
+from dongne.monitoring import socket as monitoring_socket
+from dongne.monitoring import tasks as monitoring_tasks
 from dongne.notifications import endpoints as notifications_endpoints
 from dongne.notifications import socket as notifications_socket
 from dongne.notifications import tasks as notifications_tasks
@@ -47,11 +49,13 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        runtime.dashboard.start()
         if settings.run_jobs:
             # The loop's first pass sweeps what came due while no process was running.
             runtime.jobs.start()
         yield
         await runtime.jobs.stop()
+        await runtime.dashboard.stop()
         await runtime.close()
 
     api = FastAPI(
@@ -90,10 +94,13 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         notifications_socket,
         locations_socket,
         eventlog_socket,
+        monitoring_socket,
     ):
         domain.register(socket_router)
     escalation_tasks.register(runtime.jobs, runtime.escalation)
     notifications_tasks.register(runtime.jobs, runtime.delivery, settings)
+    monitoring_tasks.register(runtime.jobs, runtime.monitoring, settings.alert_webhook_url)
+    runtime.jobs.every(timedelta(seconds=5), "jobs.count", runtime.jobs.count_jobs)
     eventlog_tasks.register(
         runtime.jobs, runtime.event_log, timedelta(days=settings.event_retention_days)
     )

@@ -69,6 +69,7 @@ class Settings(BaseSettings):
     rate_create_question: str = "5/minute"
     rate_create_answer: str = "30/minute"
     rate_update_location: str = "60/minute"
+    alert_webhook_url: str | None = None  # POSTed when a question passes 10 min unanswered
     push_concurrency: int = 2
     email_concurrency: int = 5
     sms_concurrency: int = 5

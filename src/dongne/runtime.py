@@ -29,6 +29,8 @@ from dongne.kit.tokens import AccessTokens
 from dongne.locations.service import LocationsService
 from dongne.media.service import MediaService
 from dongne.moderation.service import BlocklistService
+from dongne.monitoring.live import DashboardFeed
+from dongne.monitoring.service import MonitoringService, SlowAnswerWatch
 from dongne.notifications.delivery import DeliveryService
 from dongne.notifications.service import NotificationsService
 from dongne.points.service import PointsService
@@ -66,6 +68,8 @@ class Runtime:
     senders: ChannelSenders
     delivery: DeliveryService
     rate_limiter: RateLimiter
+    monitoring: MonitoringService
+    dashboard: DashboardFeed
     blocklist: BlocklistService
     trusted_proxies: list[Network]
     # name -> probe; /ready is ready when every probe answers True.
@@ -129,7 +133,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         media=media,
         points=PointsService(clock),
         notifications=notifications,
-        follow_up=EscalationPlanner(jobs),
+        follow_ups=[EscalationPlanner(jobs), SlowAnswerWatch(jobs)],
         is_online=sockets.is_online,
     )
     escalation = EscalationService(
@@ -164,6 +168,14 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         is_online=sockets.is_online,
         offline_debounce_s=settings.presence_debounce_s,
     )
+    monitoring = MonitoringService(
+        clock=clock,
+        questions=questions,
+        regions=regions,
+        events=events,
+        jobs=jobs,
+        webhook_configured=settings.alert_webhook_url is not None,
+    )
     return Runtime(
         settings=settings,
         clock=clock,
@@ -188,6 +200,8 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         senders=senders,
         delivery=DeliveryService(db, senders, users),
         rate_limiter=rate_limiter,
+        monitoring=monitoring,
+        dashboard=DashboardFeed(db, events, monitoring, sockets),
         blocklist=BlocklistService(db, clock),
         trusted_proxies=parse_networks(settings.trusted_proxies),
         readiness_checks=checks,

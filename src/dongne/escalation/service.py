@@ -31,6 +31,7 @@ from dongne.escalation.policy import (
 from dongne.escalation.repository import NotifiedRepository
 from dongne.escalation.schemas import NewQuestionNotification, NotifiedLocation, NotifiedQuestion
 from dongne.eventlog.service import Delivery, EventLogService
+from dongne.infra.metrics import NOTIFICATIONS
 from dongne.infra.presence.base import PresenceIndex
 from dongne.jobs.service import JobQueue
 from dongne.kit.clock import Clock
@@ -144,6 +145,7 @@ class EscalationService:
             "new_question_notification",
             [Delivery(r.user_id, _notification_builder(notified, r)) for r in recipients],
         )
+        NOTIFICATIONS.labels(wave.value, "socket").inc(len(recipients))
         await self._push(uow, wave, question, recipients, candidates)
         log.info(
             "wave_sent",

@@ -19,6 +19,7 @@ from typing import Any
 
 import structlog
 
+from dongne.infra.metrics import JOB_LAG_SECONDS, JOBS
 from dongne.jobs.repository import DONE, FAILED, PENDING, RUNNING, JobRepository
 from dongne.kit.clock import Clock
 from dongne.kit.db import Database, UnitOfWork
@@ -141,6 +142,13 @@ class JobQueue:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
         return ran
 
+    async def count_jobs(self, uow: UnitOfWork) -> dict[str, int]:
+        """Sets the queue-depth gauge; run as a chore of the loop."""
+        counts = await JobRepository(uow.session).count_by_status()
+        for status in (PENDING, RUNNING, DONE, FAILED):
+            JOBS.labels(status).set(counts.get(status, 0))
+        return counts
+
     async def next_due_at(self) -> datetime | None:
         async with self._db.transaction(readonly=True) as uow:
             return await JobRepository(uow.session).next_due_at()
@@ -203,6 +211,7 @@ class JobQueue:
                 if job is None:
                     return False
                 job_id, kind, payload = job.id, job.kind, job.payload
+                JOB_LAG_SECONDS.labels(kind).observe(max(0.0, (now - job.due_at).total_seconds()))
                 if kind in self._external:
                     job.status = RUNNING
                     job.claimed_until = now + LEASE

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Annotated
 
-from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from dongne.api.deps import RuntimeDep
+from dongne.api.deps import ClaimsDep, RuntimeDep
+from dongne.monitoring.schemas import Stats, StatsWindow
 
 router = APIRouter(tags=["operations"])
 
@@ -27,3 +30,21 @@ async def ready(runtime: RuntimeDep) -> JSONResponse:
         {"status": "ready" if ready_now else "not_ready", "checks": checks},
         status_code=200 if ready_now else 503,
     )
+
+
+@router.get("/metrics")
+async def metrics() -> Response:
+    """Prometheus text of this process."""
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+@router.get("/api/admin/stats", response_model=Stats)
+async def stats(
+    claims: ClaimsDep,
+    runtime: RuntimeDep,
+    window: Annotated[StatsWindow, Query()] = StatsWindow.DAY,
+) -> Stats:
+    """The 10-minute figures over a window, from stored questions (so every node agrees)."""
+    async with runtime.db.transaction(readonly=True) as uow:
+        await runtime.users.require_admin(uow, claims.user_id)
+        return await runtime.monitoring.stats(uow, window)

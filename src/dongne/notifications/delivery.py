@@ -10,6 +10,7 @@ from typing import Any
 
 import structlog
 
+from dongne.infra.metrics import NOTIFICATIONS
 from dongne.infra.senders.base import DeliveryFailed, DeliveryResult, OutgoingMessage
 from dongne.infra.senders.registry import ChannelSenders
 from dongne.infra.senders.webpush import PushSubscription as BrowserSubscription
@@ -54,6 +55,8 @@ class DeliveryService:
                 log.warning("push_failed", user_id=user_id, retryable=exc.retryable, error=str(exc))
                 retry = retry or (exc if exc.retryable else None)
                 continue
+            if result is DeliveryResult.SENT:
+                NOTIFICATIONS.labels(str(payload.get("data", {}).get("wave", "")), "push").inc()
             if result is DeliveryResult.GONE:
                 async with self._db.transaction() as uow:
                     await PushSubscriptionRepository(uow.session).delete_endpoint(row.endpoint)

@@ -95,6 +95,23 @@ class QuestionRepository:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    async def answer_timings(
+        self, since: datetime
+    ) -> list[tuple[str, str, datetime, datetime | None]]:
+        query = select(
+            Question.region_code, Question.urgency, Question.created_at, Question.first_answer_at
+        ).where(Question.created_at >= since)
+        return [tuple(row) for row in await self._session.execute(query)]  # type: ignore[misc]
+
+    async def unanswered_since(self, before: datetime, *, limit: int) -> list[Question]:
+        query = (
+            select(Question)
+            .where(Question.first_answer_at.is_(None), Question.created_at <= before)
+            .order_by(Question.created_at)
+            .limit(limit)
+        )
+        return list((await self._session.execute(query)).scalars())
+
     async def accepted_answerers_for(self, tags: Sequence[str]) -> list[str]:
         """Authors of accepted answers to questions with any of these tags."""
         query = (

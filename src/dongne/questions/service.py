@@ -9,6 +9,7 @@ from typing import Protocol
 import structlog
 
 from dongne.eventlog.service import Delivery, EventLogService
+from dongne.infra.metrics import FIRST_ANSWER_SECONDS
 from dongne.kit.clock import Clock
 from dongne.kit.db import UnitOfWork
 from dongne.kit.errors import DongneError, ErrorCode
@@ -90,7 +91,7 @@ class QuestionsService:
         media: MediaService,
         points: PointsService,
         notifications: NotificationsService,
-        follow_up: FollowUpPlanner,
+        follow_ups: Sequence[FollowUpPlanner],
         is_online: Callable[[str], bool],
     ) -> None:
         self._clock = clock
@@ -101,7 +102,7 @@ class QuestionsService:
         self._media = media
         self._points = points
         self._notifications = notifications
-        self._follow_up = follow_up
+        self._follow_ups = follow_ups
         self._is_online = is_online
 
     async def ask(self, uow: UnitOfWork, asker_id: str, request: CreateQuestion) -> QuestionOut:
@@ -130,7 +131,8 @@ class QuestionsService:
         await self._media.attach(uow, request.image_ids, owner_id=asker_id, question_id=question.id)
         await RoomRepository(uow.session).add_member(question.id, asker_id, now)
         # In the same transaction: a question never exists without its escalation plan.
-        await self._follow_up.plan(uow, question.id)
+        for follow_up in self._follow_ups:
+            await follow_up.plan(uow, question.id)
         [view] = await self._question_views(uow, [question])
         return view
 
@@ -144,6 +146,17 @@ class QuestionsService:
         return (await QuestionRepository(uow.session).hashtags_of([question_id])).get(
             question_id, []
         )
+
+    async def answer_timings(
+        self, uow: UnitOfWork, since: datetime
+    ) -> list[tuple[str, str, datetime, datetime | None]]:
+        """(region, urgency, asked at, first answer at) of every question asked since."""
+        return await QuestionRepository(uow.session).answer_timings(since)
+
+    async def waiting_longest(
+        self, uow: UnitOfWork, *, asked_before: datetime, limit: int
+    ) -> list[Question]:
+        return await QuestionRepository(uow.session).unanswered_since(asked_before, limit=limit)
 
     async def accepted_answerers_for(self, uow: UnitOfWork, tags: Sequence[str]) -> list[str]:
         return await QuestionRepository(uow.session).accepted_answerers_for(tags) if tags else []
@@ -218,6 +231,10 @@ class QuestionsService:
             created_at=now,
         )
         await AnswerRepository(uow.session).add(answer)
+        if question.first_answer_at is None:
+            FIRST_ANSWER_SECONDS.labels(question.region_code, question.urgency).observe(
+                (now - question.created_at).total_seconds()
+            )
         await QuestionRepository(uow.session).record_answer(question.id, now)
         images = await self._media.attach(
             uow, request.image_ids, owner_id=author_id, answer_id=answer.id

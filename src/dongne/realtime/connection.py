@@ -9,6 +9,7 @@ import socketio
 import structlog
 from pydantic import Field
 
+from dongne.infra.metrics import CONNECTED_SOCKETS, CONNECTED_USERS
 from dongne.kit.errors import DongneError, ErrorCode
 from dongne.kit.net import client_ip
 from dongne.kit.rooms import user_room
@@ -52,6 +53,7 @@ def register_connection_handlers(sio: socketio.AsyncServer, runtime: Runtime) ->
             SocketSession(sid, claims.user_id, claims.expires_at, user.is_local_verified)
         )
         await sio.enter_room(sid, user_room(claims.user_id))
+        _count(runtime)
         if first:
             # After the handshake completes: the new socket is not in any question room yet.
             runtime.background.spawn(runtime.presence_events.first_socket_connected(user.id))
@@ -62,12 +64,19 @@ def register_connection_handlers(sio: socketio.AsyncServer, runtime: Runtime) ->
         if session is None:
             return
         log.info("socket_disconnected", sid=sid, user_id=session.user_id, reason=str(reason))
+        runtime.dashboard.forget(sid)
+        _count(runtime)
         if not runtime.sockets.is_online(session.user_id):
             await runtime.locations.went_offline(session.user_id)
             runtime.presence_events.last_socket_closed(session.user_id)
 
     sio.on("connect", connect)
     sio.on("disconnect", disconnect)
+
+
+def _count(runtime: Runtime) -> None:
+    CONNECTED_SOCKETS.set(runtime.sockets.socket_count)
+    CONNECTED_USERS.set(runtime.sockets.user_count)
 
 
 def _client_address(environ: dict[str, Any], runtime: Runtime) -> str:

@@ -15,6 +15,7 @@ import socketio
 import structlog
 from pydantic import BaseModel, ValidationError
 
+from dongne.infra.metrics import ERRORS, EVENTS_IN
 from dongne.kit.errors import DongneError, ErrorCode
 from dongne.kit.schema import WireModel
 from dongne.realtime.publisher import Publisher
@@ -87,6 +88,7 @@ class SocketRouter:
         args: tuple[Any, ...],
     ) -> dict[str, Any]:
         expired = False
+        EVENTS_IN.labels(event).inc()
         try:
             session = self._runtime.sockets.get(sid)
             if session is None:
@@ -127,6 +129,7 @@ class SocketRouter:
             if reply is not None and result is not None:
                 await self._publisher.emit(reply, result, room=sid)
             return {"ok": True, **body}
+        ERRORS.labels(error.code.value).inc()
         await self._publisher.error(sid, error, event)
         if expired:
             # Told why first; the client reconnects with a fresh token.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socketio
 
+from dongne.infra.metrics import EMIT_SECONDS, EVENTS_OUT
 from dongne.kit.errors import DongneError
 from dongne.kit.schema import WireModel
 
@@ -21,7 +22,9 @@ class Publisher:
     async def emit(
         self, event: str, payload: WireModel, *, room: str, skip_sid: str | None = None
     ) -> None:
-        await self._sio.emit(event, payload.wire(), to=room, skip_sid=skip_sid)
+        EVENTS_OUT.labels(event).inc()
+        with EMIT_SECONDS.time():
+            await self._sio.emit(event, payload.wire(), to=room, skip_sid=skip_sid)
 
     async def error(self, sid: str, error: DongneError, event: str) -> None:
         payload = ErrorEvent(code=error.code.value, message=error.message, event=event)

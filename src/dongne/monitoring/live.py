@@ -1,0 +1,87 @@
+"""The admin dashboard's live feed: `metrics-update` every second while an admin watches."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import structlog
+from prometheus_client import REGISTRY
+
+from dongne.kit.db import Database
+from dongne.kit.events import Events
+from dongne.kit.rooms import ADMIN_ROOM
+from dongne.monitoring.schemas import MetricsUpdate, StatsWindow
+from dongne.monitoring.service import MonitoringService
+from dongne.realtime.sessions import SocketSessions
+
+log = structlog.get_logger("dongne.monitoring")
+
+TICK_S = 1.0
+
+
+def _total(metric: str) -> float:
+    return sum(
+        sample.value
+        for family in REGISTRY.collect()
+        if family.name == metric
+        for sample in family.samples
+        if sample.name.endswith("_total")
+    )
+
+
+class DashboardFeed:
+    def __init__(
+        self, db: Database, events: Events, monitoring: MonitoringService, sockets: SocketSessions
+    ) -> None:
+        self._db = db
+        self._events = events
+        self._monitoring = monitoring
+        self._sockets = sockets
+        self._watchers: set[str] = set()
+        self._task: asyncio.Task[None] | None = None
+        self._last = (0.0, 0.0)
+
+    def watch(self, sid: str) -> None:
+        self._watchers.add(sid)
+
+    def forget(self, sid: str) -> None:
+        self._watchers.discard(sid)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="dongne-dashboard")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(TICK_S)
+            # Nothing is computed while nobody watches.
+            if not self._watchers:
+                continue
+            try:
+                await self._events.publish_now(
+                    "metrics-update", await self.snapshot(), room=ADMIN_ROOM
+                )
+            except Exception:
+                log.exception("dashboard_update_failed")
+
+    async def snapshot(self) -> MetricsUpdate:
+        events, errors = _total("dongne_events_in"), _total("dongne_errors")
+        rate = (events - self._last[0]) / TICK_S, (errors - self._last[1]) / TICK_S
+        self._last = (events, errors)
+        async with self._db.transaction(readonly=True) as uow:
+            stats = await self._monitoring.stats(uow, StatsWindow.HOUR)
+            waiting = await self._monitoring.waiting_longest(uow)
+        return MetricsUpdate(
+            connected_sockets=self._sockets.socket_count,
+            connected_users=self._sockets.user_count,
+            events_per_second=max(0.0, rate[0]),
+            errors_per_second=max(0.0, rate[1]),
+            stats=stats,
+            waiting=waiting,
+        )

@@ -1,0 +1,143 @@
+"""Whether the service keeps its promise: the 10-minute figures, slow-answer alerts, and
+the live dashboard feed for the admin room."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import structlog
+
+from dongne.infra.metrics import SLOW_ANSWERS
+from dongne.jobs.service import JobQueue
+from dongne.kit.clock import Clock
+from dongne.kit.db import UnitOfWork
+from dongne.kit.events import Events
+from dongne.kit.rooms import ADMIN_ROOM
+from dongne.monitoring.policy import SLOW_AFTER_S, Figures, Timing, figures
+from dongne.monitoring.schemas import (
+    FiguresOut,
+    RegionFigures,
+    SlowResponseAlert,
+    Stats,
+    StatsWindow,
+    WaitingQuestion,
+)
+from dongne.questions.service import QuestionsService
+from dongne.regions.policy import RegionMap
+
+log = structlog.get_logger("dongne.monitoring")
+
+WINDOWS = {
+    StatsWindow.HOUR: timedelta(hours=1),
+    StatsWindow.DAY: timedelta(days=1),
+    StatsWindow.WEEK: timedelta(days=7),
+}
+SLOW_CHECK_JOB = "monitoring.slow_check"
+WEBHOOK_JOB = "monitoring.webhook"
+
+
+def _out(figures_: Figures) -> dict[str, Any]:
+    return {
+        "questions": figures_.questions,
+        "answered": figures_.answered,
+        "within_1m": figures_.within[60],
+        "within_5m": figures_.within[300],
+        "within_10m": figures_.within[600],
+        "average_seconds": figures_.average_s,
+        "p50_seconds": figures_.p50_s,
+        "p90_seconds": figures_.p90_s,
+    }
+
+
+class MonitoringService:
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        questions: QuestionsService,
+        regions: RegionMap,
+        events: Events,
+        jobs: JobQueue,
+        webhook_configured: bool,
+    ) -> None:
+        self._clock = clock
+        self._questions = questions
+        self._regions = regions
+        self._events = events
+        self._jobs = jobs
+        self._webhook = webhook_configured
+
+    async def stats(self, uow: UnitOfWork, window: StatsWindow) -> Stats:
+        now = self._clock.now()
+        rows = await self._questions.answer_timings(uow, now - WINDOWS[window])
+        timings = [
+            Timing(region, urgency == "urgent", asked, first)
+            for region, urgency, asked, first in rows
+        ]
+        return Stats(
+            window=window,
+            generated_at=now,
+            overall=FiguresOut(**_out(figures(timings, now))),
+            urgent=FiguresOut(**_out(figures((t for t in timings if t.urgent), now))),
+            regions=[
+                RegionFigures(
+                    code=region.code,
+                    name_ko=region.name_ko,
+                    name_en=region.name_en,
+                    **_out(figures((t for t in timings if t.region == region.code), now)),
+                )
+                for region in self._regions.regions()
+            ],
+        )
+
+    async def waiting_longest(self, uow: UnitOfWork, limit: int = 10) -> list[WaitingQuestion]:
+        now = self._clock.now()
+        rows = await self._questions.waiting_longest(uow, asked_before=now, limit=limit)
+        return [
+            WaitingQuestion(
+                id=q.id,
+                title=q.title,
+                region_code=q.region_code,
+                urgency=q.urgency,
+                waited_seconds=(now - q.created_at).total_seconds(),
+            )
+            for q in rows
+        ]
+
+    async def check_slow(self, uow: UnitOfWork, question_id: str) -> bool:
+        """Alerts the admin room (and the webhook) if the question is still unanswered."""
+        question = await self._questions.get(uow, question_id)
+        if question.first_answer_at is not None:
+            return False
+        waited = self._clock.now() - question.created_at
+        alert = SlowResponseAlert(
+            question_id=question.id,
+            waited_minutes=int(waited.total_seconds() // 60),
+            region_code=question.region_code,
+            urgency=question.urgency,
+        )
+        self._events.publish(uow, "slow_response_alert", alert, room=ADMIN_ROOM)
+        if self._webhook:
+            await self._jobs.enqueue(
+                uow, WEBHOOK_JOB, {"event": "slow_response_alert", **alert.wire()}
+            )
+        SLOW_ANSWERS.inc()
+        log.warning("slow_response_alert", **alert.wire())
+        return True
+
+
+class SlowAnswerWatch:
+    """Follows every new question: one check runs when it would pass 10 minutes."""
+
+    def __init__(self, jobs: JobQueue) -> None:
+        self._jobs = jobs
+
+    async def plan(self, uow: UnitOfWork, question_id: str) -> None:
+        await self._jobs.enqueue(
+            uow,
+            SLOW_CHECK_JOB,
+            {"questionId": question_id},
+            delay=timedelta(seconds=SLOW_AFTER_S),
+            dedupe_key=f"slow:{question_id}",
+        )
