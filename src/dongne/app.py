@@ -35,6 +35,7 @@ from dongne.realtime.connection import register_connection_handlers, register_re
 from dongne.realtime.dispatch import SocketRouter
 from dongne.realtime.publisher import Publisher
 from dongne.realtime.server import create_socket_server
+from dongne.regions import endpoints as regions_endpoints
 from dongne.runtime import Runtime, build_runtime
 from dongne.settings import endpoints as settings_endpoints
 from dongne.users import endpoints as users_endpoints
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         media_endpoints.router,
         settings_endpoints.router,
         moderation_endpoints.router,
+        regions_endpoints.router,
     ):
         api.include_router(router)
 

@@ -200,10 +200,15 @@ class EscalationService:
             user_ids = sorted(uid for uid, user in locals_.items() if user.is_local_verified)
         else:
             user_ids = await self._users.verified_local_ids(uow)
-        return await self._describe(uow, question, user_ids, facts.hashtags)
+        return await self._describe(uow, plan, question, user_ids, facts.hashtags)
 
     async def _describe(
-        self, uow: UnitOfWork, question: Question, user_ids: list[str], tags: frozenset[str]
+        self,
+        uow: UnitOfWork,
+        plan: WavePlan,
+        question: Question,
+        user_ids: list[str],
+        tags: frozenset[str],
     ) -> list[Candidate]:
         """Everything the policy needs to know about each candidate, in a few batched reads."""
         if not user_ids:
@@ -212,7 +217,10 @@ class EscalationService:
         notifications = NotifiedRepository(uow.session)
         already = await notifications.notified_of(question.id)
         recent = await notifications.counts_since(user_ids, self._clock.now() - FATIGUE_WINDOW)
-        experts = await self._expert_tags(uow, user_ids, tags, settings)
+        # Expertise only decides the expert wave; the others need not pay for its queries.
+        experts = (
+            await self._expert_tags(uow, user_ids, tags, settings) if plan.experts_only else {}
+        )
         candidates = []
         for user_id in user_ids:
             position = await self._presence.position(user_id)
