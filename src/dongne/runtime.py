@@ -28,7 +28,7 @@ from dongne.kit.passwords import Passwords
 from dongne.kit.tokens import AccessTokens
 from dongne.locations.service import LocationsService
 from dongne.media.service import MediaService
-from dongne.moderation.service import BlocklistService
+from dongne.moderation.service import BlocklistService, SafetyService
 from dongne.monitoring.live import DashboardFeed
 from dongne.monitoring.service import MonitoringService, SlowAnswerWatch
 from dongne.notifications.delivery import DeliveryService
@@ -71,6 +71,7 @@ class Runtime:
     monitoring: MonitoringService
     dashboard: DashboardFeed
     blocklist: BlocklistService
+    safety: SafetyService
     trusted_proxies: list[Network]
     # name -> probe; /ready is ready when every probe answers True.
     readiness_checks: dict[str, Callable[[], Awaitable[bool]]] = field(default_factory=dict)
@@ -124,6 +125,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         jobs=jobs,
         configured_channels=senders.configured(),
     )
+    safety = SafetyService(clock)
     questions = QuestionsService(
         clock=clock,
         regions=regions,
@@ -134,6 +136,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         points=PointsService(clock),
         notifications=notifications,
         follow_ups=[EscalationPlanner(jobs), SlowAnswerWatch(jobs)],
+        safety=safety,
         is_online=sockets.is_online,
     )
     escalation = EscalationService(
@@ -144,6 +147,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         settings=settings_service,
         event_log=event_log,
         notifications=notifications,
+        safety=safety,
         fatigue_cap=settings.fatigue_cap,
     )
     background = BackgroundTasks()
@@ -203,6 +207,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         monitoring=monitoring,
         dashboard=DashboardFeed(db, events, monitoring, sockets),
         blocklist=BlocklistService(db, clock),
+        safety=safety,
         trusted_proxies=parse_networks(settings.trusted_proxies),
         readiness_checks=checks,
         closers=closers,

@@ -39,6 +39,7 @@ from dongne.kit.db import UnitOfWork
 from dongne.kit.geo import haversine_m
 from dongne.models.escalation import QuestionNotified
 from dongne.models.questions import Question
+from dongne.moderation.service import SafetyService
 from dongne.notifications.service import Alert, NotificationsService
 from dongne.questions.service import QuestionsService
 from dongne.settings.schemas import SettingsOut
@@ -92,6 +93,7 @@ class EscalationService:
         settings: SettingsService,
         event_log: EventLogService,
         notifications: NotificationsService,
+        safety: SafetyService,
         fatigue_cap: int,
     ) -> None:
         self._clock = clock
@@ -101,6 +103,7 @@ class EscalationService:
         self._settings = settings
         self._event_log = event_log
         self._notifications = notifications
+        self._safety = safety
         self._fatigue_cap = fatigue_cap
 
     async def run_wave(self, uow: UnitOfWork, question_id: str, wave: Wave) -> WaveOutcome:
@@ -211,6 +214,9 @@ class EscalationService:
         tags: frozenset[str],
     ) -> list[Candidate]:
         """Everything the policy needs to know about each candidate, in a few batched reads."""
+        # Whoever blocked the asker never sees their questions.
+        blockers = await self._safety.blockers_among(uow, question.asker_id, user_ids)
+        user_ids = [u for u in user_ids if u not in blockers]
         if not user_ids:
             return []
         settings = await self._settings.get_many(uow, user_ids)

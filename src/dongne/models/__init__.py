@@ -5,7 +5,7 @@ from dongne.models.conversation import ReadMarker
 from dongne.models.escalation import QuestionNotified
 from dongne.models.events import Notification, UserEvent, UserEventCounter
 from dongne.models.jobs import Job
-from dongne.models.moderation import IpBlock
+from dongne.models.moderation import IpBlock, Report, UserBlock
 from dongne.models.points import PointsEntry
 from dongne.models.push import PushSubscription
 from dongne.models.questions import Answer, Hashtag, Image, Question, QuestionHashtag, RoomMember
@@ -27,8 +27,10 @@ __all__ = [
     "QuestionNotified",
     "ReadMarker",
     "RefreshToken",
+    "Report",
     "RoomMember",
     "User",
+    "UserBlock",
     "UserEvent",
     "UserEventCounter",
     "UserInterest",

@@ -1,31 +1,72 @@
-"""`/api/admin/ip-blocks`: list, add and remove blocked ranges (admins only)."""
+"""Blocking users, reporting content, and the admins' IP blocklist and report queue."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, status
 
 from dongne.api.deps import ClaimsDep, RuntimeDep
-from dongne.moderation.schemas import IpBlockCreate, IpBlockList, IpBlockOut
+from dongne.moderation.schemas import (
+    BlockedUsers,
+    BlockRequest,
+    IpBlockCreate,
+    IpBlockList,
+    IpBlockOut,
+    ReportCreate,
+    ReportList,
+    ReportOut,
+)
 
-router = APIRouter(prefix="/api/admin/ip-blocks", tags=["admin"])
+router = APIRouter(tags=["moderation"])
 
 
-@router.get("", response_model=IpBlockList)
+@router.get("/api/admin/ip-blocks", response_model=IpBlockList)
 async def list_blocks(claims: ClaimsDep, runtime: RuntimeDep) -> IpBlockList:
     async with runtime.db.transaction(readonly=True) as uow:
         await runtime.users.require_admin(uow, claims.user_id)
         return await runtime.blocklist.active(uow)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=IpBlockOut)
+@router.post("/api/admin/ip-blocks", status_code=status.HTTP_201_CREATED, response_model=IpBlockOut)
 async def add_block(body: IpBlockCreate, claims: ClaimsDep, runtime: RuntimeDep) -> IpBlockOut:
     async with runtime.db.transaction() as uow:
         await runtime.users.require_admin(uow, claims.user_id)
         return await runtime.blocklist.add(uow, claims.user_id, body)
 
 
-@router.delete("/{block_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/api/admin/ip-blocks/{block_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def remove_block(block_id: str, claims: ClaimsDep, runtime: RuntimeDep) -> None:
     async with runtime.db.transaction() as uow:
         await runtime.users.require_admin(uow, claims.user_id)
         await runtime.blocklist.remove(uow, block_id)
+
+
+@router.get("/api/blocks", response_model=BlockedUsers)
+async def blocked_users(claims: ClaimsDep, runtime: RuntimeDep) -> BlockedUsers:
+    async with runtime.db.transaction(readonly=True) as uow:
+        return await runtime.safety.blocked_by(uow, claims.user_id)
+
+
+@router.post("/api/blocks", status_code=status.HTTP_204_NO_CONTENT)
+async def block_user(body: BlockRequest, claims: ClaimsDep, runtime: RuntimeDep) -> None:
+    async with runtime.db.transaction() as uow:
+        await runtime.users.get(uow, body.user_id)
+        await runtime.safety.block(uow, claims.user_id, body.user_id)
+
+
+@router.delete("/api/blocks/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def unblock_user(user_id: str, claims: ClaimsDep, runtime: RuntimeDep) -> None:
+    async with runtime.db.transaction() as uow:
+        await runtime.safety.unblock(uow, claims.user_id, user_id)
+
+
+@router.post("/api/reports", status_code=status.HTTP_201_CREATED, response_model=ReportOut)
+async def report(body: ReportCreate, claims: ClaimsDep, runtime: RuntimeDep) -> ReportOut:
+    async with runtime.db.transaction() as uow:
+        return await runtime.safety.report(uow, claims.user_id, body)
+
+
+@router.get("/api/admin/reports", response_model=ReportList)
+async def reports(claims: ClaimsDep, runtime: RuntimeDep) -> ReportList:
+    async with runtime.db.transaction(readonly=True) as uow:
+        await runtime.users.require_admin(uow, claims.user_id)
+        return await runtime.safety.reports(uow)

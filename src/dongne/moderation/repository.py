@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dongne.models.moderation import IpBlock
+from dongne.kit.db import dialect_insert
+from dongne.models.moderation import IpBlock, Report, UserBlock
 
 
 class IpBlockRepository:
@@ -28,3 +30,44 @@ class IpBlockRepository:
     async def delete(self, block_id: str) -> int:
         result = await self._session.execute(delete(IpBlock).where(IpBlock.id == block_id))
         return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+class UserBlockRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, blocker_id: str, blocked_id: str, now: datetime) -> None:
+        await self._session.execute(
+            dialect_insert(self._session)(UserBlock)
+            .values(blocker_id=blocker_id, blocked_id=blocked_id, created_at=now)
+            .on_conflict_do_nothing(index_elements=[UserBlock.blocker_id, UserBlock.blocked_id])
+        )
+
+    async def remove(self, blocker_id: str, blocked_id: str) -> None:
+        await self._session.execute(
+            delete(UserBlock).where(
+                UserBlock.blocker_id == blocker_id, UserBlock.blocked_id == blocked_id
+            )
+        )
+
+    async def blocked_by(self, blocker_id: str) -> list[str]:
+        query = select(UserBlock.blocked_id).where(UserBlock.blocker_id == blocker_id)
+        return list((await self._session.execute(query)).scalars())
+
+    async def blockers_among(self, blocked_id: str, user_ids: Sequence[str]) -> set[str]:
+        query = select(UserBlock.blocker_id).where(
+            UserBlock.blocked_id == blocked_id, UserBlock.blocker_id.in_(user_ids)
+        )
+        return set((await self._session.execute(query)).scalars())
+
+
+class ReportRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def add(self, report: Report) -> None:
+        self._session.add(report)
+
+    async def newest(self, limit: int) -> list[Report]:
+        query = select(Report).order_by(Report.id.desc()).limit(limit)
+        return list((await self._session.execute(query)).scalars())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
@@ -34,3 +35,35 @@ class IpBlockOut(WireModel):
 
 class IpBlockList(WireModel):
     blocks: list[IpBlockOut]
+
+
+class BlockRequest(RequestModel):
+    user_id: str = Field(min_length=1, max_length=40)
+
+
+class BlockedUsers(WireModel):
+    user_ids: list[str]
+
+
+class ReportTarget(StrEnum):
+    QUESTION = "question"
+    ANSWER = "answer"
+
+
+class ReportCreate(RequestModel):
+    target_type: ReportTarget
+    target_id: str = Field(min_length=1, max_length=40)
+    reason: CleanStr = Field(min_length=1, max_length=500)
+
+
+class ReportOut(WireModel):
+    id: str
+    reporter_id: str
+    target_type: ReportTarget
+    target_id: str
+    reason: str
+    created_at: datetime
+
+
+class ReportList(WireModel):
+    reports: list[ReportOut]

@@ -7,6 +7,7 @@ node after a change), so a request costs no query and other nodes follow within 
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Sequence
 from datetime import datetime
 
 from dongne.kit.clock import Clock
@@ -14,9 +15,17 @@ from dongne.kit.db import Database, UnitOfWork
 from dongne.kit.errors import DongneError, ErrorCode
 from dongne.kit.ids import new_id
 from dongne.kit.net import Network
-from dongne.models.moderation import IpBlock
-from dongne.moderation.repository import IpBlockRepository
-from dongne.moderation.schemas import IpBlockCreate, IpBlockList, IpBlockOut
+from dongne.models.moderation import IpBlock, Report
+from dongne.moderation.repository import IpBlockRepository, ReportRepository, UserBlockRepository
+from dongne.moderation.schemas import (
+    BlockedUsers,
+    IpBlockCreate,
+    IpBlockList,
+    IpBlockOut,
+    ReportCreate,
+    ReportList,
+    ReportOut,
+)
 
 REFRESH_S = 5.0
 
@@ -75,3 +84,48 @@ class BlocklistService:
             return
         self._ranges = [(ipaddress.ip_network(r.cidr, strict=False), r.expires_at) for r in rows]
         self._loaded_at = self._clock.monotonic()
+
+
+class SafetyService:
+    """Blocks between users and reports of content."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+
+    async def block(self, uow: UnitOfWork, blocker_id: str, blocked_id: str) -> None:
+        if blocker_id == blocked_id:
+            raise DongneError(
+                ErrorCode.INVALID, "자신은 차단할 수 없어요 (You cannot block yourself)"
+            )
+        await UserBlockRepository(uow.session).add(blocker_id, blocked_id, self._clock.now())
+
+    async def unblock(self, uow: UnitOfWork, blocker_id: str, blocked_id: str) -> None:
+        await UserBlockRepository(uow.session).remove(blocker_id, blocked_id)
+
+    async def blocked_by(self, uow: UnitOfWork, blocker_id: str) -> BlockedUsers:
+        return BlockedUsers(user_ids=await UserBlockRepository(uow.session).blocked_by(blocker_id))
+
+    async def blockers_among(
+        self, uow: UnitOfWork, author_id: str, user_ids: Sequence[str]
+    ) -> set[str]:
+        """Which of these users blocked the author: they must not hear from them."""
+        if not user_ids:
+            return set()
+        return await UserBlockRepository(uow.session).blockers_among(author_id, user_ids)
+
+    async def report(self, uow: UnitOfWork, reporter_id: str, request: ReportCreate) -> ReportOut:
+        now = self._clock.now()
+        report = Report(
+            id=new_id(now),
+            reporter_id=reporter_id,
+            target_type=request.target_type.value,
+            target_id=request.target_id,
+            reason=request.reason,
+            created_at=now,
+        )
+        ReportRepository(uow.session).add(report)
+        return ReportOut.model_validate(report)
+
+    async def reports(self, uow: UnitOfWork, limit: int = 100) -> ReportList:
+        rows = await ReportRepository(uow.session).newest(limit)
+        return ReportList(reports=[ReportOut.model_validate(row) for row in rows])

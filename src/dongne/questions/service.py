@@ -28,6 +28,7 @@ from dongne.moderation.policy import (
     spam_refusal,
     strip_html,
 )
+from dongne.moderation.service import SafetyService
 from dongne.notifications.service import Message, NotificationsService
 from dongne.points.service import AlreadyCredited, PointsService
 from dongne.questions import policy
@@ -92,6 +93,7 @@ class QuestionsService:
         points: PointsService,
         notifications: NotificationsService,
         follow_ups: Sequence[FollowUpPlanner],
+        safety: SafetyService,
         is_online: Callable[[str], bool],
     ) -> None:
         self._clock = clock
@@ -103,6 +105,7 @@ class QuestionsService:
         self._points = points
         self._notifications = notifications
         self._follow_ups = follow_ups
+        self._safety = safety
         self._is_online = is_online
 
     async def ask(self, uow: UnitOfWork, asker_id: str, request: CreateQuestion) -> QuestionOut:
@@ -243,7 +246,10 @@ class QuestionsService:
         await rooms.add_member(question.id, author_id, now)
         author = await self._users.get(uow, author_id)
         view = self._answer_view(answer, author, images)
-        members = [m for m in await rooms.member_ids(question.id) if m != author_id]
+        others = [m for m in await rooms.member_ids(question.id) if m != author_id]
+        # People who blocked the author do not hear from them, in the room or as the asker.
+        blockers = await self._safety.blockers_among(uow, author_id, others)
+        members = [m for m in others if m not in blockers]
         await self._event_log.deliver(
             uow,
             "new_answer",
@@ -258,6 +264,8 @@ class QuestionsService:
             user=view.user,
             created_at=answer.created_at,
         )
+        if question.asker_id in blockers:
+            return view
         await self._event_log.deliver(
             uow,
             "answer_notification",

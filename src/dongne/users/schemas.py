@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import EmailStr, Field
+from pydantic import EmailStr, Field, field_validator
 
 from dongne.kit.schema import CleanStr, RequestModel, WireModel
 
@@ -36,6 +36,15 @@ class RefreshRequest(RequestModel):
 
 class ProfileUpdate(RequestModel):
     nickname: CleanStr | None = Field(default=None, min_length=1, max_length=20)
+
+    @field_validator("nickname", mode="before")
+    @classmethod
+    def _nickname_not_null(cls, value: object) -> object:
+        # Omitted means "unchanged"; an explicit null would erase a required name.
+        if value is None:
+            raise ValueError("nickname cannot be null")
+        return value
+
     bio: CleanStr | None = Field(default=None, max_length=300)
     home_region: str | None = Field(default=None, max_length=32)
     # E.164-ish: digits with an optional leading +, for the SMS channel.
