@@ -61,11 +61,14 @@ class WavePlan:
     online_only: bool
     experts_only: bool = False
     requires_no_answer: bool = False
+    # Locals who follow the question's region hear of it wherever they are (and by push
+    # when offline): the neighbourhood subscription of a resident who works elsewhere.
+    region_followers: bool = False
 
 
 DEFAULT_PLAN: tuple[WavePlan, ...] = (
     WavePlan(Wave.IMMEDIATE, 0, 2_000, 10, online_only=True),
-    WavePlan(Wave.QUICK, 3, 5_000, None, online_only=True),
+    WavePlan(Wave.QUICK, 3, 5_000, None, online_only=True, region_followers=True),
     WavePlan(Wave.EXTENDED, 30, None, None, online_only=False, experts_only=True),
     WavePlan(Wave.FINAL, 120, None, None, online_only=False, requires_no_answer=True),
 )
@@ -90,6 +93,7 @@ class Candidate:
     expert_tags: frozenset[str]  # tags of their accepted answers and declared interests
     recent_notifications: int  # question notifications in the last hour
     already_notified: bool  # of this question, in any wave
+    follows_region: bool = False  # follows the region the question was asked in
 
 
 @dataclass(frozen=True)
@@ -189,9 +193,10 @@ def _eligible(
     settings = candidate.settings
     if candidate.user_id == question.asker_id or candidate.already_notified:
         return False
-    if plan.online_only and (not candidate.online or candidate.distance_m is None):
+    follower = plan.region_followers and candidate.follows_region
+    if not follower and plan.online_only and (not candidate.online or candidate.distance_m is None):
         return False
-    if plan.radius_m is not None:
+    if plan.radius_m is not None and not follower:
         distance = candidate.distance_m
         if distance is None or distance > plan.radius_m or distance > settings.radius_m:
             return False

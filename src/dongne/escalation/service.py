@@ -195,15 +195,24 @@ class EscalationService:
                 question.lat, question.lng, plan.radius_m, limit=limit, locals_only=True
             )
             user_ids = [n.user_id for n in nearby]
+            if plan.region_followers:
+                user_ids += await self._verified(
+                    uow, await self._settings.followers_of(uow, question.region_code)
+                )
         elif plan.experts_only:
             tags = sorted(facts.hashtags)
             experts = set(await self._questions.accepted_answerers_for(uow, tags))
             experts |= set(await self._settings.users_interested_in(uow, tags))
-            locals_ = await self._users.get_many(uow, experts)
-            user_ids = sorted(uid for uid, user in locals_.items() if user.is_local_verified)
+            user_ids = await self._verified(uow, experts)
         else:
             user_ids = await self._users.verified_local_ids(uow)
-        return await self._describe(uow, plan, question, user_ids, facts.hashtags)
+        return await self._describe(
+            uow, plan, question, list(dict.fromkeys(user_ids)), facts.hashtags
+        )
+
+    async def _verified(self, uow: UnitOfWork, user_ids: Iterable[str]) -> list[str]:
+        users = await self._users.get_many(uow, user_ids)
+        return sorted(uid for uid, user in users.items() if user.is_local_verified)
 
     async def _describe(
         self,
@@ -242,6 +251,7 @@ class EscalationService:
                     expert_tags=experts.get(user_id, frozenset()),
                     recent_notifications=recent.get(user_id, 0),
                     already_notified=user_id in already,
+                    follows_region=question.region_code in settings[user_id].followed_regions,
                 )
             )
         return candidates

@@ -36,6 +36,13 @@ class SettingsRepository:
             interests.setdefault(row.user_id, []).append(row.tag)
         return interests
 
+    async def following(self, region_code: str) -> list[str]:
+        # Followed regions are a short JSON list per user; the filter runs here rather than in
+        # dialect-specific JSON SQL. Only users who follow something are read.
+        query = select(UserSettings.user_id, UserSettings.followed_regions)
+        rows = await self._session.execute(query)
+        return [user_id for user_id, regions in rows if regions and region_code in regions]
+
     async def users_interested_in(self, tags: Sequence[str]) -> list[str]:
         query = select(UserInterest.user_id).where(UserInterest.tag.in_(tags)).distinct()
         return list((await self._session.execute(query)).scalars())

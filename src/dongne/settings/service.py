@@ -69,6 +69,9 @@ class SettingsService:
         await SettingsRepository(uow.session).save(row, interests)
         return _view(row, interests)
 
+    async def followers_of(self, uow: UnitOfWork, region_code: str) -> list[str]:
+        return await SettingsRepository(uow.session).following(region_code)
+
     async def users_interested_in(self, uow: UnitOfWork, tags: Sequence[str]) -> list[str]:
         return await SettingsRepository(uow.session).users_interested_in(tags) if tags else []
 
