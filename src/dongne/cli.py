@@ -1,9 +1,10 @@
-"""Command line: `dongne serve | migrate | demo | user create | user verify-local`."""
+"""Command line: `dongne serve | migrate | demo | simulate | user create | user verify-local`."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
@@ -122,6 +123,39 @@ def user_verify_local(email: str) -> None:
             return user.role
 
     typer.echo(f"{email} is now a verified local (role {_with_runtime(verify)})")
+
+
+@app.command()
+def simulate(
+    scenario: Annotated[
+        Path | None, typer.Option(help="Scenario YAML; default: the shipped jeju-day.yaml.")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Overrides the scenario's seed.")] = None,
+    out: Annotated[Path, typer.Option(help="Folder for the report and plot.")] = Path(
+        "var/simulation"
+    ),
+    find_min_locals: Annotated[
+        str | None,
+        typer.Option(metavar="REGION", help="Search the fewest locals for the target ('all')."),
+    ] = None,
+    policy: Annotated[
+        list[str] | None, typer.Option(help="Policies to run (repeatable); default: scenario's.")
+    ] = None,
+    workers: Annotated[int | None, typer.Option(help="Processes; default: one per CPU.")] = None,
+    progress: Annotated[bool, typer.Option(help="Show progress.")] = True,
+) -> None:
+    """Simulate a day of questions on a virtual clock and compare notification policies."""
+    from dongne.simulation.command import main as simulate_main
+
+    simulate_main(
+        scenario_path=scenario,
+        seed=seed,
+        out=out,
+        find_min_locals_in=find_min_locals,
+        policies=policy or [],
+        workers=workers,
+        show_progress=progress,
+    )
 
 
 def main() -> None:

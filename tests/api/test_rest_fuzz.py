@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from tests.fixtures.clients import Api
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+
 from tests.fixtures.clients import Api
 from tests.fixtures.server import RunningServer, migrated_server
 

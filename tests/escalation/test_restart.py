@@ -6,15 +6,15 @@ import asyncio
 from pathlib import Path
 
 from sqlalchemy import select
+
+from dongne.kit.clock import ManualClock
+from dongne.models import Job, QuestionNotified
+from dongne.models.migrations import upgrade
 from tests.escalation.test_waves import SEONGSAN, offset
 from tests.fixtures.databases import fresh_database
 from tests.fixtures.jeju import question_payload
 from tests.fixtures.people import go_online, make_person
 from tests.fixtures.server import RunningServer, serve, server_settings
-
-from dongne.kit.clock import ManualClock
-from dongne.models import Job, QuestionNotified
-from dongne.models.migrations import upgrade
 
 
 async def waves_and_jobs(

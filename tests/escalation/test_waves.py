@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from tests.fixtures.jeju import place, question_payload
-from tests.fixtures.people import Person, go_online, make_person
-from tests.fixtures.server import RunningServer, migrated_server
 
 from dongne.kit.clock import ManualClock
 from dongne.kit.geo import round_distance_m
 from dongne.models import QuestionNotified
+from tests.fixtures.jeju import place, question_payload
+from tests.fixtures.people import Person, go_online, make_person
+from tests.fixtures.server import RunningServer, migrated_server
 
 SEONGSAN = place("seongsan_ilchulbong")
 AEWOL = place("aewol_cafe_street")

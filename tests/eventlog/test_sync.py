@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from tests.fixtures.clients import Api, connect
-from tests.fixtures.jeju import question_payload
-
 from dongne.eventlog.service import SYNC_PAGE
 from dongne.notifications.service import Message
+from tests.fixtures.clients import Api, connect
+from tests.fixtures.jeju import question_payload
 
 
 async def notify(api: Api, user_id: str, count: int = 1) -> None:

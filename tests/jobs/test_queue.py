@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from tests.fixtures.databases import fresh_database
 
 from dongne.jobs.service import LEASE, JobQueue, PermanentFailure, backoff
 from dongne.kit.clock import ManualClock
 from dongne.kit.db import Database, UnitOfWork
 from dongne.models import Job, UserEventCounter
 from dongne.models.migrations import upgrade
+from tests.fixtures.databases import fresh_database
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from collections.abc import Callable
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.moderation.spam_examples import EXAMPLES, history_for
 
 from dongne.kit.errors import ErrorCode
 from dongne.moderation.policy import (
@@ -23,6 +22,7 @@ from dongne.moderation.policy import (
     spam_refusal,
     strip_html,
 )
+from tests.moderation.spam_examples import EXAMPLES, history_for
 
 OLD_ACCOUNT = PostHistory(account_age_s=90 * 24 * 3600.0)
 NEW_ACCOUNT = PostHistory(account_age_s=60.0)

@@ -8,11 +8,11 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy.engine import make_url
+
+from dongne.models.migrations import upgrade
 from tests.fixtures.databases import fresh_database, postgres_base_url
 from tests.fixtures.server import RunningServer, serve, server_settings
 from tests.fixtures.tcp_proxy import TcpProxy
-
-from dongne.models.migrations import upgrade
 
 
 async def _get(server: RunningServer, path: str) -> httpx.Response:

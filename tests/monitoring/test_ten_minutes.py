@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from aiohttp import web
 from prometheus_client.parser import text_string_to_metric_families
-from tests.fixtures.clients import PASSWORD, Api, SocketClient, connect
-from tests.fixtures.jeju import question_payload
-from tests.fixtures.server import RunningServer, migrated_server
 
 from dongne.kit.clock import ManualClock
 from dongne.users.schemas import Role
+from tests.fixtures.clients import PASSWORD, Api, SocketClient, connect
+from tests.fixtures.jeju import question_payload
+from tests.fixtures.server import RunningServer, migrated_server
 
 
 class Webhook:

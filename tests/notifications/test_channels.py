@@ -14,6 +14,12 @@ import orjson
 import pytest
 from aiosmtpd.smtp import SMTP
 from sqlalchemy import select
+
+from dongne.kit.clock import ManualClock, SystemClock
+from dongne.models import Job, PushSubscription
+from dongne.models.migrations import upgrade
+from dongne.notifications.policy import Priority, seoul_local_time
+from dongne.notifications.service import Message
 from tests.escalation.test_waves import SEONGSAN, offset
 from tests.fixtures.clients import Api
 from tests.fixtures.databases import fresh_database
@@ -21,12 +27,6 @@ from tests.fixtures.jeju import question_payload
 from tests.fixtures.people import Person, go_online, make_person
 from tests.fixtures.server import RunningServer, serve, server_settings
 from tests.fixtures.standins import Browser, Gateway, Mailbox, PushService, verify_vapid
-
-from dongne.kit.clock import ManualClock, SystemClock
-from dongne.models import Job, PushSubscription
-from dongne.models.migrations import upgrade
-from dongne.notifications.policy import Priority, seoul_local_time
-from dongne.notifications.service import Message
 
 
 @dataclass

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from tests.fixtures.clients import Api, SocketClient, connect
 from tests.fixtures.db import row_counts
 from tests.fixtures.jeju import SEOUL, question_payload

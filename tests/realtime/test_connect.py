@@ -6,11 +6,11 @@ import logging
 from datetime import timedelta
 
 import pytest
-from tests.fixtures.clients import Api, connect, refused_connection
-from tests.fixtures.server import TEST_JWT_SECRET
 
 from dongne.kit.clock import SystemClock
 from dongne.kit.tokens import AccessTokens
+from tests.fixtures.clients import Api, connect, refused_connection
+from tests.fixtures.server import TEST_JWT_SECRET
 
 
 async def test_valid_token_connects_and_is_tracked_per_user(api: Api) -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from dongne.users.schemas import Role
 from tests.escalation.test_waves import SEONGSAN, offset
 from tests.fixtures.clients import PASSWORD, Api, connect
 from tests.fixtures.jeju import question_payload
 from tests.fixtures.people import go_online, make_person
-
-from dongne.users.schemas import Role
 
 
 async def test_a_blocked_users_answers_do_not_reach_the_blocker(api: Api) -> None:

@@ -11,12 +11,12 @@ from typing import Any
 import httpx
 import pytest
 import socketio
-from tests.fixtures.clients import PASSWORD, Api, connect
-from tests.fixtures.jeju import question_payload
-from tests.fixtures.server import RunningServer, migrated_server
 
 from dongne.kit.clock import ManualClock
 from dongne.users.schemas import Role
+from tests.fixtures.clients import PASSWORD, Api, connect
+from tests.fixtures.jeju import question_payload
+from tests.fixtures.server import RunningServer, migrated_server
 
 
 @pytest.fixture

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from tests.fixtures.clients import PASSWORD, Api
-
 from dongne.users.schemas import Role
+from tests.fixtures.clients import PASSWORD, Api
 
 
 async def test_register_returns_user_and_tokens(api: Api) -> None:
