@@ -6,8 +6,15 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export DONGNE_DATA_DIR ?= var
+# The web client (web/, TypeScript + Vite) is built into the package; never committed.
+WEB := web
+WEB_DEPS := $(WEB)/node_modules/.package-lock.json
+WEB_BUILD := src/dongne/static/index.html
+WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) \
+	$(WEB)/index.html $(WEB)/vite.config.ts $(WEB)/tsconfig.json $(WEB)/tsconfig.sw.json \
+	src/dongne/regions/data/jeju_hotspots.json src/dongne/regions/data/jeju_regions.geojson
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format bench clean web
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,18 +23,29 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP)
+# npm writes node_modules/.package-lock.json on every install: our stamp.
+$(WEB_DEPS): $(WEB)/package.json $(WEB)/package-lock.json
+	cd $(WEB) && npm ci --no-audit --no-fund
+
+$(WEB_BUILD): $(WEB_DEPS) $(WEB_SOURCES)
+	cd $(WEB) && npm run build
+
+web: $(WEB_BUILD)
+
+run: $(STAMP) $(WEB_BUILD)
 	$(BIN)/dongne migrate
 	$(BIN)/dongne demo
 	@echo ""
 	@echo "  동네물어봐 Dongne is starting:"
+	@echo "    web client   http://$(HOST):$(PORT)/"
 	@echo "    API docs     http://$(HOST):$(PORT)/docs"
 	@echo "    health       http://$(HOST):$(PORT)/health"
 	@echo ""
 	DONGNE_DEMO=true $(BIN)/dongne serve --host $(HOST) --port $(PORT)
 
 # pytest exits 5 when it collected no tests: that must fail, not pass quietly.
-test: $(STAMP)
+test: $(STAMP) $(WEB_BUILD)
+	cd $(WEB) && npm test
 	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: no tests ran" >&2; exit 1; fi; exit $$status
 
@@ -36,6 +54,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	cd $(WEB) && npm run typecheck
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench
@@ -49,4 +68,4 @@ bench: $(STAMP) bench/loadgen/node_modules/.package-lock.json
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache bench/loadgen/node_modules
+	rm -rf $(VENV) var .mypy_cache .ruff_cache $(WEB)/node_modules src/dongne/static bench/loadgen/node_modules

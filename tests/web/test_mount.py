@@ -1,0 +1,72 @@
+"""The web client's routes: index.html for the client's paths, assets, the service worker,
+and a page that says how to build the client when it is missing (issue [8])."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+
+from dongne.api.errors import install_error_handlers
+from dongne.web import SPA_ROUTES, mount_web_client
+
+
+def client_for(static_dir: Path) -> httpx.AsyncClient:
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.get("/api/ping")
+    async def ping() -> dict[str, str]:
+        return {"pong": "yes"}
+
+    mount_web_client(app, static_dir)
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://dongne")
+
+
+async def test_without_a_build_the_client_paths_say_how_to_build_it(tmp_path: Path) -> None:
+    async with client_for(tmp_path) as http:
+        for path in ("/", "/q/01JABC", "/settings"):
+            response = await http.get(path)
+            assert response.status_code == 503
+            assert "웹 클라이언트가 아직 빌드되지 않았어요" in response.text
+            assert "The web client is not built yet" in response.text
+            assert "make run" in response.text
+        assert (await http.get("/assets/main.js")).status_code == 404
+        assert (await http.get("/sw.js")).status_code == 404
+        assert (await http.get("/api/ping")).json() == {"pong": "yes"}
+
+
+async def test_serves_the_build(tmp_path: Path) -> None:
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "index.html").write_text("<!doctype html><title>동네물어봐</title>")
+    (tmp_path / "assets" / "main-abc123.js").write_text("console.log(1)")
+    (tmp_path / "sw.js").write_text("self.addEventListener('push', () => {})")
+    (tmp_path / "manifest.webmanifest").write_text("{}")
+    async with client_for(tmp_path) as http:
+        for path in ("/", "/login", "/signup", "/ask", "/notifications", "/profile", "/q/01J"):
+            response = await http.get(path)
+            assert response.status_code == 200, path
+            assert "동네물어봐" in response.text
+            assert response.headers["cache-control"] == "no-cache"
+        asset = await http.get("/assets/main-abc123.js")
+        assert asset.status_code == 200
+        assert "immutable" in asset.headers["cache-control"]
+        worker = await http.get("/sw.js")
+        assert worker.headers["service-worker-allowed"] == "/"
+        assert worker.headers["content-type"].startswith("text/javascript")
+        manifest = await http.get("/manifest.webmanifest")
+        assert manifest.headers["content-type"] == "application/manifest+json"
+        # Only the client's own paths fall back to index.html; the rest stays a 404.
+        for path in ("/nope", "/q/a/b", "/api/nope", "/assets/missing.js"):
+            response = await http.get(path)
+            assert response.status_code == 404, path
+            assert response.json()["error"]["code"] == "not_found"
+
+
+def test_the_client_routes_match_the_router() -> None:
+    router = (Path(__file__).parents[2] / "web" / "src" / "router.ts").read_text()
+    for path in SPA_ROUTES:
+        literal = path.replace("/q/{question_id}", "/q/")
+        assert f'"{literal}"' in router or literal == "/q/", path
+    assert "/^\\/q\\/" in router

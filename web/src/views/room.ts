@@ -1,0 +1,409 @@
+// A question room as a chat: bubbles, typing indicator, sent/delivered/read marks with
+// unread counts, accepting an answer (the asker), the accepted badge and points.
+
+import { api } from "../api";
+import { myQuestions, realtime, refreshMe } from "../app";
+import { h, uniqueId } from "../dom";
+import { lang, t } from "../i18n";
+import { regionName } from "../hotspots";
+import { icon } from "../icons";
+import { session } from "../session";
+import {
+  activeTypists,
+  addAnswer,
+  applyAccepted,
+  applyStatus,
+  askerId,
+  clearTyping,
+  emptyRoom,
+  latestFromOthers,
+  roomFromView,
+  setPresence,
+  setTyping,
+  type ChatMessage,
+  type RoomState,
+} from "../state/chat";
+import type {
+  Answer,
+  AnswerAcceptedEvent,
+  MessageStatusEvent,
+  NewAnswerEvent,
+  PresenceEvent,
+  QuestionWithAnswers,
+  RoomView,
+  UserStopTypingEvent,
+  UserTypingEvent,
+} from "../types";
+import { imagePicker } from "./images";
+import type { View } from "./view";
+
+const TYPING_SEND_EVERY_MS = 2_000;
+const TYPING_IDLE_MS = 2_500;
+
+function clock(iso: string): string {
+  return new Date(iso).toLocaleTimeString(lang() === "ko" ? "ko-KR" : "en-GB", { hour: "2-digit", minute: "2-digit" });
+}
+
+/** A room built from the HTTP question when the socket can't join (offline). */
+function viewFromHttp(q: QuestionWithAnswers): RoomView {
+  return {
+    questionId: q.id,
+    users: [],
+    messages: [
+      { id: q.id, kind: "question", questionId: q.id, content: q.content, user: q.user, createdAt: q.createdAt, images: q.images, accepted: false, status: "sent", unreadCount: 0 },
+      ...q.answers.map((a) => ({ ...a, kind: "answer" as const, status: "sent" as const, unreadCount: 0 })),
+    ],
+  };
+}
+
+export function roomView(questionId: string): View {
+  const me = session.user?.id ?? null;
+  const cleanups: (() => void)[] = [];
+  let state: RoomState = emptyRoom(questionId);
+  let question: QuestionWithAnswers | null = null;
+  let lastReadSent: string | null = null;
+  const nodes = new Map<string, { node: HTMLElement; signature: string }>();
+
+  const heading = h("h1", { class: "room-title", tabindex: "-1", "data-testid": "room-title" }, "…");
+  const meta = h("p", { class: "room-meta" });
+  const people = h("p", { class: "room-people", "data-testid": "room-people" });
+  const log = h("ol", { class: "chat", role: "log", "aria-live": "polite", "aria-label": t("roomLog"), "data-testid": "chat" });
+  const typing = h("p", { class: "typing", "aria-live": "polite", "data-testid": "typing" });
+  const notice = h("p", { class: "note", role: "status", "data-testid": "room-notice", hidden: true });
+  const error = h("p", { class: "form-error", role: "alert", hidden: true });
+
+  // ---- composer ----
+  const input = h("textarea", {
+    id: uniqueId("answer"),
+    rows: 1,
+    maxlength: 1000,
+    placeholder: t("answerPlaceholder"),
+    "data-testid": "answer-input",
+  });
+  const photos = imagePicker(uniqueId("answer-photo"), 5);
+  const send = h("button", { type: "submit", class: "button primary", "data-testid": "answer-send" }, t("sendAnswer"));
+  let typingSentAt = 0;
+  let idleTimer: number | undefined;
+  const stopTyping = (): void => {
+    if (typingSentAt) realtime.send("typing_stop", { questionId });
+    typingSentAt = 0;
+    window.clearTimeout(idleTimer);
+  };
+  input.addEventListener("input", () => {
+    const now = Date.now();
+    if (input.value.trim() && now - typingSentAt > TYPING_SEND_EVERY_MS) {
+      realtime.send("typing_start", { questionId });
+      typingSentAt = now;
+    }
+    window.clearTimeout(idleTimer);
+    idleTimer = window.setTimeout(stopTyping, TYPING_IDLE_MS);
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      composer.requestSubmit();
+    }
+  });
+  const composer = h(
+    "form",
+    {
+      class: "composer",
+      "data-testid": "composer",
+      onsubmit: async (event: Event) => {
+        event.preventDefault();
+        const content = input.value.trim();
+        if (!content) return;
+        error.hidden = true;
+        if (!realtime.connected) {
+          error.textContent = t("errOfflineSend");
+          error.hidden = false;
+          return;
+        }
+        send.disabled = true;
+        stopTyping();
+        const ack = await realtime.request<{ answer: Answer }>("create_answer", {
+          questionId,
+          content,
+          imageIds: photos.ids(),
+        });
+        send.disabled = false;
+        if (!ack.ok) {
+          error.textContent = ack.error.message;
+          error.hidden = false;
+          return;
+        }
+        input.value = "";
+        photos.clear();
+        update(addAnswer(state, ack.answer, me));
+        input.focus();
+      },
+    },
+    h("label", { for: input.id, class: "visually-hidden" }, t("answerLabel")),
+    photos.input,
+    h("label", { for: photos.input.id, class: "button icon", title: t("attachImage") }, icon("camera"), h("span", { class: "visually-hidden" }, t("attachImage"))),
+    input,
+    send,
+  );
+  const composerWrap = h("div", { class: "composer-wrap" }, photos.el, composer, error);
+
+  // ---- rendering ----
+  const isAsker = (): boolean => me !== null && askerId(state) === me;
+
+  const renderHeader = (): void => {
+    if (question) {
+      heading.textContent = question.title;
+      document.title = `${question.title} · ${t("appName")}`;
+      meta.replaceChildren(
+        ...[
+          question.urgency === "urgent" ? h("span", { class: "badge urgent" }, t("urgent")) : null,
+          h("span", { class: "region" }, regionName(question.regionCode)),
+          question.hashtags.length ? h("span", { class: "qcard-tags" }, question.hashtags.map((x) => `#${x}`).join(" ")) : null,
+        ].filter((x): x is HTMLSpanElement => x !== null),
+      );
+    }
+    const online = state.users.filter((u) => u.online).length;
+    people.textContent = state.users.length
+      ? `${t("roomParticipants", { count: state.users.length })} · ${online} ${t("online")}`
+      : "";
+  };
+
+  const markFor = (m: ChatMessage): HTMLElement | null => {
+    if (m.user.id !== me) return null;
+    const label = m.status === "read" ? t("markRead") : m.status === "delivered" ? t("markDelivered") : t("markSent");
+    return h(
+      "span",
+      { class: `mark mark-${m.status}`, "data-testid": "read-mark", "data-status": m.status },
+      m.unreadCount > 0
+        ? h("span", { class: "unread-count", "aria-label": t("unreadCount", { count: m.unreadCount }) }, String(m.unreadCount))
+        : null,
+      label,
+    );
+  };
+
+  const messageNode = (m: ChatMessage): HTMLElement => {
+    const mine = m.user.id === me;
+    const canAccept = isAsker() && m.kind === "answer" && !mine && state.acceptedAnswerId === null;
+    const author = h(
+      "div",
+      { class: "msg-author" },
+      mine ? t("you") : m.user.nickname,
+      m.user.isLocalVerified ? h("span", { class: "badge verified" }, t("verifiedLocal")) : null,
+      m.kind === "question" ? h("span", { class: "badge" }, t("asker")) : null,
+    );
+    return h(
+      "li",
+      {
+        class: `msg ${mine ? "mine" : "theirs"} ${m.kind}${m.accepted ? " accepted" : ""}`,
+        "data-testid": "message",
+        "data-message-id": m.id,
+        "data-kind": m.kind,
+      },
+      author,
+      h(
+        "div",
+        { class: "bubble" },
+        h("p", { class: "msg-text" }, m.content),
+        m.images.length
+          ? h("div", { class: "msg-images" }, m.images.map((img) => h("a", { href: img.url, target: "_blank", rel: "noopener" }, h("img", { src: img.url, alt: "", loading: "lazy", width: Math.min(img.width, 240) }))))
+          : null,
+      ),
+      h(
+        "div",
+        { class: "msg-meta" },
+        markFor(m),
+        h("time", { datetime: m.createdAt }, clock(m.createdAt)),
+        m.accepted
+          ? h(
+              "span",
+              { class: "badge accepted-badge", "data-testid": "accepted-badge" },
+              `✓ ${t("acceptedBadge")}`,
+              m.pointsAwarded !== undefined ? ` ${t("pointsAwarded", { points: m.pointsAwarded })}` : "",
+            )
+          : null,
+        canAccept
+          ? h(
+              "button",
+              { type: "button", class: "button small accept", "data-testid": "accept", onclick: () => void accept(m.id) },
+              t("acceptAnswer"),
+            )
+          : null,
+      ),
+    );
+  };
+
+  const renderMessages = (): void => {
+    const nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 80;
+    const keep = new Set(state.messages.map((m) => m.id));
+    for (const [id, entry] of nodes) {
+      if (!keep.has(id)) {
+        entry.node.remove();
+        nodes.delete(id);
+      }
+    }
+    let previous: HTMLElement | null = null;
+    for (const m of state.messages) {
+      const canAccept = isAsker() && m.kind === "answer" && m.user.id !== me && state.acceptedAnswerId === null;
+      const signature = JSON.stringify([m.status, m.unreadCount, m.accepted, m.pointsAwarded, canAccept, m.content, lang()]);
+      const entry = nodes.get(m.id);
+      let node: HTMLElement;
+      if (entry && entry.signature === signature) {
+        node = entry.node;
+      } else {
+        node = messageNode(m);
+        if (entry) entry.node.replaceWith(node);
+        nodes.set(m.id, { node, signature });
+      }
+      const expectedNext: ChildNode | null = previous ? previous.nextSibling : log.firstChild;
+      if (expectedNext !== node) log.insertBefore(node, expectedNext);
+      previous = node;
+    }
+    if (nearBottom) log.scrollTop = log.scrollHeight;
+  };
+
+  const renderTyping = (): void => {
+    const names = activeTypists(state, Date.now(), me);
+    typing.textContent = names.length ? t("typing", { names: names.join(", ") }) : "";
+  };
+
+  const renderComposer = (): void => {
+    if (isAsker()) {
+      composerWrap.hidden = true;
+      notice.hidden = false;
+      const answered = state.messages.some((m) => m.kind === "answer");
+      notice.textContent = state.acceptedAnswerId
+        ? t("questionClosed")
+        : answered
+          ? t("askerAccept")
+          : t("askerOnlyAnswer");
+    } else if (state.acceptedAnswerId || question?.status === "closed") {
+      composerWrap.hidden = true;
+      notice.hidden = false;
+      notice.textContent = t("questionClosed");
+    } else {
+      composerWrap.hidden = state.messages.length === 0;
+      notice.hidden = true;
+    }
+  };
+
+  /** Read receipt for the newest message from someone else, while the page is seen. */
+  const markRead = (): void => {
+    const latest = latestFromOthers(state, me);
+    if (!latest || document.visibilityState !== "visible") return;
+    if (lastReadSent !== null && latest.id <= lastReadSent) return;
+    if (!state.users.some((u) => u.id === me)) return; // not a member yet
+    lastReadSent = latest.id;
+    realtime.send("message_read", { questionId, messageId: latest.id });
+  };
+
+  function update(next: RoomState): void {
+    const changed = next !== state;
+    state = next;
+    if (!changed) return;
+    renderHeader();
+    renderMessages();
+    renderTyping();
+    renderComposer();
+    markRead();
+    myQuestions().seen(questionId);
+  }
+
+  async function accept(answerId: string): Promise<void> {
+    const ack = await realtime.request<{ answerId: string; questionId: string; pointsAwarded: number }>(
+      "accept_answer",
+      { answerId },
+    );
+    if (!ack.ok) {
+      error.textContent = ack.error.message;
+      error.hidden = false;
+      notice.hidden = false;
+      notice.textContent = ack.error.message;
+      return;
+    }
+    update(applyAccepted(state, ack.answerId, ack.pointsAwarded));
+  }
+
+  // ---- live events ----
+  cleanups.push(
+    realtime.onRoom((view) => {
+      if (view.questionId === questionId) update(roomFromView(view, state));
+    }),
+    realtime.onDurable<NewAnswerEvent>("new_answer", (event) => {
+      if (event.answer.questionId !== questionId) return;
+      update(addAnswer(state, event.answer, me));
+    }),
+    realtime.onLive<{ answer: Answer }>("answer_created", (event) => {
+      if (event.answer.questionId === questionId) update(addAnswer(state, event.answer, me));
+    }),
+    realtime.onDurable<AnswerAcceptedEvent>("answer_accepted", (event) => {
+      if (event.questionId === questionId) update(applyAccepted(state, event.answerId, event.pointsAwarded));
+      if (event.questionId === questionId) void refreshMe();
+    }),
+    realtime.onLive<MessageStatusEvent>("message_status", (event) => update(applyStatus(state, event))),
+    realtime.onLive<UserTypingEvent>("user_typing", (event) => {
+      if (event.questionId === questionId && event.userId !== me) {
+        update(setTyping(state, event.userId, event.username, Date.now()));
+      }
+    }),
+    realtime.onLive<UserStopTypingEvent>("user_stop_typing", (event) => {
+      if (event.questionId === questionId) update(clearTyping(state, event.userId));
+    }),
+    realtime.onLive<PresenceEvent>("user_online", (event) => update(setPresence(state, event.userId, true))),
+    realtime.onLive<PresenceEvent>("user_offline", (event) => update(setPresence(state, event.userId, false))),
+  );
+  const typingTimer = window.setInterval(renderTyping, 1_000);
+  const onVisible = (): void => markRead();
+  document.addEventListener("visibilitychange", onVisible);
+  cleanups.push(
+    () => window.clearInterval(typingTimer),
+    () => document.removeEventListener("visibilitychange", onVisible),
+  );
+
+  // ---- load ----
+  const load = async (): Promise<void> => {
+    const [joined, detail] = await Promise.all([
+      realtime.joinRoom(questionId),
+      api.question(questionId).catch(() => null),
+    ]);
+    question = detail;
+    if (joined.ok) {
+      update(roomFromView(joined, state));
+    } else if (detail) {
+      update(roomFromView(viewFromHttp(detail), state));
+    } else {
+      notice.hidden = false;
+      notice.textContent = t("loadFailed");
+    }
+    if (detail?.user.id === me) myQuestions().remember(questionId);
+    renderHeader();
+    renderComposer();
+  };
+  myQuestions().seen(questionId);
+  void load();
+
+  const el = h(
+    "section",
+    { class: "room" },
+    h(
+      "header",
+      { class: "room-head" },
+      h("a", { href: "/", class: "back" }, h("span", { "aria-hidden": "true" }, "←"), " ", t("roomBack")),
+      heading,
+      meta,
+      people,
+    ),
+    log,
+    typing,
+    notice,
+    composerWrap,
+  );
+  return {
+    el,
+    title: t("appName"),
+    destroy: () => {
+      stopTyping();
+      realtime.leaveRoom(questionId);
+      for (const cleanup of cleanups) cleanup();
+    },
+  };
+}
+
