@@ -654,8 +654,9 @@ def test_property_result_matches_brute_force(
             assert r.distance_m >= 100
             assert abs(r.distance_m - source.distance_m) <= 50 or r.distance_m == 100
         assert r.wave is plan.wave
-        assert r.priority is question_priority(plan.wave, q.urgent)
-        assert (r.sound, r.vibration) == alert_style(plan.wave, q.urgent)
+        loud = q.urgent or plan.wave == Wave.IMMEDIATE
+        assert r.priority is (Priority.HIGH if loud else Priority.NORMAL)
+        assert (r.sound, r.vibration) == (("urgent", "strong") if loud else ("normal", "light"))
         assert first_record[r.user_id] is source  # judged by the first listing only
 
     # Nearest first, unknown distance last, ties by id (on the exact distances).

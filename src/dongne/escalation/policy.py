@@ -149,7 +149,8 @@ def select_recipients(
     IMMEDIATE and they turned immediate alerts off; the wave wants experts and their tags
     miss the question's; they muted one of its hashtags; quiet hours hold its priority;
     they already had `fatigue_cap` question notifications this hour. The rest are sorted
-    and cut at `plan.limit`.
+    and cut at `plan.limit`. In a wave with `region_followers`, users who follow the
+    question's region are exempt from the online-only and radius rules (and only those).
 
     The personal radius bounds how far away a question may be to reach someone *by
     proximity*, so it applies to the distance-based waves only; EXTENDED and FINAL are
