@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import signal
+import threading
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from pathlib import Path
+from types import FrameType
 
 import socketio
+import structlog
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -34,11 +40,20 @@ from dongne.questions import socket as questions_socket
 from dongne.realtime.connection import register_connection_handlers, register_reauthentication
 from dongne.realtime.dispatch import SocketRouter
 from dongne.realtime.publisher import Publisher
-from dongne.realtime.server import create_socket_server
+from dongne.realtime.server import SocketServer, create_socket_server
 from dongne.regions import endpoints as regions_endpoints
 from dongne.runtime import Runtime, build_runtime
 from dongne.settings import endpoints as settings_endpoints
 from dongne.users import endpoints as users_endpoints
+from dongne.web import mount_web_client
+
+log = structlog.get_logger("dongne.app")
+
+# After a stop signal: how long event handlers already running may take to finish.
+HANDLER_GRACE_S = 10.0
+# Long-polls are let go once the server has closed its listener (uvicorn notices a signal
+# within 0.1 s), so a polling client's next request lands on another node.
+POLL_RELEASE_DELAY_S = 0.5
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> socketio.ASGIApp:
@@ -50,13 +65,29 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        sio.start()
         runtime.dashboard.start()
         if settings.run_jobs:
             # The loop's first pass sweeps what came due while no process was running.
             runtime.jobs.start()
+            if runtime.wakeups is not None:
+                runtime.wakeups.start(runtime.jobs.wake)
+        if settings.redis_url:
+            runtime.readiness_checks["redis_pubsub"] = lambda: _pubsub_ready(sio, runtime)
+        drain = _Drain(sio, runtime)
+        restore_signals = _before_stop_signals(drain.begin)
         yield
+        # Graceful shutdown (SIGTERM): the server has stopped accepting connections and
+        # closed the open ones; clients reconnect to another node and resync from the event
+        # log. What is still running here finishes before the runtime closes.
+        restore_signals()
+        drain.begin()
+        if not await sio.wait_for_handlers(HANDLER_GRACE_S):
+            log.warning("shutdown_cut_handlers", running=sio.running_handlers)
+        drain.cancel()
         await runtime.jobs.stop()
         await runtime.dashboard.stop()
+        await sio.close()
         await runtime.close()
 
     api = FastAPI(
@@ -86,6 +117,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         regions_endpoints.router,
     ):
         api.include_router(router)
+    # The web client last: its paths never shadow an API route.
+    mount_web_client(api, Path(__file__).parent / "static")
 
     register_connection_handlers(sio, runtime)
     socket_router = SocketRouter(sio, runtime, publisher)
@@ -115,3 +148,72 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 def runtime_of(app: socketio.ASGIApp) -> Runtime:
     runtime: Runtime = app.runtime
     return runtime
+
+
+async def _pubsub_ready(sio: SocketServer, runtime: Runtime) -> bool:
+    """Both subscriptions are up: emits from other nodes and their job wake-ups arrive."""
+    return sio.subscribed() and (runtime.wakeups is None or runtime.wakeups.listening)
+
+
+async def _not_accepting() -> bool:
+    return False
+
+
+class _Drain:
+    """The start of a graceful shutdown: not ready any more, long-polls let go."""
+
+    def __init__(self, sio: SocketServer, runtime: Runtime) -> None:
+        self._sio = sio
+        self._runtime = runtime
+        self._release: asyncio.TimerHandle | None = None
+
+    def begin(self) -> None:
+        if self._sio.draining:
+            return
+        self._sio.draining = True
+        # Load balancers and Kubernetes stop sending new clients here.
+        self._runtime.readiness_checks["accepting"] = _not_accepting
+        log.info("draining", sockets=self._runtime.sockets.socket_count)
+        self._release = asyncio.get_running_loop().call_later(
+            POLL_RELEASE_DELAY_S,
+            lambda: self._runtime.background.spawn(self._sio.release_polling_clients()),
+        )
+
+    def cancel(self) -> None:
+        if self._release is not None:
+            self._release.cancel()
+
+
+def _before_stop_signals(action: Callable[[], None]) -> Callable[[], None]:
+    """Runs `action` in this event loop when SIGTERM or SIGINT arrives, then the handler
+    that was there (uvicorn's graceful exit). Returns what puts the old handlers back.
+
+    uvicorn runs the lifespan shutdown only after every connection has closed, which a
+    long-polling client delays by up to its poll interval: this is the earlier hook.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    loop = asyncio.get_running_loop()
+    installed: dict[int, tuple[object, Callable[[int, FrameType | None], object]]] = {}
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        previous = signal.getsignal(sig)
+        if not callable(previous):  # nothing stops gracefully on this signal: leave it be
+            continue
+
+        def handler(
+            signum: int,
+            frame: FrameType | None,
+            previous: Callable[[int, FrameType | None], object] = previous,
+        ) -> None:
+            loop.call_soon_threadsafe(action)
+            previous(signum, frame)
+
+        signal.signal(sig, handler)
+        installed[sig] = (handler, previous)
+
+    def restore() -> None:
+        for sig, (handler, previous) in installed.items():
+            if signal.getsignal(sig) is handler:
+                signal.signal(sig, previous)
+
+    return restore

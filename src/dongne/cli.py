@@ -141,7 +141,6 @@ def simulate(
     policy: Annotated[
         list[str] | None, typer.Option(help="Policies to run (repeatable); default: scenario's.")
     ] = None,
-    workers: Annotated[int | None, typer.Option(help="Processes; default: one per CPU.")] = None,
     progress: Annotated[bool, typer.Option(help="Show progress.")] = True,
 ) -> None:
     """Simulate a day of questions on a virtual clock and compare notification policies."""
@@ -153,7 +152,6 @@ def simulate(
         out=out,
         find_min_locals_in=find_min_locals,
         policies=policy or [],
-        workers=workers,
         show_progress=progress,
     )
 

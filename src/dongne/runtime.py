@@ -15,7 +15,14 @@ from dongne.infra.presence.base import PresenceIndex
 from dongne.infra.presence.memory import MemoryPresenceIndex
 from dongne.infra.presence.redis import RedisPresenceIndex
 from dongne.infra.ratelimit import RateLimiter, memory_rate_limiter, redis_rate_limiter
-from dongne.infra.redis import connect_redis, redis_answers
+from dongne.infra.redis import (
+    JOBS_CHANNEL,
+    FallbackRateLimiter,
+    JobWakeups,
+    connect_redis,
+    redis_answers,
+    scoped_channel,
+)
 from dongne.infra.senders.registry import ChannelSenders, build_senders
 from dongne.infra.storage import LocalDiskStorage
 from dongne.jobs.service import JobQueue
@@ -76,6 +83,8 @@ class Runtime:
     # name -> probe; /ready is ready when every probe answers True.
     readiness_checks: dict[str, Callable[[], Awaitable[bool]]] = field(default_factory=dict)
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    # Scaled mode: job wake-ups between nodes over Redis pub/sub (app.py starts listening).
+    wakeups: JobWakeups | None = None
 
     async def close(self) -> None:
         for close in reversed(self.closers):
@@ -95,13 +104,17 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
     closers: list[Callable[[], Awaitable[None]]] = [db.dispose]
     presence: PresenceIndex
     rate_limiter: RateLimiter
+    wakeups: JobWakeups | None = None
     if settings.redis_url:
         redis = connect_redis(settings.redis_url)
         checks["redis"] = lambda: redis_answers(redis)
         closers.append(redis.aclose)
         # Wall-clock seconds: the last-seen set is shared by nodes whose monotonic clocks differ.
         presence = RedisPresenceIndex(redis, now=lambda: clock.now().timestamp())
-        rate_limiter = redis_rate_limiter(settings.redis_url)
+        # Shared limits; counted in this process while Redis does not answer.
+        rate_limiter = FallbackRateLimiter(redis_rate_limiter(settings.redis_url))
+        wakeups = JobWakeups(redis, scoped_channel(JOBS_CHANNEL, settings.redis_url))
+        closers.append(wakeups.close)
     else:
         presence = MemoryPresenceIndex(now=clock.monotonic)
         rate_limiter = memory_rate_limiter()
@@ -116,6 +129,8 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
     media = MediaService(clock, LocalDiskStorage(settings.data_dir / MEDIA_FOLDER))
     settings_service = SettingsService(regions)
     jobs = JobQueue(db, clock)
+    if wakeups is not None:
+        jobs.on_enqueue(wakeups.notify)
     senders = build_senders(settings, clock)
     closers.append(senders.aclose)
     notifications = NotificationsService(
@@ -211,4 +226,5 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         trusted_proxies=parse_networks(settings.trusted_proxies),
         readiness_checks=checks,
         closers=closers,
+        wakeups=wakeups,
     )

@@ -11,17 +11,14 @@ import os
 import secrets
 import shutil
 from collections.abc import AsyncIterator, Callable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import pytest
 
 from dongne.users.schemas import Role
 from tests.e2e.build import ensure_built
-from tests.fixtures import server as server_fixtures
 from tests.fixtures.databases import fresh_database
 from tests.fixtures.server import RunningServer, serve, server_settings
 
@@ -71,24 +68,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=f"browser tests: {reason}"))
 
 
-@contextmanager
-def _client_mounted() -> Any:
-    """Until `create_app` mounts the web client itself, mount it on the app serve() builds."""
-    real_create_app = server_fixtures.create_app
-
-    def create_app_with_client(*args: Any, **kwargs: Any) -> Any:
-        from dongne.web import mount_web_client
-
-        app = real_create_app(*args, **kwargs)
-        api = app.other_asgi_app
-        if not any(getattr(route, "path", None) == "/" for route in api.routes):
-            mount_web_client(api, ensure_built())
-        return app
-
-    with mock.patch.object(server_fixtures, "create_app", create_app_with_client):
-        yield
-
-
 @pytest.fixture(scope="session")
 def web_build() -> Path:
     reason = missing_requirement()
@@ -107,9 +86,8 @@ async def web_server(
 
         await asyncio.to_thread(upgrade, url)
         settings = server_settings(folder, url, rate_create_question="60/minute")
-        with _client_mounted():
-            async with serve(settings) as running:
-                yield running
+        async with serve(settings) as running:
+            yield running
 
 
 @pytest.fixture(scope="session")

@@ -60,6 +60,8 @@ class JobQueue:
         # Idempotent housekeeping every node runs on its own: name -> (interval, chore, next run).
         self._chores: dict[str, tuple[float, Chore, float]] = {}
         self._wake = asyncio.Event()
+        # Called after each commit that added jobs (scaled mode: wake the other nodes too).
+        self._enqueue_hooks: list[Callable[[], None]] = []
         self._loop_task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
 
@@ -124,8 +126,14 @@ class JobQueue:
         if jobs:
             uow.after_commit(self._wake_up)
 
+    def on_enqueue(self, hook: Callable[[], None]) -> None:
+        """`hook` runs after every commit that added jobs; it must not block."""
+        self._enqueue_hooks.append(hook)
+
     async def _wake_up(self) -> None:
         self._wake.set()
+        for hook in self._enqueue_hooks:
+            hook()
 
     async def run_due(self, *, wait: bool = True) -> int:
         """Starts every job that is due now; returns how many.
