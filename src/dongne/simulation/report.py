@@ -1,0 +1,245 @@
+"""What a run says: shares answered in time, burden on locals, as Markdown, JSON and a PNG."""
+
+from __future__ import annotations
+
+import json
+import math
+import statistics
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from matplotlib.figure import Figure
+
+from dongne.regions.policy import RegionMap
+from dongne.simulation.population import World
+from dongne.simulation.results import PolicyResult
+
+PLOT_FILE = "time-to-first-answer.png"
+REPORT_FILE = "report.md"
+RESULTS_FILE = "results.json"
+
+
+@dataclass(frozen=True)
+class Shares:
+    questions: int
+    within: list[float]  # one per threshold, 0..1
+
+    @classmethod
+    def of(cls, ttfa: Sequence[float | None], thresholds_s: Sequence[float]) -> Shares:
+        n = len(ttfa)
+        return cls(
+            n,
+            [
+                sum(1 for x in ttfa if x is not None and x <= limit) / n if n else math.nan
+                for limit in thresholds_s
+            ],
+        )
+
+
+@dataclass(frozen=True)
+class PolicySummary:
+    policy: str
+    overall: Shares
+    urgent: Shares
+    regions: dict[str, Shares]
+    unanswered: int
+    median_first_answer_s: float | None
+    per_local_per_day_median: float
+    per_local_per_day_p95: float
+    per_local_per_day_max: float
+    per_question: float
+    by_wave: dict[str, int]
+    by_channel: dict[str, int]
+    wall_s: float
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Linear-interpolated percentile, q in [0, 100] (numpy's default method)."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q / 100
+    low = math.floor(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+def summarize(world: World, result: PolicyResult) -> PolicySummary:
+    scenario = world.scenario
+    thresholds_s = [m * 60 for m in scenario.thresholds_min]
+    ttfa = result.time_to_first_answer
+    questions = world.questions
+    by_region: dict[str, list[float | None]] = {}
+    for q, t in zip(questions, ttfa, strict=True):
+        by_region.setdefault(q.region, []).append(t)
+    answered = [t for t in ttfa if t is not None]
+    per_day = 24 / scenario.duration_h
+    per_local = [n * per_day for n in result.notifications_per_local]
+    return PolicySummary(
+        policy=result.policy.name,
+        overall=Shares.of(ttfa, thresholds_s),
+        urgent=Shares.of(
+            [t for q, t in zip(questions, ttfa, strict=True) if q.urgent], thresholds_s
+        ),
+        regions={code: Shares.of(ts, thresholds_s) for code, ts in by_region.items()},
+        unanswered=sum(1 for t in ttfa if t is None),
+        median_first_answer_s=statistics.median(answered) if answered else None,
+        per_local_per_day_median=percentile(per_local, 50),
+        per_local_per_day_p95=percentile(per_local, 95),
+        per_local_per_day_max=max(per_local, default=math.nan),
+        per_question=result.notifications / len(questions) if questions else math.nan,
+        by_wave=dict(result.by_wave),
+        by_channel=dict(result.by_channel),
+        wall_s=result.wall_s,
+    )
+
+
+def _pct(x: float, digits: int = 1) -> str:
+    return "–" if math.isnan(x) else f"{100 * x:.{digits}f}"
+
+
+def _num(x: float) -> str:
+    return "–" if math.isnan(x) else f"{x:,.0f}"
+
+
+def markdown(
+    world: World, summaries: Sequence[PolicySummary], region_map: RegionMap, runtime_s: float
+) -> str:
+    s = world.scenario
+    mins = " / ".join(f"{m:g}" for m in s.thresholds_min)
+    lines = [
+        f"Scenario `{s.name}`, seed {world.seed}: {len(world.locals):,} verified locals, "
+        f"{len(world.questions):,} questions over {s.duration_h:g} h "
+        f"({sum(q.urgent for q in world.questions):,} urgent); simulated in {runtime_s:.1f} s. "
+        "Every parameter is an assumption (see the scenario file).",
+        "",
+        f"| policy | first answer ≤ {mins} min (%) | urgent ≤ {mins} min (%) "
+        "| unanswered (%) | notifications per local per day: median / p95 "
+        "| notifications per question |",
+        "|---|---|---|---|---|---|",
+    ]
+    for p in summaries:
+        n = p.overall.questions
+        lines.append(
+            f"| `{p.policy}` | {' / '.join(_pct(x) for x in p.overall.within)} "
+            f"| {' / '.join(_pct(x) for x in p.urgent.within)} "
+            f"| {p.unanswered:,} ({_pct(p.unanswered / n if n else math.nan)}) "
+            f"| {_num(p.per_local_per_day_median)} / {_num(p.per_local_per_day_p95)} "
+            f"| {p.per_question:,.0f} |"
+        )
+    lines += [
+        "",
+        f"Per region (where the question was asked): first answer ≤ {mins} min, %.",
+        "",
+        "| region | questions | " + " | ".join(f"`{p.policy}`" for p in summaries) + " |",
+        "|---|---:|" + "---|" * len(summaries),
+    ]
+    for region in region_map.regions():
+        shares = [p.regions.get(region.code) for p in summaries]
+        if shares[0] is None:
+            continue
+        cells = ["–" if sh is None else " / ".join(_pct(x, 0) for x in sh.within) for sh in shares]
+        lines.append(
+            f"| {region.name_en} ({region.name_ko}) | {shares[0].questions:,} | "
+            + " | ".join(cells)
+            + " |"
+        )
+    waves = list(summaries[0].by_wave) if summaries else []
+    lines += [
+        "",
+        "Notifications sent, by wave and by channel (online = socket; push = offline with a "
+        "push subscription; inbox = offline without one, seen in the history later).",
+        "",
+        "| policy | " + " | ".join(waves) + " | online | push | inbox |",
+        "|---|" + "---:|" * (len(waves) + 3),
+    ]
+    for p in summaries:
+        lines.append(
+            f"| `{p.policy}` | "
+            + " | ".join(f"{p.by_wave[w]:,}" for w in waves)
+            + " | "
+            + " | ".join(f"{p.by_channel[c]:,}" for c in ("online", "push", "inbox"))
+            + " |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def plot(world: World, results: Sequence[PolicyResult], path: Path) -> None:
+    """Left: share of questions with a first answer by time t (log scale); right: the
+    distribution of notifications per local per day."""
+    scenario = world.scenario
+    fig = Figure(figsize=(11, 4.2), dpi=100, layout="constrained")
+    ttfa_ax, burden_ax = fig.subplots(1, 2)
+    horizon = scenario.questions.unanswered_after_min * 60
+    per_day = 24 / scenario.duration_h
+    for result in results:
+        times = sorted(t for t in result.time_to_first_answer if t is not None)
+        n = len(result.time_to_first_answer)
+        if times and n:
+            xs = [max(t, 1.0) for t in times] + [horizon]
+            ys = [(i + 1) / n for i in range(len(times))] + [len(times) / n]
+            ttfa_ax.step(xs, ys, where="post", label=result.policy.name, linewidth=1.6)
+        burden = sorted(x * per_day for x in result.notifications_per_local)
+        if burden:
+            ys = [(i + 1) / len(burden) for i in range(len(burden))]
+            burden_ax.step([max(x, 0.5) for x in burden], ys, where="post", linewidth=1.6)
+    for minutes in scenario.thresholds_min:
+        ttfa_ax.axvline(minutes * 60, color="0.6", linestyle=":", linewidth=1)
+        ttfa_ax.text(minutes * 60, 0.01, f" {minutes:g} min", color="0.4", fontsize=8)
+    ttfa_ax.axhline(scenario.target.share, color="0.6", linestyle="--", linewidth=1)
+    ttfa_ax.set_xscale("log")
+    ttfa_ax.set_xlim(1, horizon)
+    ttfa_ax.set_ylim(0, 1)
+    ttfa_ax.set_xlabel("time from question to first answer (s, log scale)")
+    ttfa_ax.set_ylabel("share of all questions answered")
+    ttfa_ax.set_title("Time to first answer")
+    ttfa_ax.legend(loc="upper left", fontsize=8)
+    ttfa_ax.grid(True, which="major", alpha=0.3)
+    burden_ax.set_xscale("log")
+    burden_ax.set_ylim(0, 1)
+    burden_ax.set_xlabel("question notifications per local per day (log scale)")
+    burden_ax.set_ylabel("share of locals with at most this many")
+    burden_ax.set_title("Burden on locals")
+    burden_ax.grid(True, which="major", alpha=0.3)
+    fig.suptitle(
+        f"{scenario.name}: {len(world.locals):,} locals, {len(world.questions):,} questions "
+        f"(assumed parameters, seed {world.seed})",
+        fontsize=10,
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100)
+
+
+def write_report(
+    out: Path,
+    world: World,
+    results: Sequence[PolicyResult],
+    region_map: RegionMap,
+    runtime_s: float,
+) -> tuple[Path, Path, Path]:
+    """report.md, results.json and the PNG plot into `out`; returns their paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    summaries = [summarize(world, r) for r in results]
+    report = out / REPORT_FILE
+    report.write_text(markdown(world, summaries, region_map, runtime_s), encoding="utf-8")
+    data = out / RESULTS_FILE
+    data.write_text(
+        json.dumps(
+            {
+                "scenario": world.scenario.name,
+                "seed": world.seed,
+                "locals": len(world.locals),
+                "questions": len(world.questions),
+                "thresholds_min": world.scenario.thresholds_min,
+                "runtime_s": runtime_s,
+                "policies": [asdict(s) for s in summaries],
+            },
+            indent=2,
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    png = out / PLOT_FILE
+    plot(world, results, png)
+    return report, data, png

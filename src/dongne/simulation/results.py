@@ -1,0 +1,36 @@
+"""What one pass of the simulation produces: per-question outcomes and per-local burden."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dongne.escalation.policy import Wave
+from dongne.simulation.answers import Channel
+from dongne.simulation.policies import PolicySpec
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    question: int
+    local: int
+    t: float
+    wave: Wave
+    channel: Channel
+
+
+@dataclass(frozen=True)
+class PolicyResult:
+    policy: PolicySpec
+    time_to_first_answer: list[float | None]  # per question, None: unanswered
+    outcomes: list[str]  # per question
+    notifications_per_local: list[int]
+    by_wave: dict[str, int]
+    by_channel: dict[str, int]
+    waves_run: dict[str, int]
+    duration_h: float
+    wall_s: float
+    trace: list[Notification] | None = None
+
+    @property
+    def notifications(self) -> int:
+        return sum(self.notifications_per_local)
