@@ -479,6 +479,8 @@ def test_a_huge_post_is_scored_quickly() -> None:
         ("&lt;b&gt;bold&lt;/b&gt;", "bold"),
         ("무료 주차 <i>되나요</i>?", "무료 주차 되나요?"),
         ('it\'s "quoted"', 'it\'s "quoted"'),
+        ("내일 가세요 <img src=x>", "내일 가세요"),
+        ("<b> </b>", ""),
     ],
 )
 def test_strip_html(raw: str, stored: str) -> None:

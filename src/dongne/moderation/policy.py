@@ -95,17 +95,18 @@ def strip_html(text: str) -> str:
     content is stored as plain text and the web client escapes it when rendering; stored
     HTML-escaped text would show "&amp;" to users. Repeated until stable so that text which
     decodes into markup ("&lt;b&gt;") is stripped too and the result is idempotent. Newlines
-    are kept (CRLF becomes LF). Like a browser, "a<b" parses as the start of a tag.
+    are kept (CRLF becomes LF), the ends trimmed again: a stripped tag may leave blanks
+    there. Like a browser, "a<b" parses as the start of a tag.
     """
     current = text
     for _ in range(_MAX_STRIP_ROUNDS):
         cleaned = html.unescape(nh3.clean(current, tags=set()))
         if cleaned == current:
-            return cleaned
+            return cleaned.strip()
         current = cleaned
     # Only entity nesting deeper than the rounds gets here; without <, > and & nothing
     # can be markup or decode into it.
-    return re.sub(r"[<>&]", "", current)
+    return re.sub(r"[<>&]", "", current).strip()
 
 
 @dataclass(frozen=True)
