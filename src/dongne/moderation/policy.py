@@ -3,7 +3,8 @@
 No I/O, no clock, no framework. The service sanitizes a post with `strip_html`, gathers the
 author's recent activity into a `PostHistory`, calls `score_post`, logs every decision
 (`SpamDecision.log_fields`) and acts on the verdict: REFUSE -> `spam_refusal()` (error code
-``spam``), REVIEW -> store the post but hold it for a moderator, ALLOW -> publish.
+``spam``), REVIEW -> publish, logged at WARNING (``spam_review``) for moderators to look at
+(an ambiguous post is not worth making an honest traveller wait), ALLOW -> publish.
 
 How the score works
 -------------------

@@ -374,6 +374,8 @@ class QuestionsService:
         log.info("spam_decision", user_id=user_id, **decision.log_fields())
         if decision.verdict is SpamVerdict.REFUSE:
             raise spam_refusal()
+        if decision.verdict is SpamVerdict.REVIEW:
+            log.warning("spam_review", user_id=user_id, **decision.log_fields())
 
     async def _with_answers(self, uow: UnitOfWork, question: Question) -> QuestionWithAnswers:
         [view] = await self._question_views(uow, [question])
