@@ -11,7 +11,7 @@ WEB := web
 WEB_DEPS := $(WEB)/node_modules/.package-lock.json
 WEB_BUILD := src/dongne/static/index.html
 WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) \
-	$(WEB)/index.html $(WEB)/vite.config.ts $(WEB)/tsconfig.json $(WEB)/tsconfig.sw.json \
+	$(WEB)/index.html $(WEB)/admin.html $(WEB)/vite.config.ts $(WEB)/tsconfig.json $(WEB)/tsconfig.sw.json \
 	src/dongne/regions/data/jeju_hotspots.json src/dongne/regions/data/jeju_regions.geojson
 
 .PHONY: install run test lint format bench clean web
@@ -38,6 +38,7 @@ run: $(STAMP) $(WEB_BUILD)
 	@echo ""
 	@echo "  동네물어봐 Dongne is starting:"
 	@echo "    web client   http://$(HOST):$(PORT)/"
+	@echo "    dashboard    http://$(HOST):$(PORT)/admin  (admin@dongne.demo)"
 	@echo "    API docs     http://$(HOST):$(PORT)/docs"
 	@echo "    health       http://$(HOST):$(PORT)/health"
 	@echo ""

@@ -55,6 +55,7 @@ from harness.measure import (
     server_side,
     summarize,
 )
+from harness.profile import start_py_spy, stop_py_spy, summarize_stacks
 from harness.report import markdown
 
 BENCH = Path(__file__).resolve().parent
@@ -103,6 +104,17 @@ def free_port() -> int:
         return port
 
 
+UNLIMITED_RATE = "1000000/minute"
+RATE_SETTINGS = (
+    "CONNECT",
+    "HTTP",
+    "EVENT",
+    "CREATE_QUESTION",
+    "CREATE_ANSWER",
+    "UPDATE_LOCATION",
+)
+
+
 def bench_env(data_dir: Path, port: int, fatigue_cap: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DONGNE_")}
     env.update(
@@ -116,6 +128,9 @@ def bench_env(data_dir: Path, port: int, fatigue_cap: int) -> dict[str, str]:
             "DONGNE_ACCESS_TOKEN_TTL_S": str(24 * 3600),
             "DONGNE_FATIGUE_CAP": str(fatigue_cap),
             "DONGNE_LOOP_LAG_PROBE": "1",
+            # One loopback address and a few hundred askers posting several questions a
+            # minute: the per-IP and per-user limits would refuse the load itself.
+            **{f"DONGNE_RATE_{name}": UNLIMITED_RATE for name in RATE_SETTINGS},
             "PYTHONUNBUFFERED": "1",
         }
     )
@@ -307,6 +322,7 @@ async def run_scenario(
     sampler = Sampler(server.pid)
     probe = HealthProbe("127.0.0.1", port)
     monitors: list[asyncio.Task[None]] = []
+    spy: asyncio.subprocess.Process | None = None
     try:
         await wait_ready(port, server)
         await asyncio.sleep(1.0)
@@ -326,10 +342,14 @@ async def run_scenario(
             "seed": args.seed,
         }
         bound = args.connect_timeout + 120 + scenario.duration_s + args.drain_max + 5 + 60
+        if args.py_spy:
+            spy = await start_py_spy(server.pid, run_dir / "py-spy.txt")
         loadgen_started = time.time()
         loadgen = await run_loadgen(config, run_dir, view, timeout_s=bound)
         loadgen_ended = time.time()
     finally:
+        if spy is not None:
+            await stop_py_spy(spy)
         probe.active = False
         stop.set()
         for monitor in monitors:
@@ -373,6 +393,8 @@ async def run_scenario(
         "samples": sampler.samples,
     }
     record["serverLogErrors"] = server_errors(run_dir / "server.log")
+    if (run_dir / "py-spy.txt").exists():
+        (run_dir / "py-spy-summary.txt").write_text(summarize_stacks(run_dir / "py-spy.txt"))
     lag = inside_lag(run_dir / "server.log", (loadgen_started, loadgen_ended))
     outside = {"source": "outside (GET /health round trip every 100 ms)", **summarize(probe.rtts)}
     outside["failures"] = probe.failures
@@ -477,6 +499,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep-data", action="store_true", help="keep each scenario's DB")
     parser.add_argument("--no-presence", action="store_true", help="skip presence_bench.py")
+    parser.add_argument(
+        "--py-spy",
+        action="store_true",
+        help="sample the server with py-spy while the load runs (py-spy.txt, py-spy-summary.txt)",
+    )
     args = parser.parse_args()
     with contextlib.suppress(KeyboardInterrupt):
         sys.exit(asyncio.run(main_async(args)))

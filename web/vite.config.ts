@@ -74,6 +74,8 @@ export default defineConfig({
     rollupOptions: {
       input: {
         main: here("index.html"),
+        // The admin dashboard (/admin): its own page, so its code stays out of the client's.
+        admin: here("admin.html"),
         sw: here("src/sw.ts"),
       },
       output: {

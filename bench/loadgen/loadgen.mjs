@@ -144,6 +144,33 @@ const TITLES = [
   "버스 정류장 어디예요?",
   "줄 많이 서 있나요?",
 ];
+// Phrases combined at random: the server's spam screening refuses an author's
+// near-identical posts within an hour, and real questions differ too.
+const PHRASES = [
+  "현지 분들께 여쭤봐요.",
+  "아이 둘이랑 같이 가요.",
+  "렌터카 없이 버스로 움직여요.",
+  "저녁 전에 도착할 것 같아요.",
+  "비 소식이 있어서 걱정돼요.",
+  "부모님 모시고 가는 길이에요.",
+  "사진 찍기 좋은 곳도 궁금해요.",
+  "혼자 여행 중이라 잘 몰라요.",
+  "한 시간 정도 여유가 있어요.",
+  "근처에 식당도 있으면 좋겠어요.",
+  "유모차 가지고 가도 될까요?",
+  "관광객이 많이 몰리는 시간인가요?",
+  "first time in Jeju, thanks!",
+  "we are a group of four.",
+  "is it walkable from the port?",
+  "any tips are welcome.",
+];
+
+function variedText(count) {
+  const picked = new Set();
+  while (picked.size < count) picked.add(PHRASES[Math.floor(rng() * PHRASES.length)]);
+  return [...picked].join(" ");
+}
+
 const ANSWERS = [
   "네, 지금 열려 있어요. 줄은 10분 정도예요.",
   "해안도로 쪽 공영주차장이 무료예요.",
@@ -383,7 +410,7 @@ function emitQuestion(askers) {
   const tags = [TAGS[Math.floor(rng() * TAGS.length)]];
   const payload = {
     title: `[bench ${seq}] ${TITLES[seq % TITLES.length]}`,
-    content: "벤치마크 질문입니다. 현지 분들께 여쭤봐요 — bench question, please ignore.",
+    content: `벤치마크 질문 (bench question): ${variedText(3)}`,
     location: { lat: qlat, lng: qlng },
     hashtags: tags,
     urgency: rng() < config.urgentShare ? "urgent" : "normal",
@@ -421,7 +448,8 @@ function scheduleAnswer(client, questionId, q) {
     answers.push(a);
     result.answers.sent += 1;
     pendingAnswerAcks += 1;
-    const payload = { questionId, content: `[a${seq}] ${ANSWERS[seq % ANSWERS.length]}` };
+    const answer = ANSWERS[seq % ANSWERS.length];
+    const payload = { questionId, content: `[a${seq}] ${answer} ${variedText(2)}` };
     client.socket.timeout(config.ackTimeoutS * 1000).emit("create_answer", payload, (err, ack) => {
       pendingAnswerAcks -= 1;
       if (err) result.answers.timeouts += 1;

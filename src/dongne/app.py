@@ -17,15 +17,18 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from dongne import __version__
+from dongne.api.access_log import AccessLogMiddleware
 from dongne.api.errors import install_error_handlers
 from dongne.api.guard import GuardMiddleware
-from dongne.config import Settings
+from dongne.config import Environment, Settings
 from dongne.conversation import socket as conversation_socket
 from dongne.escalation import tasks as escalation_tasks
 from dongne.eventlog import socket as eventlog_socket
 from dongne.eventlog import tasks as eventlog_tasks
 from dongne.kit.clock import Clock, SystemClock
+from dongne.kit.gctune import tune_after_startup
 from dongne.kit.logging import configure_logging
+from dongne.kit.looplag import LoopLagProbe
 from dongne.locations import socket as locations_socket
 from dongne.media import endpoints as media_endpoints
 from dongne.moderation import endpoints as moderation_endpoints
@@ -42,6 +45,7 @@ from dongne.realtime.dispatch import SocketRouter
 from dongne.realtime.publisher import Publisher
 from dongne.realtime.server import SocketServer, create_socket_server
 from dongne.regions import endpoints as regions_endpoints
+from dongne.regions import tasks as regions_tasks
 from dongne.runtime import Runtime, build_runtime
 from dongne.settings import endpoints as settings_endpoints
 from dongne.users import endpoints as users_endpoints
@@ -63,8 +67,13 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     publisher = Publisher(sio)
     runtime = build_runtime(settings, clock or SystemClock(), publisher)
 
+    probe = LoopLagProbe() if settings.loop_lag_probe else None
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        runtime.db.start_checkpoints()
+        if probe is not None:
+            probe.start()
         sio.start()
         runtime.dashboard.start()
         if settings.run_jobs:
@@ -76,6 +85,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             runtime.readiness_checks["redis_pubsub"] = lambda: _pubsub_ready(sio, runtime)
         drain = _Drain(sio, runtime)
         restore_signals = _before_stop_signals(drain.begin)
+        if settings.env is not Environment.TEST:
+            # Not in tests: many apps start in one process there, and frozen objects stay.
+            tune_after_startup()
         yield
         # Graceful shutdown (SIGTERM): the server has stopped accepting connections and
         # closed the open ones; clients reconnect to another node and resync from the event
@@ -89,6 +101,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         await runtime.dashboard.stop()
         await sio.close()
         await runtime.close()
+        if probe is not None:
+            await probe.stop()
 
     api = FastAPI(
         title="Dongne (동네물어봐)",
@@ -106,15 +120,19 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     install_error_handlers(api)
     api.add_middleware(GuardMiddleware, runtime=runtime)
+    # Outermost: the log line's duration and status include the guard's refusals.
+    api.add_middleware(AccessLogMiddleware, slow_ms=settings.slow_handler_ms)
     api.include_router(monitoring_endpoints.router)
     for router in (
         users_endpoints.router,
         questions_endpoints.router,
+        questions_endpoints.hashtags_router,
         notifications_endpoints.router,
         media_endpoints.router,
         settings_endpoints.router,
         moderation_endpoints.router,
         regions_endpoints.router,
+        regions_endpoints.hotspots_router,
     ):
         api.include_router(router)
     # The web client last: its paths never shadow an API route.
@@ -136,6 +154,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     notifications_tasks.register(runtime.jobs, runtime.delivery, settings)
     monitoring_tasks.register(runtime.jobs, runtime.monitoring, settings.alert_webhook_url)
     runtime.jobs.every(timedelta(seconds=5), "jobs.count", runtime.jobs.count_jobs)
+    regions_tasks.register(
+        runtime.jobs, runtime.hotspots, timedelta(seconds=settings.hotspot_check_s)
+    )
     eventlog_tasks.register(
         runtime.jobs, runtime.event_log, timedelta(days=settings.event_retention_days)
     )

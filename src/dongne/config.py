@@ -70,9 +70,23 @@ class Settings(BaseSettings):
     rate_create_answer: str = "30/minute"
     rate_update_location: str = "60/minute"
     alert_webhook_url: str | None = None  # POSTed when a question passes 10 min unanswered
+    # Hotspots (docs/hotspots.md): "near" a hotspot is within this radius; an area is hot
+    # when its last 15 minutes have at least `min_questions` and `ratio` times its usual
+    # count (from the last `usual_days` of questions); a hot area with fewer online locals
+    # than `locals_needed_below` alerts admins. The watch runs every `check_s` seconds.
+    hotspot_radius_m: float = Field(default=1000.0, gt=0, le=20_000)
+    hotspot_min_questions: int = Field(default=5, ge=1)
+    hotspot_ratio: float = Field(default=3.0, ge=1.0)
+    hotspot_locals_needed_below: int = Field(default=3, ge=0)
+    hotspot_usual_days: float = Field(default=7.0, gt=0)
+    hotspot_check_s: float = Field(default=30.0, gt=0)
+    # An HTTP request or Socket.IO event taking longer is logged as `slow_handler` (WARNING).
+    slow_handler_ms: float = 100.0
     push_concurrency: int = 2
     email_concurrency: int = 5
     sms_concurrency: int = 5
+    # Logs the event loop's lag once a second (bench/README.md, "Event-loop lag").
+    loop_lag_probe: bool = False
 
     @model_validator(mode="before")
     @classmethod

@@ -11,6 +11,12 @@ from dongne.conversation.live import PresenceService, TypingService
 from dongne.conversation.service import ReadStateService
 from dongne.escalation.service import EscalationPlanner, EscalationService
 from dongne.eventlog.service import EventLogService
+from dongne.infra.cache.base import Cache
+from dongne.infra.cache.memory import MemoryCache
+from dongne.infra.cache.redis import RedisCache
+from dongne.infra.concentration.base import ConcentrationStore
+from dongne.infra.concentration.memory import MemoryConcentrationStore
+from dongne.infra.concentration.redis import RedisConcentrationStore
 from dongne.infra.presence.base import PresenceIndex
 from dongne.infra.presence.memory import MemoryPresenceIndex
 from dongne.infra.presence.redis import RedisPresenceIndex
@@ -43,7 +49,8 @@ from dongne.notifications.service import NotificationsService
 from dongne.points.service import PointsService
 from dongne.questions.service import QuestionsService
 from dongne.realtime.sessions import SocketSessions
-from dongne.regions.policy import RegionMap, default_region_map
+from dongne.regions.policy import HotRule, RegionMap, default_region_map
+from dongne.regions.service import HotspotService
 from dongne.settings.service import SettingsService
 from dongne.users.service import UsersService
 
@@ -64,9 +71,11 @@ class Runtime:
     questions: QuestionsService
     settings_service: SettingsService
     presence: PresenceIndex
+    concentration: ConcentrationStore
     jobs: JobQueue
     escalation: EscalationService
     locations: LocationsService
+    hotspots: HotspotService
     event_log: EventLogService
     read_state: ReadStateService
     typing: TypingService
@@ -75,6 +84,7 @@ class Runtime:
     senders: ChannelSenders
     delivery: DeliveryService
     rate_limiter: RateLimiter
+    cache: Cache
     monitoring: MonitoringService
     dashboard: DashboardFeed
     blocklist: BlocklistService
@@ -103,7 +113,9 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
     checks: dict[str, Callable[[], Awaitable[bool]]] = {"database": db.ping}
     closers: list[Callable[[], Awaitable[None]]] = [db.dispose]
     presence: PresenceIndex
+    concentration: ConcentrationStore
     rate_limiter: RateLimiter
+    cache: Cache
     wakeups: JobWakeups | None = None
     if settings.redis_url:
         redis = connect_redis(settings.redis_url)
@@ -111,20 +123,25 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         closers.append(redis.aclose)
         # Wall-clock seconds: the last-seen set is shared by nodes whose monotonic clocks differ.
         presence = RedisPresenceIndex(redis, now=lambda: clock.now().timestamp())
+        concentration = RedisConcentrationStore(redis)
         # Shared limits; counted in this process while Redis does not answer.
         rate_limiter = FallbackRateLimiter(redis_rate_limiter(settings.redis_url))
+        # Shared, so a write on one node is seen by reads on all; misses while Redis is away.
+        cache = RedisCache(redis, monotonic=clock.monotonic)
         wakeups = JobWakeups(redis, scoped_channel(JOBS_CHANNEL, settings.redis_url))
         closers.append(wakeups.close)
     else:
         presence = MemoryPresenceIndex(now=clock.monotonic)
+        concentration = MemoryConcentrationStore()
         rate_limiter = memory_rate_limiter()
+        cache = MemoryCache(now=clock.monotonic)
 
     events = Events(sink)
     sockets = SocketSessions()
     regions = default_region_map()
     event_log = EventLogService(clock, events)
     users = UsersService(
-        clock, passwords, access_tokens, timedelta(seconds=settings.refresh_token_ttl_s)
+        clock, passwords, access_tokens, timedelta(seconds=settings.refresh_token_ttl_s), cache
     )
     media = MediaService(clock, LocalDiskStorage(settings.data_dir / MEDIA_FOLDER))
     settings_service = SettingsService(regions)
@@ -148,11 +165,12 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         event_log=event_log,
         users=users,
         media=media,
-        points=PointsService(clock),
+        points=PointsService(clock, users),
         notifications=notifications,
         follow_ups=[EscalationPlanner(jobs), SlowAnswerWatch(jobs)],
         safety=safety,
         is_online=sockets.is_online,
+        cache=cache,
     )
     escalation = EscalationService(
         clock=clock,
@@ -194,6 +212,19 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         events=events,
         jobs=jobs,
         webhook_configured=settings.alert_webhook_url is not None,
+        cache=cache,
+    )
+    hotspots = HotspotService(
+        clock=clock,
+        regions=regions,
+        store=concentration,
+        questions=questions,
+        events=events,
+        is_online=sockets.is_online,
+        rule=HotRule(min_questions=settings.hotspot_min_questions, ratio=settings.hotspot_ratio),
+        radius_m=settings.hotspot_radius_m,
+        locals_needed_below=settings.hotspot_locals_needed_below,
+        usual_span=timedelta(days=settings.hotspot_usual_days),
     )
     return Runtime(
         settings=settings,
@@ -208,9 +239,11 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         questions=questions,
         settings_service=settings_service,
         presence=presence,
+        concentration=concentration,
         jobs=jobs,
         escalation=escalation,
-        locations=LocationsService(clock, presence, questions),
+        locations=LocationsService(clock, presence, questions, hotspots),
+        hotspots=hotspots,
         event_log=event_log,
         read_state=ReadStateService(questions, events),
         typing=typing,
@@ -219,6 +252,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         senders=senders,
         delivery=DeliveryService(db, senders, users),
         rate_limiter=rate_limiter,
+        cache=cache,
         monitoring=monitoring,
         dashboard=DashboardFeed(db, events, monitoring, sockets),
         blocklist=BlocklistService(db, clock),

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from typing import Any
+
+import httpx
 
 from dongne.escalation.service import WAVE_JOB
 from dongne.models import Job
-from tests.cluster.harness import Client, Cluster, notifications_for, offset, online
+from tests.cluster.harness import Client, Cluster, Node, notifications_for, offset, online
 from tests.fixtures.jeju import place, question_payload
 
 QUICK_DELAY_S = 3.0
@@ -162,6 +165,58 @@ async def test_clients_through_nginx_on_websocket_and_polling(shared_cluster: Cl
         # Every one of them is on the node nginx hashes this machine's address to.
         assert await cluster.node(behind).connected_sockets() == len(clients)
         assert await cluster.other(cluster.node(behind)).connected_sockets() == 0
+    finally:
+        for client in clients:
+            await client.close()
+
+
+async def _http(
+    node: Node, client: Client, method: str, path: str, body: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    async with httpx.AsyncClient(base_url=node.url, timeout=10) as http:
+        response = await http.request(
+            method, path, json=body, headers={"Authorization": f"Bearer {client.token}"}
+        )
+    assert response.status_code == 200, (node.name, path, response.text)
+    reply: dict[str, Any] = response.json()
+    return reply
+
+
+async def test_a_write_on_one_node_is_read_at_once_on_the_other(shared_cluster: Cluster) -> None:
+    """The caches are shared in Redis and dropped on every write before its reply."""
+    cluster = shared_cluster
+    a, b = cluster.a, cluster.b
+    spot = place("jeongbang_falls")
+    asker = await online(cluster, a, "cache-asker", offset(spot, 10), local=False)
+    local = await online(cluster, b, "cache-local", offset(spot, 250))
+    clients = [asker, local]
+    try:
+        ack = await asker.call("create_question", question_payload(location=spot))
+        assert ack["ok"] is True, ack
+        qid = ack["question"]["id"]
+        page = f"/api/questions/{qid}"
+        # Read on both nodes first, so the page and the sessions are in the cache.
+        assert (await _http(b, local, "GET", page))["answers"] == []
+        assert (await _http(a, asker, "GET", page))["answers"] == []
+        assert (await _http(a, local, "GET", "/api/me"))["points"] == 0
+
+        reply = await local.call("create_answer", {"questionId": qid, "content": "폭포 열려요"})
+        assert reply["ok"] is True, reply
+        on_a = await _http(a, asker, "GET", page)
+        assert [x["content"] for x in on_a["answers"]] == ["폭포 열려요"]
+
+        accepted = await asker.call("accept_answer", {"answerId": reply["answer"]["id"]})
+        assert accepted["ok"] is True, accepted
+        on_b = await _http(b, local, "GET", page)
+        assert on_b["status"] == "accepted"
+        assert on_b["answers"][0]["accepted"] is True
+        points = (await _http(a, local, "GET", "/api/me"))["points"]
+        assert points == accepted["pointsAwarded"] > 0
+
+        renamed = await _http(b, asker, "PATCH", "/api/me", {"nickname": "새 닉네임"})
+        assert renamed["nickname"] == "새 닉네임"
+        assert (await _http(a, asker, "GET", "/api/me"))["nickname"] == "새 닉네임"
+        assert (await _http(a, local, "GET", page))["user"]["nickname"] == "새 닉네임"
     finally:
         for client in clients:
             await client.close()

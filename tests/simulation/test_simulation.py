@@ -6,24 +6,31 @@ each run well under a second; the shipped day is run by hand and reported in the
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import statistics
 import subprocess
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Callable
+from datetime import time as clock_time
 from importlib import resources
 from pathlib import Path
 
 import pytest
 import yaml
 from pydantic import ValidationError
+from rich.console import Console
 from typer.testing import CliRunner
 
 from dongne.cli import app
 from dongne.escalation.policy import DEFAULT_PLAN, Wave
+from dongne.kit.geo import haversine_m
 from dongne.regions.policy import default_region_map
 from dongne.simulation import (
     PolicyResult,
+    PolicySpec,
     Scenario,
     World,
     all_policies,
@@ -38,7 +45,8 @@ from dongne.simulation.command import run
 from dongne.simulation.draws import normal, uniform
 from dongne.simulation.engine import FATIGUE_WINDOW_S
 from dongne.simulation.policies import SEED_PLAN
-from dongne.simulation.population import apportion, local_counts
+from dongne.simulation.population import Local, apportion, local_counts
+from dongne.simulation.report import markdown, summarize
 from dongne.simulation.scenario import SHIPPED_SCENARIO, PolicyVariant
 
 CAP = 4
@@ -396,3 +404,230 @@ def test_cli_simulate(tmp_path: Path) -> None:
     )
     assert done.exit_code == 0, done.output
     assert "Udo" in (out / "min-locals.md").read_text(encoding="utf-8")
+
+
+# -- the product's rules, as the engine hands them their inputs --------------------------
+
+
+def clock_at(t: float) -> clock_time:
+    s = int(t) % 86_400
+    return clock_time(s // 3600, s // 60 % 60, s % 60)
+
+
+def position_at(person: Local, t: float) -> tuple[float, float] | None:
+    for start, end, lat, lng in person.sessions:
+        if start <= t <= end:
+            return lat, lng
+    return None
+
+
+def test_dongne_recipients_obey_their_settings(
+    world: World, results: dict[str, PolicyResult]
+) -> None:
+    """What `select_recipients` decides from the candidates the engine describes: muted
+    tags, quiet hours (at the virtual clock's local time), immediate alerts and the first
+    wave's radii (from where the presence index has the local) all show in the trace."""
+    people, questions = world.locals, world.questions
+    immediate = 0
+    for n in results["dongne"].trace or []:
+        q, settings = questions[n.question], people[n.local].settings
+        assert not q.tags & settings.muted_hashtags
+        assert settings.quiet_hours is None or not settings.quiet_hours.contains(clock_at(n.t))
+        if n.wave is Wave.IMMEDIATE:
+            immediate += 1
+            assert settings.immediate_alerts
+            assert n.channel == "online"
+            where = position_at(people[n.local], n.t)
+            assert where is not None
+            assert haversine_m(q.lat, q.lng, *where) <= min(2_000, settings.radius_m)
+    assert immediate > 0
+    # Teeth: the seed ignores quiet hours, so its trace has notifications they would hold.
+    assert any(
+        (quiet := people[n.local].settings.quiet_hours) is not None
+        and quiet.contains(clock_at(n.t))
+        for n in results["seed"].trace or []
+    )
+
+
+VARIANTS = """
+- name: seed-capped         # the seed's waves with a cap
+  base: seed
+  fatigue_cap: 3
+- name: dongne-no-final
+  base: dongne
+  waves:
+    FINAL: {enabled: false}
+- name: dongne-final-5min
+  base: dongne
+  waves:
+    FINAL: {delay_s: 300}
+- name: dongne-late-online
+  base: dongne
+  waves:
+    EXTENDED: {online_only: true}
+    FINAL: {online_only: true}
+- name: dongne-far-immediate
+  base: dongne
+  waves:
+    IMMEDIATE: {radius_m: 4000, limit: 3}
+"""
+
+
+@pytest.fixture(scope="module")
+def variant_results(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Scenario, World, dict[str, PolicyResult]]:
+    raw = small().model_dump(mode="json")
+    variants = yaml.safe_load(VARIANTS)
+    raw["policies"]["variants"] = variants
+    raw["policies"]["compare"] = ["dongne", *(v["name"] for v in variants)]
+    path = tmp_path_factory.mktemp("variants") / "variants.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    scenario = load_scenario(path)
+    world = build_world(scenario, default_region_map())
+    found = simulate(world, compared(scenario), trace=True)
+    return scenario, world, {r.policy.name: r for r in found}
+
+
+def test_variants_from_the_scenario_file_change_the_plan(
+    variant_results: tuple[Scenario, World, dict[str, PolicyResult]],
+) -> None:
+    scenario, _world, _results = variant_results
+    known = all_policies(scenario)
+    assert known["seed-capped"].plan == SEED_PLAN
+    assert known["seed-capped"].fatigue_cap == 3
+    assert [s.wave for s in known["dongne-no-final"].plan] == [s.wave for s in DEFAULT_PLAN[:3]]
+    final = known["dongne-final-5min"].plan[3]
+    assert (final.wave, final.delay_s, final.requires_no_answer) == (Wave.FINAL, 300, True)
+    late = known["dongne-late-online"].plan
+    assert [s.online_only for s in late] == [True, True, True, True]
+    assert late[2].experts_only
+    first = known["dongne-far-immediate"].plan[0]
+    assert (first.radius_m, first.limit, first.online_only) == (4000, 3, True)
+    assert known["dongne-far-immediate"].plan[1:] == DEFAULT_PLAN[1:]
+
+
+def test_variants_from_the_scenario_file_run_as_written(
+    variant_results: tuple[Scenario, World, dict[str, PolicyResult]],
+) -> None:
+    _scenario, world, results = variant_results
+    questions = world.questions
+    assert results["dongne"].by_wave["FINAL"] > 0
+    assert results["dongne-no-final"].by_wave["FINAL"] == 0
+
+    five = results["dongne-final-5min"]
+    finals = [n for n in five.trace or [] if n.wave is Wave.FINAL]
+    assert finals
+    assert all(n.t == questions[n.question].t + 300 for n in finals)
+    assert all(
+        ttfa is None or ttfa >= 300
+        for ttfa in (five.time_to_first_answer[n.question] for n in finals)
+    )
+
+    late = results["dongne-late-online"].trace or []
+    assert any(n.wave in (Wave.EXTENDED, Wave.FINAL) for n in late)
+    assert {n.channel for n in late if n.wave in (Wave.EXTENDED, Wave.FINAL)} == {"online"}
+    assert {n.channel for n in results["dongne"].trace or [] if n.wave is Wave.FINAL} > {"online"}
+
+    far = [n for n in results["dongne-far-immediate"].trace or [] if n.wave is Wave.IMMEDIATE]
+    assert max(Counter(n.question for n in far).values()) == 3
+    distances = [
+        haversine_m(questions[n.question].lat, questions[n.question].lng, *where)
+        for n in far
+        if (where := position_at(world.locals[n.local], n.t)) is not None
+    ]
+    assert len(distances) == len(far)
+    assert max(distances) <= 4_000
+    assert max(distances) > 2_000  # the wider radius reached beyond the default
+
+
+def test_a_capped_seed_variant_still_renotifies_but_holds_its_cap(
+    variant_results: tuple[Scenario, World, dict[str, PolicyResult]],
+) -> None:
+    _scenario, _world, results = variant_results
+    trace = results["seed-capped"].trace or []
+    assert max(Counter((n.question, n.local) for n in trace).values()) > 1
+    times: dict[int, list[float]] = defaultdict(list)
+    for n in trace:
+        times[n.local].append(n.t)
+    reached = 0
+    for ts in times.values():
+        for j in range(3, len(ts)):
+            assert ts[j - 3] < ts[j] - FATIGUE_WINDOW_S
+        reached += any(ts[j] - ts[j - 2] <= FATIGUE_WINDOW_S for j in range(2, len(ts)))
+    assert reached > 0
+
+
+def test_the_shipped_variants_are_what_the_file_says() -> None:
+    known = all_policies(load_scenario())
+    assert known["dongne"].fatigue_cap == 10
+    assert (known["dongne-cap30"].plan, known["dongne-cap30"].fatigue_cap) == (DEFAULT_PLAN, 30)
+    assert [s.delay_s for s in known["dongne-final-5min"].plan] == [0, 3, 30, 300]
+    assert [s.online_only for s in known["dongne-late-online"].plan] == [True] * 4
+
+
+# -- what a run reports ---------------------------------------------------------------
+
+
+def test_the_summary_counts_what_happened(world: World, results: dict[str, PolicyResult]) -> None:
+    """Shares, unanswered and burden recomputed from the trace and the per-question times."""
+    result = results["dongne"]
+    summary = summarize(world, result)
+    ttfa = result.time_to_first_answer
+    n = len(world.questions)
+    assert summary.overall.questions == n
+    for minutes, share in zip(world.scenario.thresholds_min, summary.overall.within, strict=True):
+        assert share == sum(1 for t in ttfa if t is not None and t <= minutes * 60) / n
+    urgent = [t for q, t in zip(world.questions, ttfa, strict=True) if q.urgent]
+    assert summary.urgent.questions == len(urgent) > 0
+    assert summary.urgent.within[-1] == sum(1 for t in urgent if t is not None and t <= 600) / len(
+        urgent
+    )
+    region = world.questions[0].region
+    asked = [t for q, t in zip(world.questions, ttfa, strict=True) if q.region == region]
+    assert summary.regions[region].questions == len(asked)
+    assert summary.unanswered == result.outcomes.count("unanswered") == ttfa.count(None)
+    per_local = Counter(x.local for x in result.trace or [])
+    burden = [float(per_local.get(i, 0)) for i in range(len(world.locals))]  # a 24 h day
+    cuts = statistics.quantiles(burden, n=100, method="inclusive")
+    assert summary.per_local_per_day_median == pytest.approx(statistics.median(burden))
+    assert summary.per_local_per_day_p95 == pytest.approx(cuts[94])
+    assert summary.per_local_per_day_p95 > summary.per_local_per_day_median
+
+
+def test_the_markdown_table_shows_the_summary(
+    world: World, results: dict[str, PolicyResult]
+) -> None:
+    summaries = [summarize(world, results[name]) for name in ("seed", "dongne")]
+    text = markdown(world, summaries, default_region_map(), runtime_s=1.0)
+    for s in summaries:
+        # The first table is the headline one (the wave table further down has rows too).
+        row = next(line for line in text.splitlines() if line.startswith(f"| `{s.policy}` | "))
+        within = " / ".join(f"{100 * x:.1f}" for x in s.overall.within)
+        urgent = " / ".join(f"{100 * x:.1f}" for x in s.urgent.within)
+        assert row.startswith(f"| `{s.policy}` | {within} | {urgent} | {s.unanswered:,} (")
+        assert f"| {s.per_local_per_day_median:,.0f} / {s.per_local_per_day_p95:,.0f} |" in row
+
+
+def test_progress_reaches_the_end_of_the_day(world: World, scenario: Scenario) -> None:
+    seen: dict[str, list[float]] = defaultdict(list)
+
+    def progress(policy: PolicySpec) -> Callable[[float], None]:
+        return seen[policy.name].append
+
+    simulate(world, [policy_named(scenario, n) for n in ("seed", "dongne")], progress=progress)
+    assert set(seen) == {"seed", "dongne"}
+    for ticks in seen.values():
+        assert ticks == sorted(ticks)
+        assert ticks[0] < ticks[-1] == world.end_s  # reported on the way, then at the end
+
+
+def test_the_progress_bar_is_drawn(tmp_path: Path) -> None:
+    scenario = small(40, 80)
+    screen = io.StringIO()
+    run(scenario, seed=None, out=tmp_path, console=Console(file=screen, width=100))
+    drawn = screen.getvalue()
+    for name in scenario.policies.compare:
+        assert name in drawn
+    assert "━" in drawn
+    assert "virtual day 2 01:00" in drawn  # the end of the day plus the unanswered hour

@@ -70,3 +70,21 @@ def test_the_client_routes_match_the_router() -> None:
         literal = path.replace("/q/{question_id}", "/q/")
         assert f'"{literal}"' in router or literal == "/q/", path
     assert "/^\\/q\\/" in router
+
+
+async def test_the_admin_dashboard_is_a_page_of_its_own(tmp_path: Path) -> None:
+    async with client_for(tmp_path) as http:
+        missing = await http.get("/admin")
+        assert missing.status_code == 503
+        assert "make run" in missing.text
+    (tmp_path / "index.html").write_text("<!doctype html><title>동네물어봐</title>")
+    (tmp_path / "admin.html").write_text("<!doctype html><title>동네물어봐 운영 대시보드</title>")
+    async with client_for(tmp_path) as http:
+        for path in ("/admin", "/admin/"):
+            response = await http.get(path)
+            assert response.status_code == 200, path
+            assert "운영 대시보드" in response.text
+            assert response.headers["cache-control"] == "no-cache"
+        # The client's pages do not carry the dashboard, and its sub-paths are not pages.
+        assert "운영 대시보드" not in (await http.get("/")).text
+        assert (await http.get("/admin/users")).status_code == 404

@@ -1,6 +1,7 @@
 // The HTTP API (`/api`, same origin): bearer token, one refresh on 401, typed replies.
 
 import { session } from "./session";
+import type { HotspotList } from "./state/busy";
 import type {
   AuthResponse,
   NearbyQuestionsUpdate,
@@ -51,7 +52,12 @@ export function refreshTokens(): Promise<boolean> {
   return refreshing;
 }
 
-async function request<T>(method: string, path: string, body?: unknown, retry = true): Promise<T> {
+export async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  retry = true,
+): Promise<T> {
   const headers: Record<string, string> = {};
   const token = session.accessToken;
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -111,6 +117,7 @@ export const api = {
     form.append("file", file);
     return request<UploadedImage>("POST", "/api/uploads", form);
   },
+  hotspots: () => request<HotspotList>("GET", "/api/hotspots"),
   vapidPublicKey: () => request<{ publicKey: string }>("GET", "/api/push/vapid-public-key"),
   subscribePush: (subscription: PushSubscriptionJSON) =>
     request<unknown>("POST", "/api/push/subscriptions", {

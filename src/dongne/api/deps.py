@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from dongne.api.access_log import USER_ID_STATE
 from dongne.kit.errors import DongneError, ErrorCode
 from dongne.kit.tokens import AccessClaims
 from dongne.runtime import Runtime
@@ -27,12 +28,16 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
 def get_claims(
+    request: Request,
     runtime: RuntimeDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> AccessClaims:
     if credentials is None:
         raise DongneError(ErrorCode.UNAUTHENTICATED, "로그인이 필요합니다 (Login required)")
-    return runtime.users.authenticate(credentials.credentials)
+    claims = runtime.users.authenticate(credentials.credentials)
+    # For the request's log line (api/access_log.py).
+    setattr(request.state, USER_ID_STATE, claims.user_id)
+    return claims
 
 
 ClaimsDep = Annotated[AccessClaims, Depends(get_claims)]

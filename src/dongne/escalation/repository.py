@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dongne.kit.db import core_table
 from dongne.models.escalation import QuestionNotified
 
 
@@ -27,7 +29,8 @@ class NotifiedRepository:
         )
         return {user_id: count for user_id, count in await self._session.execute(query)}
 
-    async def add_all(self, rows: Sequence[QuestionNotified]) -> None:
-        # The primary key (question, user) makes a second notification fail the transaction.
-        self._session.add_all(rows)
-        await self._session.flush()
+    async def add_all(self, rows: Sequence[dict[str, Any]]) -> None:
+        """One statement per wave. The primary key (question, user) makes a second
+        notification of the same user fail the transaction."""
+        if rows:
+            await self._session.execute(insert(core_table(QuestionNotified)), rows)

@@ -37,7 +37,6 @@ from dongne.jobs.service import JobQueue
 from dongne.kit.clock import Clock
 from dongne.kit.db import UnitOfWork
 from dongne.kit.geo import haversine_m
-from dongne.models.escalation import QuestionNotified
 from dongne.models.questions import Question
 from dongne.moderation.service import SafetyService
 from dongne.notifications.service import Alert, NotificationsService
@@ -132,13 +131,13 @@ class EscalationService:
         )
         await NotifiedRepository(uow.session).add_all(
             [
-                QuestionNotified(
-                    question_id=question.id,
-                    user_id=r.user_id,
-                    wave=wave.value,
-                    distance_m=r.distance_m,
-                    created_at=now,
-                )
+                {
+                    "question_id": question.id,
+                    "user_id": r.user_id,
+                    "wave": wave.value,
+                    "distance_m": r.distance_m,
+                    "created_at": now,
+                }
                 for r in recipients
             ]
         )

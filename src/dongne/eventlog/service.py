@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, timedelta
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from dongne.eventlog.repository import EventLogRepository
 from dongne.eventlog.schemas import LoggedEvent, SyncRequest, UnreadMessages
@@ -14,7 +14,6 @@ from dongne.kit.db import UnitOfWork
 from dongne.kit.events import Events
 from dongne.kit.rooms import user_room
 from dongne.kit.schema import WireModel
-from dongne.models.events import UserEvent
 
 M = TypeVar("M", bound=WireModel)
 
@@ -50,7 +49,7 @@ class EventLogService:
         for delivery in deliveries:
             pending[delivery.user_id] += 1
         now = self._clock.now()
-        rows: list[UserEvent] = []
+        rows: list[dict[str, Any]] = []
         payloads: list[M] = []
         for delivery in deliveries:
             event_id = last_ids[delivery.user_id] - pending[delivery.user_id] + 1
@@ -58,17 +57,18 @@ class EventLogService:
             payload = delivery.build(event_id)
             payloads.append(payload)
             rows.append(
-                UserEvent(
-                    user_id=delivery.user_id,
-                    event_id=event_id,
-                    type=event,
-                    payload=payload.wire(),
-                    created_at=now,
-                )
+                {
+                    "user_id": delivery.user_id,
+                    "event_id": event_id,
+                    "type": event,
+                    "payload": payload.wire(),
+                    "created_at": now,
+                }
             )
             if delivery.live:
                 self._events.publish(uow, event, payload, room=user_room(delivery.user_id))
-        repo.add_all(rows)
+        # Written before the commit that releases the emits carrying these event ids.
+        await repo.add_all(rows)
         return payloads
 
     async def since(self, uow: UnitOfWork, user_id: str, request: SyncRequest) -> UnreadMessages:

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dongne.kit.db import dialect_insert
+from dongne.kit.db import core_table, dialect_insert
 from dongne.models.jobs import Job
 
 PENDING = "pending"
@@ -22,11 +22,13 @@ class JobRepository:
 
     async def add(self, job: Job) -> None:
         """Adds the job; one with the same dedupe key already stored wins and this is dropped."""
-        values = {c.name: getattr(job, c.name) for c in Job.__table__.columns}
-        statement = dialect_insert(self._session)(Job).values(values)
+        jobs = core_table(Job)
+        values = {c.name: getattr(job, c.name) for c in jobs.columns}
+        statement = dialect_insert(self._session)(jobs)
         if job.dedupe_key is not None:
-            statement = statement.on_conflict_do_nothing(index_elements=[Job.dedupe_key])
-        await self._session.execute(statement)
+            statement = statement.on_conflict_do_nothing(index_elements=[jobs.c.dedupe_key])
+        # Values as parameters: the statement's compiled form is cached.
+        await self._session.execute(statement, [values])
 
     async def add_batch(self, jobs: list[Job]) -> None:
         self._session.add_all(jobs)
@@ -45,6 +47,16 @@ class JobRepository:
             .where(or_(due, abandoned))
             .order_by(Job.priority.desc(), Job.due_at, Job.id)
             .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        return (await self._session.execute(query)).scalar_one_or_none()
+
+    async def claim_leased(self, job_id: str) -> Job | None:
+        """This job if it is still leased (not run or retried since) and no other
+        transaction holds it."""
+        query = (
+            select(Job)
+            .where(Job.id == job_id, Job.status == RUNNING)
             .with_for_update(skip_locked=True)
         )
         return (await self._session.execute(query)).scalar_one_or_none()

@@ -7,6 +7,12 @@ Two kinds of handler:
 - external (push, email, SMS): a short transaction leases the job, the send happens with
   no transaction open (a slow gateway must not hold SQLite's write lock), and another
   short transaction records the outcome; a lease that runs out is taken over.
+
+A transactional job due at once (a question's IMMEDIATE wave) is run by the process that
+enqueued it, right after the enqueuing transaction commits, in a task of its own: a
+question's first notifications do not wait for the loop's next pass or queue behind the
+jobs it is working through. Such a job is stored leased to that process for a few
+seconds; the loops take it over only if the lease runs out.
 """
 
 from __future__ import annotations
@@ -42,6 +48,9 @@ BACKOFF_BASE_S = 2.0
 # Without a wake-up (another node enqueued), pending work is noticed within this time.
 IDLE_POLL_S = 1.0
 LEASE = timedelta(minutes=2)
+# A job this process runs right after its commit: if it has not run by then (the process
+# died, or is far behind), the loops take it over.
+RUN_HERE_LEASE = timedelta(seconds=10)
 BATCH = 50
 
 
@@ -64,6 +73,8 @@ class JobQueue:
         self._enqueue_hooks: list[Callable[[], None]] = []
         self._loop_task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
+        # Set while the loop runs (servers); tests drive due jobs by hand instead.
+        self._eager = False
 
     def register(self, kind: str, handler: JobHandler) -> None:
         self._handlers[kind] = handler
@@ -87,19 +98,29 @@ class JobQueue:
         dedupe_key: str | None = None,
     ) -> None:
         now = self._clock.now()
+        # Due now: this process runs it as soon as the transaction commits, rather than when
+        # a loop next polls. It is stored leased to this process, so no loop takes it while
+        # it waits its turn; should the process die first, the lease runs out and any
+        # node's loop runs it (claim and completion in one transaction: exactly once).
+        run_here = self._eager and delay <= timedelta(0) and kind in self._handlers
         job = Job(
             id=new_id(now),
             kind=kind,
             dedupe_key=dedupe_key,
             payload=payload,
             priority=priority,
-            status=PENDING,
+            status=RUNNING if run_here else PENDING,
             attempts=0,
             due_at=now + delay,
+            claimed_until=now + RUN_HERE_LEASE if run_here else None,
             created_at=now,
         )
         await JobRepository(uow.session).add(job)
-        uow.after_commit(self._wake_up)
+        if run_here:
+            job_id = job.id
+            uow.after_commit(lambda: self._run_soon(job_id))
+        else:
+            uow.after_commit(self._wake_up)
 
     async def enqueue_many(
         self, uow: UnitOfWork, kind: str, payloads: list[dict[str, Any]], *, priority: int = 0
@@ -165,9 +186,25 @@ class JobQueue:
         self._wake.set()
 
     def start(self) -> None:
+        self._eager = True
         self._loop_task = asyncio.create_task(self._loop(), name="dongne-jobs")
 
+    async def _run_soon(self, job_id: str) -> None:
+        if not self._eager:
+            return  # stopping: the lease runs out and a loop takes the job over
+        task = asyncio.create_task(self._run_claimed(job_id), name="dongne-job-now")
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+
+    async def _run_claimed(self, job_id: str) -> None:
+        try:
+            await self._run_one(job_id)
+        except Exception:
+            # Still leased: a loop takes it over when the lease runs out.
+            log.exception("job_run_now_failed", job_id=job_id)
+
     async def stop(self) -> None:
+        self._eager = False
         if self._loop_task is not None:
             self._loop_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -208,14 +245,16 @@ class JobQueue:
             else:
                 self._chores[name] = (interval, chore, now + interval)
 
-    async def _run_one(self) -> bool:
+    async def _run_one(self, only: str | None = None) -> bool:
+        """Claims and runs the most urgent due job (or `only` that one, if still pending)."""
         failure: tuple[str, Exception] | None = None
         job_id: str | None = None
         kind = ""
         try:
             async with self._db.transaction() as uow:
                 now = self._clock.now()
-                job = await JobRepository(uow.session).claim_due(now)
+                repo = JobRepository(uow.session)
+                job = await (repo.claim_due(now) if only is None else repo.claim_leased(only))
                 if job is None:
                     return False
                 job_id, kind, payload = job.id, job.kind, job.payload

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 
 import structlog
 
@@ -29,7 +30,13 @@ def configure_logging(level: str = "info") -> None:
         _drop_secrets,
     ]
     structlog.configure(
-        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        # Filtering first: a line below the level costs one level check, not the whole chain
+        # (one INFO line per request and event must stay cheap when the level is WARNING).
+        processors=[
+            structlog.stdlib.filter_by_level,
+            *shared,
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
@@ -62,3 +69,16 @@ def configure_logging(level: str = "info") -> None:
     # Engine.IO and Socket.IO log every packet at INFO; our own connect/disconnect logs suffice.
     logging.getLogger("engineio.server").setLevel(logging.WARNING)
     logging.getLogger("socketio.server").setLevel(logging.WARNING)
+
+
+def log_handled(
+    logger: Any, event: str, *, duration_ms: float, slow_ms: float, **fields: Any
+) -> None:
+    """The one INFO line of a handled request or Socket.IO event, and past `slow_ms` a
+    `slow_handler` WARNING as well (it still shows when the level hides INFO)."""
+    duration_ms = round(duration_ms, 2)
+    logger.info(event, duration_ms=duration_ms, **fields)
+    if duration_ms > slow_ms:
+        logger.warning(
+            "slow_handler", kind=event, duration_ms=duration_ms, threshold_ms=slow_ms, **fields
+        )

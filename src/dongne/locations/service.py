@@ -14,6 +14,7 @@ from dongne.locations.schemas import (
     UpdateLocation,
 )
 from dongne.questions.service import QuestionsService
+from dongne.regions.service import HotspotService
 
 NEARBY_RADIUS_M = 3_000
 NEARBY_WINDOW = timedelta(hours=1)
@@ -21,15 +22,23 @@ NEARBY_LIMIT = 5
 
 
 class LocationsService:
-    def __init__(self, clock: Clock, presence: PresenceIndex, questions: QuestionsService) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        presence: PresenceIndex,
+        questions: QuestionsService,
+        hotspots: HotspotService,
+    ) -> None:
         self._clock = clock
         self._presence = presence
         self._questions = questions
+        self._hotspots = hotspots
 
     async def update(
         self, uow: UnitOfWork, user_id: str, *, is_local: bool, request: UpdateLocation
     ) -> NearbyQuestionsUpdate:
         await self._presence.upsert(user_id, request.lat, request.lng, is_local=is_local)
+        await self._hotspots.moved(user_id, request.lat, request.lng, is_local=is_local)
         nearby = await self._questions.nearby(
             uow,
             lat=request.lat,
@@ -55,3 +64,4 @@ class LocationsService:
     async def went_offline(self, user_id: str) -> None:
         """The user's last socket closed: they leave the index at once."""
         await self._presence.remove(user_id)
+        await self._hotspots.went_offline(user_id)

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from dongne.api.deps import ClaimsDep, RuntimeDep
-from dongne.monitoring.schemas import Stats, StatsWindow
+from dongne.monitoring.schemas import Stats, StatsWindow, WaitingQuestions
 
 router = APIRouter(tags=["operations"])
 
@@ -48,3 +48,17 @@ async def stats(
     async with runtime.db.transaction(readonly=True) as uow:
         await runtime.users.require_admin(uow, claims.user_id)
         return await runtime.monitoring.stats(uow, window)
+
+
+@router.get("/api/admin/questions/waiting", response_model=WaitingQuestions)
+async def waiting(
+    claims: ClaimsDep,
+    runtime: RuntimeDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> WaitingQuestions:
+    """Unanswered questions, the longest waiting first (by default as many as
+    `metrics-update` lists)."""
+    async with runtime.db.transaction(readonly=True) as uow:
+        await runtime.users.require_admin(uow, claims.user_id)
+        questions = await runtime.monitoring.waiting_longest(uow, limit)
+    return WaitingQuestions(generated_at=runtime.clock.now(), questions=questions)

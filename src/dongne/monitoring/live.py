@@ -40,7 +40,8 @@ class DashboardFeed:
         self._sockets = sockets
         self._watchers: set[str] = set()
         self._task: asyncio.Task[None] | None = None
-        self._last = (0.0, 0.0)
+        # Counter totals at the previous watched tick; None after a tick nobody watched.
+        self._last: tuple[float, float] | None = None
 
     def watch(self, sid: str) -> None:
         self._watchers.add(sid)
@@ -62,6 +63,7 @@ class DashboardFeed:
             await asyncio.sleep(TICK_S)
             # Nothing is computed while nobody watches.
             if not self._watchers:
+                self._last = None
                 continue
             try:
                 await self._events.publish_now(
@@ -72,7 +74,10 @@ class DashboardFeed:
 
     async def snapshot(self) -> MetricsUpdate:
         events, errors = _total("dongne_events_in"), _total("dongne_errors")
-        rate = (events - self._last[0]) / TICK_S, (errors - self._last[1]) / TICK_S
+        # The first tick after nobody watched has no baseline: a rate since the last watched
+        # tick (maybe hours ago) would show as a spike.
+        last = self._last or (events, errors)
+        rate = (events - last[0]) / TICK_S, (errors - last[1]) / TICK_S
         self._last = (events, errors)
         async with self._db.transaction(readonly=True) as uow:
             stats = await self._monitoring.stats(uow, StatsWindow.HOUR)

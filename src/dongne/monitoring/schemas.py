@@ -50,6 +50,11 @@ class WaitingQuestion(WireModel):
     waited_seconds: float
 
 
+class WaitingQuestions(WireModel):
+    generated_at: datetime
+    questions: list[WaitingQuestion]
+
+
 class MetricsUpdate(WireModel):
     connected_sockets: int
     connected_users: int

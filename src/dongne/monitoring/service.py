@@ -8,6 +8,7 @@ from typing import Any
 
 import structlog
 
+from dongne.infra.cache.base import Cache, CachedModels
 from dongne.infra.metrics import SLOW_ANSWERS
 from dongne.jobs.service import JobQueue
 from dongne.kit.clock import Clock
@@ -33,6 +34,8 @@ WINDOWS = {
     StatsWindow.DAY: timedelta(days=1),
     StatsWindow.WEEK: timedelta(days=7),
 }
+# The seed's TTL of region stats: the public region pages may show figures this old.
+REGION_STATS_TTL = timedelta(minutes=15)
 SLOW_CHECK_JOB = "monitoring.slow_check"
 WEBHOOK_JOB = "monitoring.webhook"
 
@@ -60,6 +63,7 @@ class MonitoringService:
         events: Events,
         jobs: JobQueue,
         webhook_configured: bool,
+        cache: Cache,
     ) -> None:
         self._clock = clock
         self._questions = questions
@@ -67,6 +71,7 @@ class MonitoringService:
         self._events = events
         self._jobs = jobs
         self._webhook = webhook_configured
+        self._region_stats = CachedModels(cache, "region-stats", Stats, REGION_STATS_TTL)
 
     async def stats(self, uow: UnitOfWork, window: StatsWindow) -> Stats:
         now = self._clock.now()
@@ -89,6 +94,13 @@ class MonitoringService:
                 )
                 for region in self._regions.regions()
             ],
+        )
+
+    async def last_day_cached(self, uow: UnitOfWork) -> Stats:
+        """The 24-hour figures for the public region pages: up to 15 minutes old (the admin
+        dashboard reads `stats`, always current)."""
+        return await self._region_stats.get(
+            StatsWindow.DAY.value, lambda: self.stats(uow, StatsWindow.DAY)
         )
 
     async def waiting_longest(self, uow: UnitOfWork, limit: int = 10) -> list[WaitingQuestion]:

@@ -7,13 +7,15 @@ from dongne.kit.db import UnitOfWork
 from dongne.kit.ids import new_id
 from dongne.models.points import PointsEntry
 from dongne.points.repository import AlreadyCredited, PointsRepository
+from dongne.users.service import UsersService
 
 __all__ = ["AlreadyCredited", "PointsService"]
 
 
 class PointsService:
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, users: UsersService) -> None:
         self._clock = clock
+        self._users = users
 
     async def credit(
         self, uow: UnitOfWork, *, user_id: str, amount: int, reason: str, source_id: str
@@ -29,3 +31,5 @@ class PointsService:
             created_at=now,
         )
         await PointsRepository(uow.session).append(entry)
+        # The balance is part of the user's cached session.
+        self._users.changed(uow, user_id)

@@ -1,4 +1,4 @@
-"""Questions over HTTP: nearby questions and one question with its answers."""
+"""Questions over HTTP: nearby questions, one question with its answers, trending tags."""
 
 from __future__ import annotations
 
@@ -8,9 +8,15 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from dongne.api.deps import ClaimsDep, RuntimeDep
-from dongne.questions.schemas import NearbyQuestions, QuestionWithAnswers
+from dongne.questions.schemas import (
+    NearbyQuestions,
+    QuestionWithAnswers,
+    TrendingHashtags,
+    TrendingWindow,
+)
 
 router = APIRouter(prefix="/api/questions", tags=["questions"])
+hashtags_router = APIRouter(prefix="/api/hashtags", tags=["questions"])
 
 MAX_RADIUS_M = 50_000
 
@@ -38,3 +44,16 @@ async def get_question(
 ) -> QuestionWithAnswers:
     async with runtime.db.transaction(readonly=True) as uow:
         return await runtime.questions.with_answers(uow, question_id)
+
+
+@hashtags_router.get("/trending", response_model=TrendingHashtags)
+async def trending_hashtags(
+    _claims: ClaimsDep,
+    runtime: RuntimeDep,
+    window: TrendingWindow = TrendingWindow.DAY,
+    region: Annotated[str | None, Query(max_length=32, description="a region code")] = None,
+) -> TrendingHashtags:
+    """The most used hashtags of the questions asked in the window, counted at most 15
+    minutes ago (`generatedAt`)."""
+    async with runtime.db.transaction(readonly=True) as uow:
+        return await runtime.questions.trending(uow, window, region)

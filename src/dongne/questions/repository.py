@@ -103,6 +103,32 @@ class QuestionRepository:
         ).where(Question.created_at >= since)
         return [tuple(row) for row in await self._session.execute(query)]  # type: ignore[misc]
 
+    async def positions_between(
+        self, since: datetime, until: datetime
+    ) -> list[tuple[float, float, str]]:
+        """(lat, lng, region) of every question asked in [since, until)."""
+        query = select(Question.lat, Question.lng, Question.region_code).where(
+            Question.created_at >= since, Question.created_at < until
+        )
+        return [tuple(row) for row in await self._session.execute(query)]  # type: ignore[misc]
+
+    async def tag_counts(
+        self, *, since: datetime, region_code: str | None, limit: int
+    ) -> list[tuple[str, int]]:
+        """(tag, questions) of the questions asked since, most used first, then by tag."""
+        uses = func.count().label("uses")
+        query = (
+            select(QuestionHashtag.tag, uses)
+            .join(Question, Question.id == QuestionHashtag.question_id)
+            .where(Question.created_at >= since)
+            .group_by(QuestionHashtag.tag)
+            .order_by(uses.desc(), QuestionHashtag.tag)
+            .limit(limit)
+        )
+        if region_code is not None:
+            query = query.where(Question.region_code == region_code)
+        return [(tag, int(count)) for tag, count in await self._session.execute(query)]
+
     async def unanswered_since(self, before: datetime, *, limit: int) -> list[Question]:
         query = (
             select(Question)

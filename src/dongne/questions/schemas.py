@@ -110,6 +110,26 @@ class NearbyQuestions(WireModel):
     questions: list[NearbyQuestion]
 
 
+class TrendingWindow(StrEnum):
+    HOUR = "1h"
+    DAY = "24h"
+
+
+class TrendingHashtag(WireModel):
+    tag: str
+    count: int
+
+
+class TrendingHashtags(WireModel):
+    """`GET /api/hashtags/trending`: the most used tags, most used first."""
+
+    window: TrendingWindow
+    region_code: str | None
+    # When they were counted: the list is cached for up to 15 minutes.
+    generated_at: datetime
+    hashtags: list[TrendingHashtag]
+
+
 # ---- events (server -> client) -------------------------------------------------------
 
 

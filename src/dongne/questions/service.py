@@ -9,6 +9,7 @@ from typing import Protocol
 import structlog
 
 from dongne.eventlog.service import Delivery, EventLogService
+from dongne.infra.cache.base import Cache, CachedModels
 from dongne.infra.metrics import FIRST_ANSWER_SECONDS
 from dongne.kit.clock import Clock
 from dongne.kit.db import UnitOfWork
@@ -57,6 +58,9 @@ from dongne.questions.schemas import (
     QuestionStatus,
     QuestionWithAnswers,
     RoomUser,
+    TrendingHashtag,
+    TrendingHashtags,
+    TrendingWindow,
     Urgency,
     UserBrief,
 )
@@ -70,6 +74,12 @@ QUESTION_NOT_FOUND = "질문을 찾을 수 없어요 (Question not found)"
 ANSWER_NOT_FOUND = "답변을 찾을 수 없어요 (Answer not found)"
 POINTS_REASON = "answer_accepted"
 SPAM_WINDOW = timedelta(hours=1)
+# The seed's TTLs: a question page is dropped on every change to it, so its TTL only
+# bounds memory; trending tags are allowed to be this old.
+QUESTION_TTL = timedelta(minutes=30)
+TRENDING_TTL = timedelta(minutes=15)
+TRENDING_WINDOWS = {TrendingWindow.HOUR: timedelta(hours=1), TrendingWindow.DAY: timedelta(days=1)}
+TRENDING_SIZE = 20
 
 log = structlog.get_logger("dongne.questions")
 
@@ -95,6 +105,7 @@ class QuestionsService:
         follow_ups: Sequence[FollowUpPlanner],
         safety: SafetyService,
         is_online: Callable[[str], bool],
+        cache: Cache,
     ) -> None:
         self._clock = clock
         self._regions = regions
@@ -107,6 +118,8 @@ class QuestionsService:
         self._follow_ups = follow_ups
         self._safety = safety
         self._is_online = is_online
+        self._pages = CachedModels(cache, "question", QuestionWithAnswers, QUESTION_TTL)
+        self._trending = CachedModels(cache, "trending", TrendingHashtags, TRENDING_TTL)
 
     async def ask(self, uow: UnitOfWork, asker_id: str, request: CreateQuestion) -> QuestionOut:
         title, content = strip_html(request.title), strip_html(request.content)
@@ -156,6 +169,12 @@ class QuestionsService:
         """(region, urgency, asked at, first answer at) of every question asked since."""
         return await QuestionRepository(uow.session).answer_timings(since)
 
+    async def positions_between(
+        self, uow: UnitOfWork, since: datetime, until: datetime
+    ) -> list[tuple[float, float, str]]:
+        """(lat, lng, region) of every question asked in [since, until): usual rates per area."""
+        return await QuestionRepository(uow.session).positions_between(since, until)
+
     async def waiting_longest(
         self, uow: UnitOfWork, *, asked_before: datetime, limit: int
     ) -> list[Question]:
@@ -196,7 +215,8 @@ class QuestionsService:
             for member_id in member_ids
             if member_id in members
         ]
-        full = await self._with_answers(uow, question)
+        # The page is no part of the membership just written: it may come from the cache.
+        full = await self.with_answers(uow, question_id)
         messages = [
             RoomMessage(
                 id=full.id,
@@ -221,6 +241,7 @@ class QuestionsService:
         policy.check_can_answer(
             QuestionStatus(question.status), asker_id=question.asker_id, author_id=author_id
         )
+        self._pages.forget_after_commit(uow, question.id)
         content = strip_html(request.content)
         if not content:
             raise policy.invalid("답변 내용을 입력해 주세요 (The answer is empty)")
@@ -294,6 +315,7 @@ class QuestionsService:
         now = self._clock.now()
         if not await QuestionRepository(uow.session).mark_accepted(question.id, answer.id, now):
             raise policy.already_accepted()
+        self._pages.forget_after_commit(uow, question.id)
         answer.accepted_at = now
         points = policy.points_for_accepted_answer(question.created_at, answer.created_at)
         try:
@@ -333,7 +355,63 @@ class QuestionsService:
         return accepted
 
     async def with_answers(self, uow: UnitOfWork, question_id: str) -> QuestionWithAnswers:
-        return await self._with_answers(uow, await self.get(uow, question_id))
+        """The question's page, from the cache (dropped whenever the question changes).
+
+        People's names and badges come from their own cached sessions, so a renamed or
+        newly verified author shows at once on every page.
+        """
+
+        loaded = False
+
+        async def load() -> QuestionWithAnswers:
+            nonlocal loaded
+            loaded = True
+            return await self._with_answers(uow, await self.get(uow, question_id))
+
+        page = await self._pages.get(question_id, load)
+        if loaded:
+            # Its names were read with it. Looking them up now could even store old ones:
+            # a SQLite read transaction keeps seeing the database as of its first read.
+            return page
+        people = await self._users.profiles(
+            uow, [page.user.id, *(answer.user.id for answer in page.answers)]
+        )
+
+        def current(brief: UserBrief) -> UserBrief:
+            person = people.get(brief.id)
+            if person is None:
+                return brief
+            return UserBrief(
+                id=person.id, nickname=person.nickname, is_local_verified=person.is_local_verified
+            )
+
+        return page.model_copy(
+            update={
+                "user": current(page.user),
+                "answers": [a.model_copy(update={"user": current(a.user)}) for a in page.answers],
+            }
+        )
+
+    async def trending(
+        self, uow: UnitOfWork, window: TrendingWindow, region_code: str | None
+    ) -> TrendingHashtags:
+        """The most used hashtags of the questions asked in the window; up to 15 min old."""
+        if region_code is not None and self._regions.get(region_code) is None:
+            raise policy.invalid("알 수 없는 지역이에요 (Unknown region)")
+
+        async def load() -> TrendingHashtags:
+            now = self._clock.now()
+            counts = await QuestionRepository(uow.session).tag_counts(
+                since=now - TRENDING_WINDOWS[window], region_code=region_code, limit=TRENDING_SIZE
+            )
+            return TrendingHashtags(
+                window=window,
+                region_code=region_code,
+                generated_at=now,
+                hashtags=[TrendingHashtag(tag=tag, count=count) for tag, count in counts],
+            )
+
+        return await self._trending.get(f"{window.value}:{region_code or '*'}", load)
 
     async def nearby(
         self,

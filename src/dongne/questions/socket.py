@@ -22,6 +22,9 @@ def register(router: SocketRouter) -> None:
         runtime = ctx.runtime
         async with runtime.db.transaction() as uow:
             question = await runtime.questions.ask(uow, ctx.user_id, request)
+        await runtime.hotspots.question_asked(
+            question.id, question.location.lat, question.location.lng
+        )
         await ctx.enter_room(question_room(question.id))
         return QuestionCreated(question=question)
 

@@ -43,7 +43,7 @@ def register_connection_handlers(sio: socketio.AsyncServer, runtime: Runtime) ->
         try:
             claims = runtime.users.authenticate(token)
             async with runtime.db.transaction(readonly=True) as uow:
-                user = await runtime.users.get(uow, claims.user_id)
+                user = await runtime.users.profile(uow, claims.user_id)
         except DongneError as exc:
             log.info("socket_refused", sid=sid, reason=exc.code.value, peer=_peer(environ))
             raise socketio.exceptions.ConnectionRefusedError(

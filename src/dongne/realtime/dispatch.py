@@ -7,6 +7,7 @@ always stays up.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from dongne.infra.metrics import ERRORS, EVENTS_IN
 from dongne.kit.errors import DongneError, ErrorCode
+from dongne.kit.logging import log_handled
 from dongne.kit.schema import WireModel
 from dongne.realtime.publisher import Publisher
 from dongne.runtime import Runtime
@@ -39,7 +41,12 @@ class SocketContext:
     _publisher: Publisher
 
     async def enter_room(self, room: str) -> None:
-        await self._sio.enter_room(self.sid, room)
+        try:
+            await self._sio.enter_room(self.sid, room)
+        except ValueError:
+            # The socket closed while the handler ran: what the handler stored stands, and
+            # the client joins the room again when it reconnects (room membership is stored).
+            log.info("enter_room_after_disconnect", sid=self.sid, room=room)
 
     async def leave_room(self, room: str) -> None:
         await self._sio.leave_room(self.sid, room)
@@ -79,6 +86,32 @@ class SocketRouter:
         return register
 
     async def _dispatch(
+        self,
+        event: str,
+        model: type[BaseModel],
+        reply: str | None,
+        handler: Handler,
+        sid: str,
+        args: tuple[Any, ...],
+    ) -> dict[str, Any]:
+        started = time.perf_counter()
+        session = self._runtime.sockets.get(sid)
+        ack = await self._handle(event, model, reply, handler, sid, args)
+        error = ack.get("error")
+        log_handled(
+            log,
+            "socket_event",
+            duration_ms=(time.perf_counter() - started) * 1000,
+            slow_ms=self._runtime.settings.slow_handler_ms,
+            event_name=event,
+            sid=sid,
+            user_id=session.user_id if session is not None else None,
+            ok=ack["ok"],
+            error_code=error["code"] if error else None,
+        )
+        return ack
+
+    async def _handle(
         self,
         event: str,
         model: type[BaseModel],

@@ -1,4 +1,5 @@
-"""`GET /api/regions` (names in Korean and English) and `GET /api/regions/{code}` (stats)."""
+"""`GET /api/regions` (names in Korean and English), `GET /api/regions/{code}` (stats and
+live counts) and `GET /api/hotspots` (live counts and the hot flag of every hotspot)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ from dataclasses import asdict
 
 from fastapi import APIRouter
 
-from dongne.api.deps import RuntimeDep
+from dongne.api.deps import ClaimsDep, RuntimeDep
 from dongne.kit.errors import DongneError, ErrorCode
-from dongne.monitoring.schemas import FiguresOut, StatsWindow
-from dongne.regions.schemas import RegionList, RegionOut, RegionStats
+from dongne.monitoring.schemas import FiguresOut
+from dongne.regions.schemas import HotspotList, RegionList, RegionLive, RegionOut, RegionStats
 
 router = APIRouter(prefix="/api/regions", tags=["regions"])
+hotspots_router = APIRouter(prefix="/api/hotspots", tags=["regions"])
 
 
 @router.get("", response_model=RegionList)
@@ -21,13 +23,19 @@ async def regions(runtime: RuntimeDep) -> RegionList:
     )
 
 
-@router.get("/{code}", response_model=RegionStats)
-async def region(code: str, runtime: RuntimeDep) -> RegionStats:
+@router.get("/{code}", response_model=RegionLive)
+async def region(code: str, runtime: RuntimeDep) -> RegionLive:
+    stored = await _stored_stats(code, runtime)
+    # Read on every request: live counts change with each move and question.
+    return RegionLive(**stored.model_dump(), live=await runtime.hotspots.region_live(code))
+
+
+async def _stored_stats(code: str, runtime: RuntimeDep) -> RegionStats:
     found = runtime.regions.get(code)
     if found is None:
         raise DongneError(ErrorCode.NOT_FOUND, "지역을 찾을 수 없어요 (Region not found)")
     async with runtime.db.transaction(readonly=True) as uow:
-        stats = await runtime.monitoring.stats(uow, StatsWindow.DAY)
+        stats = await runtime.monitoring.last_day_cached(uow)
     figures = next(r for r in stats.regions if r.code == code)
     return RegionStats(
         **asdict(found),
@@ -35,3 +43,10 @@ async def region(code: str, runtime: RuntimeDep) -> RegionStats:
             figures.model_dump(include=set(FiguresOut.model_fields))
         ),
     )
+
+
+# Signed-in users only: a count of locals near one spot says more about people than a
+# region's does.
+@hotspots_router.get("", response_model=HotspotList)
+async def hotspots(runtime: RuntimeDep, _claims: ClaimsDep) -> HotspotList:
+    return await runtime.hotspots.hotspot_list()

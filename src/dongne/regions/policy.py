@@ -1,4 +1,4 @@
-"""Which Jeju region a position falls in, from the packaged KOSTAT boundaries.
+"""Which Jeju region a position falls in, which hotspots are near, and when an area is hot.
 
 Pure: the only I/O is reading the packaged data files once, at construction.
 """
@@ -9,6 +9,7 @@ import functools
 import json
 import math
 from dataclasses import dataclass
+from enum import StrEnum
 from importlib import resources
 from typing import Any
 
@@ -16,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
-from dongne.kit.geo import EARTH_RADIUS_M
+from dongne.kit.geo import EARTH_RADIUS_M, bounding_box, haversine_m
 
 REGIONS_FILE = "jeju_regions.geojson"
 HOTSPOTS_FILE = "jeju_hotspots.json"
@@ -33,6 +34,57 @@ _LAT0 = 33.4
 _LNG0 = 126.55
 _M_PER_DEG_Y = math.radians(1.0) * EARTH_RADIUS_M
 _M_PER_DEG_X = _M_PER_DEG_Y * math.cos(math.radians(_LAT0))
+
+
+class AreaKind(StrEnum):
+    """What an area of live concentration is (the `kind` of `hotspot_update`)."""
+
+    HOTSPOT = "hotspot"
+    REGION = "region"
+
+
+def area_key(kind: AreaKind, code: str) -> str:
+    return f"{kind.value}:{code}"
+
+
+def parse_area_key(key: str) -> tuple[AreaKind, str]:
+    kind, _, code = key.partition(":")
+    return AreaKind(kind), code
+
+
+@dataclass(frozen=True, slots=True)
+class HotRule:
+    """When an area is hot: questions of the last 15 minutes well above its usual rate.
+
+    Entering takes at least `min_questions` and `ratio` times the usual count of a
+    15-minute window; once hot, the area stays hot until it falls below `cool_fraction`
+    of both, so an area hovering at the threshold does not flap on the dashboard.
+    """
+
+    min_questions: int = 5
+    ratio: float = 3.0
+    cool_fraction: float = 0.5
+
+    def __post_init__(self) -> None:
+        if self.min_questions < 1 or not self.ratio >= 1.0 or not 0 < self.cool_fraction <= 1:
+            raise ValueError(f"invalid hot rule: {self}")
+
+    def is_hot(self, recent: int, usual: float, *, was_hot: bool) -> bool:
+        """`recent`: questions in the last window; `usual`: the usual count of a window."""
+        scale = self.cool_fraction if was_hot else 1.0
+        return recent >= self.min_questions * scale and recent >= self.ratio * usual * scale
+
+
+def usual_per_window(count: int, span_s: float, window_s: float) -> float:
+    """The usual number of questions in one window, from `count` asked over `span_s`."""
+    if span_s <= 0:
+        raise ValueError(f"span must be positive, got {span_s!r}")
+    return count * window_s / span_s
+
+
+def needs_locals(online_locals: int, *, fewer_than: int) -> bool:
+    """A hot area with fewer online locals than this needs admins to find answerers."""
+    return online_locals < fewer_than
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +237,38 @@ class RegionMap:
 
     def hotspot(self, hotspot_id: str) -> Hotspot | None:
         return self._hotspot_by_id.get(hotspot_id)
+
+    def hotspots_within(self, lat: float, lng: float, radius_m: float) -> list[Hotspot]:
+        """Hotspots at most `radius_m` from the point (inclusive), in data-file order."""
+        if not (math.isfinite(lat) and math.isfinite(lng)):
+            return []
+        # A metre of slack: at exactly the radius, rounding could put the box's edge a hair
+        # inside a point that the exact distance below keeps.
+        min_lat, min_lng, max_lat, max_lng = bounding_box(lat, lng, radius_m + 1.0)
+        return [
+            h
+            for h in self._hotspots
+            if min_lat <= h.lat <= max_lat
+            and min_lng <= h.lng <= max_lng
+            and haversine_m(lat, lng, h.lat, h.lng) <= radius_m
+        ]
+
+    def areas_at(self, lat: float, lng: float, hotspot_radius_m: float) -> frozenset[str]:
+        """Keys of every area the point counts in: its region and each nearby hotspot."""
+        region = self.locate(lat, lng)
+        keys = {
+            area_key(AreaKind.HOTSPOT, h.id)
+            for h in self.hotspots_within(lat, lng, hotspot_radius_m)
+        }
+        if region is not None:
+            keys.add(area_key(AreaKind.REGION, region.code))
+        return frozenset(keys)
+
+    def area_keys(self) -> list[str]:
+        """Every area's key: regions first, then hotspots, each in data-file order."""
+        return [area_key(AreaKind.REGION, r.code) for r in self._regions] + [
+            area_key(AreaKind.HOTSPOT, h.id) for h in self._hotspots
+        ]
 
 
 @functools.lru_cache(maxsize=1)

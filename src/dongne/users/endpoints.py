@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
 
 from dongne.api.deps import ClaimsDep, RuntimeDep
 from dongne.users.schemas import (
@@ -13,6 +15,8 @@ from dongne.users.schemas import (
     RegisterRequest,
     TokenPair,
     UserOut,
+    VerificationCandidate,
+    VerificationQueue,
 )
 from dongne.users.service import Session, refresh_refused
 
@@ -57,7 +61,7 @@ async def logout(body: RefreshRequest, runtime: RuntimeDep) -> None:
 @router.get("/me", response_model=UserOut)
 async def me(claims: ClaimsDep, runtime: RuntimeDep) -> UserOut:
     async with runtime.db.transaction(readonly=True) as uow:
-        return UserOut.model_validate(await runtime.users.get(uow, claims.user_id))
+        return await runtime.users.profile(uow, claims.user_id)
 
 
 @router.patch("/me", response_model=UserOut)
@@ -73,3 +77,18 @@ async def verify_local(user_id: str, claims: ClaimsDep, runtime: RuntimeDep) -> 
         await runtime.users.require_admin(uow, claims.user_id)
         user = await runtime.users.verify_local(uow, user_id)
     return UserOut.model_validate(user)
+
+
+@router.get("/admin/users/unverified", response_model=VerificationQueue)
+async def verification_queue(
+    claims: ClaimsDep,
+    runtime: RuntimeDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> VerificationQueue:
+    """Accounts not yet verified as locals, those who named a home region first."""
+    async with runtime.db.transaction(readonly=True) as uow:
+        await runtime.users.require_admin(uow, claims.user_id)
+        users, total = await runtime.users.verification_queue(uow, limit)
+    return VerificationQueue(
+        users=[VerificationCandidate.model_validate(user) for user in users], total=total
+    )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dongne.models.users import RefreshToken, User
+from dongne.users.schemas import Role
 
 
 class EmailTaken(Exception):
@@ -37,6 +38,22 @@ class UserRepository:
     async def verified_local_ids(self) -> list[str]:
         query = select(User.id).where(User.is_local_verified.is_(True)).order_by(User.id)
         return list((await self._session.execute(query)).scalars())
+
+    async def unverified(self, *, limit: int) -> tuple[list[User], int]:
+        """Accounts not yet verified as locals (admins aside), and how many there are.
+
+        Those who named a home region (they say they live on Jeju) come first, oldest first.
+        """
+        waiting = (User.is_local_verified.is_(False), User.role != Role.ADMIN.value)
+        query = (
+            select(User)
+            .where(*waiting)
+            .order_by(User.home_region.is_(None), User.created_at, User.id)
+            .limit(limit)
+        )
+        total = select(func.count()).select_from(User).where(*waiting)
+        users = list((await self._session.execute(query)).scalars())
+        return users, (await self._session.execute(total)).scalar_one()
 
     async def list_by_ids(self, user_ids: list[str]) -> list[User]:
         result = await self._session.execute(select(User).where(User.id.in_(user_ids)))

@@ -73,3 +73,21 @@ class TokenPair(WireModel):
 
 class AuthResponse(TokenPair):
     user: UserOut
+
+
+class VerificationCandidate(WireModel):
+    """An account an admin may verify as a local (the dashboard's queue)."""
+
+    id: str
+    email: str
+    nickname: str
+    role: Role
+    home_region: str | None
+    bio: str | None
+    points: int
+    created_at: datetime
+
+
+class VerificationQueue(WireModel):
+    users: list[VerificationCandidate]
+    total: int

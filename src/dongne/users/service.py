@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from dongne.infra.cache.base import Cache, CachedModels
 from dongne.kit.clock import Clock
 from dongne.kit.db import UnitOfWork
 from dongne.kit.errors import DongneError, ErrorCode
@@ -21,10 +22,13 @@ from dongne.kit.tokens import (
 from dongne.models.users import RefreshToken, User
 from dongne.users.policy import normalize_email, role_after_local_verification
 from dongne.users.repository import EmailTaken, RefreshTokenRepository, UserRepository
-from dongne.users.schemas import ProfileUpdate, Role, TokenPair
+from dongne.users.schemas import ProfileUpdate, Role, TokenPair, UserOut
 
 BAD_CREDENTIALS = "이메일 또는 비밀번호가 올바르지 않습니다 (Wrong email or password)"
 BAD_REFRESH = "다시 로그인해 주세요 (Please log in again)"
+USER_NOT_FOUND = "사용자를 찾을 수 없습니다 (User not found)"
+# The seed's TTL of a cached session (the user a token belongs to).
+SESSION_TTL = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -40,11 +44,13 @@ class UsersService:
         passwords: Passwords,
         access_tokens: AccessTokens,
         refresh_ttl: timedelta,
+        cache: Cache,
     ) -> None:
         self._clock = clock
         self._passwords = passwords
         self._access = access_tokens
         self._refresh_ttl = refresh_ttl
+        self._sessions = CachedModels(cache, "user", UserOut, SESSION_TTL)
 
     async def create(
         self,
@@ -131,8 +137,31 @@ class UsersService:
     async def get(self, uow: UnitOfWork, user_id: str) -> User:
         user = await UserRepository(uow.session).get(user_id)
         if user is None:
-            raise DongneError(ErrorCode.NOT_FOUND, "사용자를 찾을 수 없습니다 (User not found)")
+            raise DongneError(ErrorCode.NOT_FOUND, USER_NOT_FOUND)
         return user
+
+    async def profile(self, uow: UnitOfWork, user_id: str) -> UserOut:
+        """The user a token belongs to, from the session cache: for reading, never for a
+        decision that writes (those load the row with `get`)."""
+
+        async def load() -> UserOut:
+            return UserOut.model_validate(await self.get(uow, user_id))
+
+        return await self._sessions.get(user_id, load)
+
+    async def profiles(self, uow: UnitOfWork, user_ids: Iterable[str]) -> dict[str, UserOut]:
+        """Like `profile`, for many; unknown ids are left out."""
+
+        async def load(missing: list[str]) -> dict[str, UserOut]:
+            users = await UserRepository(uow.session).list_by_ids(missing)
+            return {user.id: UserOut.model_validate(user) for user in users}
+
+        return await self._sessions.get_many(list(user_ids), load)
+
+    def changed(self, uow: UnitOfWork, user_id: str) -> None:
+        """Call in a transaction that changes the user's row: the cached session goes
+        when it commits."""
+        self._sessions.forget_after_commit(uow, user_id)
 
     async def get_many(self, uow: UnitOfWork, user_ids: Iterable[str]) -> dict[str, User]:
         users = await UserRepository(uow.session).list_by_ids(list(set(user_ids)))
@@ -141,10 +170,13 @@ class UsersService:
     async def verified_local_ids(self, uow: UnitOfWork) -> list[str]:
         return await UserRepository(uow.session).verified_local_ids()
 
+    async def verification_queue(self, uow: UnitOfWork, limit: int) -> tuple[list[User], int]:
+        return await UserRepository(uow.session).unverified(limit=limit)
+
     async def get_by_email(self, uow: UnitOfWork, email: str) -> User:
         user = await UserRepository(uow.session).get_by_email(normalize_email(email))
         if user is None:
-            raise DongneError(ErrorCode.NOT_FOUND, "사용자를 찾을 수 없습니다 (User not found)")
+            raise DongneError(ErrorCode.NOT_FOUND, USER_NOT_FOUND)
         return user
 
     async def update_profile(self, uow: UnitOfWork, user_id: str, change: ProfileUpdate) -> User:
@@ -152,6 +184,7 @@ class UsersService:
         for field in change.model_fields_set:
             setattr(user, field, getattr(change, field))
         user.updated_at = self._clock.now()
+        self.changed(uow, user.id)
         return user
 
     async def verify_local(self, uow: UnitOfWork, user_id: str) -> User:
@@ -159,6 +192,7 @@ class UsersService:
         user.is_local_verified = True
         user.role = role_after_local_verification(Role(user.role)).value
         user.updated_at = self._clock.now()
+        self.changed(uow, user.id)
         return user
 
     async def require_admin(self, uow: UnitOfWork, user_id: str) -> User:

@@ -30,6 +30,10 @@ SPA_ROUTES = (
     "/q/{question_id}",
 )
 
+# The admin dashboard: a page of its own (web/admin.html), so the client's bundle stays free
+# of it.
+ADMIN_ROUTES = ("/admin", "/admin/")
+
 # Files of the build that must live at the site root.
 ROOT_FILES = {
     # The service worker controls only the paths below its own: it must be at `/`.
@@ -89,15 +93,19 @@ class _Assets(StaticFiles):
 
 def mount_web_client(app: FastAPI, static_dir: Path) -> None:
     """Adds the web client's routes to `app` (after the API's, which keep their paths)."""
-    index = static_dir / "index.html"
 
-    async def client_page(_request: Request) -> Response:
-        if index.is_file():
-            return FileResponse(index, media_type="text/html", headers=NO_CACHE)
-        return HTMLResponse(NOT_BUILT_PAGE, status_code=503, headers=NO_CACHE)
+    def html_page(name: str, paths: tuple[str, ...]) -> None:
+        async def serve(_request: Request) -> Response:
+            page = static_dir / name
+            if page.is_file():
+                return FileResponse(page, media_type="text/html", headers=NO_CACHE)
+            return HTMLResponse(NOT_BUILT_PAGE, status_code=503, headers=NO_CACHE)
 
-    for path in SPA_ROUTES:
-        app.router.add_route(path, client_page, methods=["GET"], include_in_schema=False)
+        for path in paths:
+            app.router.add_route(path, serve, methods=["GET"], include_in_schema=False)
+
+    html_page("index.html", SPA_ROUTES)
+    html_page("admin.html", ADMIN_ROUTES)
 
     def root_file(name: str, media_type: str) -> None:
         async def serve(_request: Request) -> Response:

@@ -4,15 +4,19 @@
 import { api } from "../api";
 import { appState, myQuestions, realtime } from "../app";
 import { h, replaceChildren } from "../dom";
-import { formatDistance, t } from "../i18n";
-import { hotspotName, JEJU_CENTER, nearestHotspot } from "../hotspots";
+import { formatDistance, lang, t } from "../i18n";
+import { distanceM, hotspotName, JEJU_CENTER, nearestHotspot } from "../hotspots";
 import { roomPath } from "../router";
+import { session } from "../session";
+import { busyNearby, type LiveHotspot, watchesBusy } from "../state/busy";
 import type { Question } from "../types";
 import { createMap, mapUnavailableNote, type MapHandle } from "./map";
 import { questionCard } from "./questions";
 import type { View } from "./view";
 
 const REFRESH_MS = 60_000;
+// The server re-judges hot places every half minute; once a minute is fresh enough here.
+const BUSY_REFRESH_MS = 60_000;
 let radiusMeters = 5_000;
 
 export function setHomeRadius(meters: number): void {
@@ -28,6 +32,9 @@ export function homeView(): View {
   let map: MapHandle | null = null;
   let nearby: Question[] = [];
   let lastFetch: { lat: number; lng: number; at: number } | null = null;
+  // Verified locals see the busy places near them: a nudge to where answers are needed.
+  const busySlot = h("div", { class: "busy", "data-testid": "busy-near", role: "status", "aria-label": t("busyLabel") });
+  let liveSpots: LiveHotspot[] = [];
 
   const tabNearby = h(
     "button",
@@ -80,6 +87,43 @@ export function homeView(): View {
     } else {
       locationLine.textContent = positionError ? t("locationUnknown") : t("locating");
     }
+  };
+
+  const renderBusy = (): void => {
+    const position = appState.get().position;
+    const shown = busyNearby(liveSpots, position);
+    replaceChildren(
+      busySlot,
+      shown.map((spot) =>
+        h(
+          "div",
+          { class: "banner urgent", "data-code": spot.code },
+          h(
+            "div",
+            { class: "banner-text" },
+            h("span", { class: "banner-body" }, t("busyNear", { place: lang() === "en" ? spot.nameEn : spot.name })),
+            h(
+              "span",
+              { class: "banner-meta" },
+              t("busyDetail", {
+                count: spot.questionsLast15m,
+                distance: position ? formatDistance(distanceM(position, spot)) : "",
+              }),
+            ),
+          ),
+        ),
+      ),
+    );
+  };
+
+  const loadBusy = async (): Promise<void> => {
+    if (!watchesBusy(session.user)) return;
+    try {
+      liveSpots = (await api.hotspots()).hotspots;
+    } catch {
+      // keep the last list
+    }
+    renderBusy();
   };
 
   const renderNearby = (): void => {
@@ -161,6 +205,7 @@ export function homeView(): View {
         if (state.position && !previous.position) map?.setCenter(state.position, 14);
         map?.setSelf(state.position);
         void loadNearby();
+        renderBusy();
       }
     }),
     myQuestions().subscribe(() => {
@@ -170,9 +215,11 @@ export function homeView(): View {
     realtime.onDurable("new_question_notification", () => void loadNearby(true)),
     realtime.onDurable("answer_notification", () => void loadNearby(true)),
     realtime.onConnect(() => void loadNearby(true)),
+    realtime.onConnect(() => void loadBusy()),
   );
   const timer = window.setInterval(() => void loadNearby(true), REFRESH_MS);
-  cleanups.push(() => window.clearInterval(timer));
+  const busyTimer = window.setInterval(() => void loadBusy(), BUSY_REFRESH_MS);
+  cleanups.push(() => window.clearInterval(timer), () => window.clearInterval(busyTimer));
 
   const el = h(
     "section",
@@ -188,6 +235,7 @@ export function homeView(): View {
       ),
     ),
     locationLine,
+    busySlot,
     h("a", { class: "button primary wide ask-cta", href: "/ask", "data-testid": "ask-cta" }, t("askCta")),
     tablist,
     panelNearby,
@@ -196,6 +244,7 @@ export function homeView(): View {
   renderLocation();
   setupMap();
   void loadNearby(true);
+  void loadBusy();
   return {
     el,
     title: t("homeTitle"),

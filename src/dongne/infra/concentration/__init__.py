@@ -1,0 +1,1 @@
+"""Live concentration: online travelers and locals, and recent questions, per area."""

@@ -1,0 +1,105 @@
+// The admin side of the wire contract (PROTOCOL.md; src/dongne/monitoring, moderation, users).
+
+export type StatsWindow = "1h" | "24h" | "7d";
+
+export interface Figures {
+  questions: number;
+  answered: number;
+  /** Shares 0..1; null while no question counts yet. */
+  within1m: number | null;
+  within5m: number | null;
+  within10m: number | null;
+  averageSeconds: number | null;
+  p50Seconds: number | null;
+  p90Seconds: number | null;
+}
+
+export interface RegionFigures extends Figures {
+  code: string;
+  nameKo: string;
+  nameEn: string;
+}
+
+export interface Stats {
+  window: StatsWindow;
+  generatedAt: string;
+  overall: Figures;
+  urgent: Figures;
+  regions: RegionFigures[];
+}
+
+export interface WaitingQuestion {
+  id: string;
+  title: string;
+  regionCode: string;
+  urgency: "normal" | "urgent";
+  waitedSeconds: number;
+}
+
+export interface WaitingQuestions {
+  generatedAt: string;
+  questions: WaitingQuestion[];
+}
+
+export interface MetricsUpdate {
+  connectedSockets: number;
+  connectedUsers: number;
+  eventsPerSecond: number;
+  errorsPerSecond: number;
+  stats: Stats;
+  waiting: WaitingQuestion[];
+}
+
+export interface SlowResponseAlert {
+  questionId: string;
+  waitedMinutes: number;
+  regionCode: string;
+  urgency: "normal" | "urgent";
+}
+
+export type AreaKind = "hotspot" | "region";
+
+export interface HotspotUpdate {
+  kind: AreaKind;
+  code: string;
+  /** Korean, as PROTOCOL.md has it; the server may add the English name. */
+  name: string;
+  nameEn?: string;
+  questionsLast15m: number;
+  onlineLocals: number;
+  onlineTravelers: number;
+  hot: boolean;
+}
+
+export interface LocalsNeeded {
+  kind: AreaKind;
+  code: string;
+  name: string;
+  nameEn?: string;
+  questionsLast15m: number;
+  onlineLocals: number;
+}
+
+export interface VerificationCandidate {
+  id: string;
+  email: string;
+  nickname: string;
+  role: "traveler" | "local" | "admin";
+  homeRegion: string | null;
+  bio: string | null;
+  points: number;
+  createdAt: string;
+}
+
+export interface VerificationQueue {
+  users: VerificationCandidate[];
+  total: number;
+}
+
+export interface IpBlock {
+  id: string;
+  cidr: string;
+  reason: string;
+  createdAt: string;
+  expiresAt: string | null;
+}
