@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import String, cast, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dongne.models.settings import UserInterest, UserSettings
@@ -37,9 +37,14 @@ class SettingsRepository:
         return interests
 
     async def following(self, region_code: str) -> list[str]:
-        # Followed regions are a short JSON list per user; the filter runs here rather than in
-        # dialect-specific JSON SQL. Only users who follow something are read.
-        query = select(UserSettings.user_id, UserSettings.followed_regions)
+        # Followed regions are a short JSON list per user. Its text contains `"code"` on
+        # SQLite and PostgreSQL alike (codes are [a-z_]+), so the database drops the rows that
+        # cannot match without dialect-specific JSON SQL; the exact check stays below.
+        query = select(UserSettings.user_id, UserSettings.followed_regions).where(
+            cast(UserSettings.followed_regions, String).contains(
+                f'"{region_code}"', autoescape=True
+            )
+        )
         rows = await self._session.execute(query)
         return [user_id for user_id, regions in rows if regions and region_code in regions]
 
