@@ -1,7 +1,8 @@
 """Issue [9] acceptance in a real browser: an admin opens /admin, sees a question asked over
 Socket.IO appear in the waiting list, and its slow-response alert once it passes 10 minutes
-(the server's injected clock moves; the job that checks runs by hand). A non-admin is told
-the page is for admins only."""
+(the server's injected clock moves; the job that checks runs by hand). An area that turned
+hot before the page opened is listed at once, and an admin's profile links to the page. A
+non-admin is told the page is for admins only, and their profile has no such link."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ from tests.e2e.conftest import PASSWORD, Account, make_account
 from tests.e2e.test_escaping import token_of
 from tests.fixtures.clients import connect
 from tests.fixtures.databases import fresh_database
-from tests.fixtures.jeju import question_payload
+from tests.fixtures.hotspots import ask, watch
+from tests.fixtures.jeju import place, question_payload
 from tests.fixtures.server import RunningServer, serve, server_settings
 
 expect.set_options(timeout=10_000)
@@ -179,6 +181,32 @@ async def test_admin_sees_a_waiting_question_and_its_slow_alert(
         await asker.close()
 
 
+async def test_an_area_hot_before_the_page_opens_is_listed_and_the_profile_links_there(
+    clocked_server: tuple[RunningServer, ManualClock], desktop: Any, artifacts: Any
+) -> None:
+    server, _ = clocked_server
+    for n in range(5):
+        await ask(server, place("seongsan_ilchulbong"), n)
+    assert await watch(server) == 2  # the hotspot and its region; nobody watches yet
+    admin = await make_admin(server)
+    page = await (await desktop(server.url)).new_page()
+    await log_in_to_dashboard(page, admin)
+
+    # Read from GET /api/hotspots: only hotspots, and only the hot ones.
+    hot = page.get_by_test_id("hot-area")
+    await expect(hot).to_have_count(1)
+    await expect(hot).to_contain_text("성산일출봉")
+    await expect(hot).to_have_attribute("data-hot", "true")
+    await expect(hot.locator("td").nth(1)).to_have_text("5")
+    await artifacts(page, "01-hot-before-opening")
+
+    # The client's profile leads an admin back here.
+    await page.goto("/profile")
+    await page.get_by_role("link", name="관리자 대시보드").click()
+    await expect(page).to_have_url(f"{server.url}/admin")
+    await expect(page.get_by_test_id("hot-area")).to_contain_text("성산일출봉")
+
+
 async def test_admin_verifies_a_local_and_blocks_an_address(
     clocked_server: tuple[RunningServer, ManualClock], desktop: Any, artifacts: Any
 ) -> None:
@@ -222,6 +250,11 @@ async def test_a_non_admin_is_told_the_dashboard_is_for_admins(
     await artifacts(page, "01-admins-only")
     await page.get_by_role("button", name="English").click()
     await expect(refusal).to_contain_text("Admins only")
+    # The client's profile offers no way there.
+    await page.goto("/profile")
+    await expect(page.get_by_test_id("profile-points")).to_be_visible()
+    await expect(page.get_by_test_id("logout")).to_be_visible()
+    assert await page.get_by_test_id("admin-link").count() == 0
     # Nor does a token that is not an admin's open the figures.
     token = await token_of(web_server, traveler)
     async with httpx.AsyncClient(base_url=web_server.url) as http:

@@ -10,9 +10,11 @@ import {
   mergeArea,
   pushAlert,
   regionRows,
+  seedAreas,
   summaryRows,
   type DashboardAlert,
 } from "./format";
+import type { LiveHotspot } from "../state/busy";
 import { dictionaries, setLang } from "./i18n";
 import type { Figures, HotspotUpdate, RegionFigures, Stats } from "./types";
 
@@ -192,5 +194,51 @@ describe("hot areas", () => {
     // The same code as a region is another row.
     rows = mergeArea(rows, { ...area("a", 4, false), kind: "region" });
     expect(rows).toHaveLength(4);
+  });
+
+  const spot = (code: string, questions: number, hot: boolean): LiveHotspot => ({
+    code,
+    name: `${code}-ko`,
+    nameEn: `${code}-en`,
+    category: "nature",
+    lat: 33.46,
+    lng: 126.94,
+    regionCode: "seongsan",
+    onlineLocals: 2,
+    onlineTravelers: 7,
+    questionsLast15m: questions,
+    questionsLast60m: questions + 1,
+    hot,
+  });
+
+  it("fills the table from a read of every hotspot, keeping only the hot ones", () => {
+    const rows = seedAreas([], [spot("a", 1, false), spot("b", 6, true), spot("c", 9, true)], []);
+    expect(rows).toEqual([
+      { kind: "hotspot", code: "c", name: "c-ko", nameEn: "c-en", questionsLast15m: 9, onlineLocals: 2, onlineTravelers: 7, hot: true },
+      { kind: "hotspot", code: "b", name: "b-ko", nameEn: "b-en", questionsLast15m: 6, onlineLocals: 2, onlineTravelers: 7, hot: true },
+    ]);
+    // Live updates carry on from there.
+    expect(mergeArea(rows, area("c", 2, false)).map((r) => [r.code, r.hot])).toEqual([
+      ["b", true],
+      ["c", false],
+    ]);
+  });
+
+  it("lets a reread replace stale hotspot rows but not what was heard during it", () => {
+    const before = [
+      area("cooled", 8, true), // cooled while the link was down
+      area("heard", 3, true), // an update arrived while the read was under way
+      { ...area("seongsan", 12, true), kind: "region" as const },
+    ];
+    const rows = seedAreas(
+      before,
+      [spot("cooled", 0, false), spot("heard", 7, true), spot("new", 5, true)],
+      [{ kind: "hotspot", code: "heard" }],
+    );
+    expect(rows.map((r) => [r.kind, r.code, r.questionsLast15m])).toEqual([
+      ["region", "seongsan", 12],
+      ["hotspot", "new", 5],
+      ["hotspot", "heard", 3],
+    ]);
   });
 });

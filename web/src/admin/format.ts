@@ -1,6 +1,7 @@
 // Pure dashboard logic: number formatting, table rows, the bar chart's geometry, and the
 // alert and hot-area lists. No DOM here, so Vitest covers it (format.test.ts).
 
+import type { LiveHotspot } from "../state/busy";
 import { t, type Lang } from "./i18n";
 import type {
   Figures,
@@ -199,10 +200,13 @@ export function areaName(area: { name: string; nameEn?: string }, language: Lang
 
 export const MAX_HOT_AREAS = 20;
 
-/** The latest word on each area: hot ones first, then the busiest. */
-export function mergeArea(rows: HotspotUpdate[], update: HotspotUpdate): HotspotUpdate[] {
-  const others = rows.filter((r) => !(r.kind === update.kind && r.code === update.code));
-  return [update, ...others]
+function sameArea(a: Pick<HotspotUpdate, "kind" | "code">, b: Pick<HotspotUpdate, "kind" | "code">): boolean {
+  return a.kind === b.kind && a.code === b.code;
+}
+
+/** Hot ones first, then the busiest; at most `MAX_HOT_AREAS`. */
+function ranked(rows: HotspotUpdate[]): HotspotUpdate[] {
+  return rows
     .sort(
       (a, b) =>
         Number(b.hot) - Number(a.hot) ||
@@ -210,4 +214,39 @@ export function mergeArea(rows: HotspotUpdate[], update: HotspotUpdate): Hotspot
         a.name.localeCompare(b.name),
     )
     .slice(0, MAX_HOT_AREAS);
+}
+
+/** The latest word on each area: hot ones first, then the busiest. */
+export function mergeArea(rows: HotspotUpdate[], update: HotspotUpdate): HotspotUpdate[] {
+  return ranked([update, ...rows.filter((r) => !sameArea(r, update))]);
+}
+
+/**
+ * The table after a fresh read of `GET /api/hotspots`, which lists every hotspot: its hot
+ * ones replace the hotspot rows, since earlier rows may be stale after a reconnect. An area
+ * in `heard` had a `hotspot_update` while the read was under way; that word is newer than
+ * the read's, so its row stays. Region rows stay too: the read says nothing of regions.
+ */
+export function seedAreas(
+  rows: HotspotUpdate[],
+  spots: readonly LiveHotspot[],
+  heard: readonly Pick<HotspotUpdate, "kind" | "code">[],
+): HotspotUpdate[] {
+  const wasHeard = (area: Pick<HotspotUpdate, "kind" | "code">) => heard.some((h) => sameArea(h, area));
+  const kept = rows.filter((r) => r.kind !== "hotspot" || wasHeard(r));
+  const read = spots
+    .map(
+      (spot): HotspotUpdate => ({
+        kind: "hotspot",
+        code: spot.code,
+        name: spot.name,
+        nameEn: spot.nameEn,
+        questionsLast15m: spot.questionsLast15m,
+        onlineLocals: spot.onlineLocals,
+        onlineTravelers: spot.onlineTravelers,
+        hot: spot.hot,
+      }),
+    )
+    .filter((row) => row.hot && !wasHeard(row));
+  return ranked([...kept, ...read]);
 }

@@ -16,6 +16,7 @@ import {
   mergeArea,
   pushAlert,
   regionRows,
+  seedAreas,
   summaryRows,
   type DashboardAlert,
   type TableRow,
@@ -81,6 +82,9 @@ const state: DashboardState = {
 
 const root = document.getElementById("admin") as HTMLElement;
 let closeLink: (() => void) | null = null;
+// One list per read of GET /api/hotspots under way: the areas `hotspot_update` spoke of
+// meanwhile, whose word is newer than the read's.
+const heardDuringReads = new Set<HotspotUpdate[]>();
 let refreshTimer: number | null = null;
 
 // Section bodies, re-filled as data arrives.
@@ -618,6 +622,19 @@ async function loadBlocks(): Promise<void> {
   renderBlocks();
 }
 
+/** Hot hotspots as the server has them now (the live feed only says what changes). */
+async function loadAreas(): Promise<void> {
+  const heard: HotspotUpdate[] = [];
+  heardDuringReads.add(heard);
+  try {
+    const { hotspots } = await api.hotspots();
+    state.areas = seedAreas(state.areas, hotspots, heard);
+    renderAreas();
+  } finally {
+    heardDuringReads.delete(heard);
+  }
+}
+
 async function chooseWindow(window: StatsWindow): Promise<void> {
   state.window = window;
   try {
@@ -644,6 +661,9 @@ function startLive(): void {
     state: (link) => {
       state.link = link;
       renderLive();
+      // Joined, first or again: what turned hot before, or while the link was down, is
+      // read now that no update can slip by unheard.
+      if (link === "online") loadAreas().catch(reportError);
     },
     refused: () => {
       stopLive();
@@ -668,6 +688,7 @@ function startLive(): void {
       renderAlerts();
     },
     hotspot: (update) => {
+      for (const heard of heardDuringReads) heard.push(update);
       state.areas = mergeArea(state.areas, update);
       renderAreas();
     },

@@ -81,6 +81,10 @@ export function profileView(logout: () => void): View {
         user?.isLocalVerified ? h("span", { class: "badge verified" }, t("verified")) : t("notVerified"),
       ),
     ),
+    // The dashboard is a page of its own (/admin) that checks the role again itself.
+    user?.role === "admin"
+      ? h("a", { class: "button wide", href: "/admin", "data-testid": "admin-link" }, t("adminDashboard"))
+      : null,
     form,
     h("button", { type: "button", class: "button wide", "data-testid": "logout", onclick: logout }, t("logout")),
   );
