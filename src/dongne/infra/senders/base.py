@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
+import httpx
+
 
 @dataclass(frozen=True)
 class OutgoingMessage:
@@ -92,3 +94,23 @@ def parse_retry_after(value: str | None) -> float | None:
     except ValueError:
         return None
     return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
+class LazyHttpClient:
+    """The sender's HTTP client: the one it was given, or its own, made on first use (so
+    constructing a sender needs no running event loop) and closed by `aclose`."""
+
+    def __init__(self, client: httpx.AsyncClient | None) -> None:
+        self._client = client
+        self._owned = client is None
+
+    def get(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = httpx.AsyncClient(follow_redirects=False)
+        return self._client
+
+    async def aclose(self) -> None:
+        """Closes the client if this object created it; a given one belongs to the caller."""
+        if self._client is not None and self._owned:
+            await self._client.aclose()
+            self._client = None

@@ -15,6 +15,7 @@ import httpx
 from dongne.infra.senders.base import (
     DeliveryFailed,
     DeliveryResult,
+    LazyHttpClient,
     OutgoingMessage,
     outcome_of_http_status,
 )
@@ -52,8 +53,7 @@ class HttpSmsSender:
         self.max_chars = max_chars
         self._headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._timeout = httpx.Timeout(timeout_s)
-        self._client = client
-        self._owns_client = client is None
+        self._http = LazyHttpClient(client)
 
     async def send(self, address: str, message: OutgoingMessage) -> DeliveryResult:
         payload = {
@@ -63,7 +63,7 @@ class HttpSmsSender:
             "urgent": message.urgent,
         }
         try:
-            response = await self._http().post(
+            response = await self._http.get().post(
                 self.url, json=payload, headers=self._headers, timeout=self._timeout
             )
         except httpx.HTTPError as exc:
@@ -75,13 +75,4 @@ class HttpSmsSender:
         )
 
     async def aclose(self) -> None:
-        """Close the HTTP client if this sender created it."""
-        if self._client is not None and self._owns_client:
-            await self._client.aclose()
-            self._client = None
-
-    def _http(self) -> httpx.AsyncClient:
-        # Created on first use so constructing a sender needs no running event loop.
-        if self._client is None:
-            self._client = httpx.AsyncClient(follow_redirects=False)
-        return self._client
+        await self._http.aclose()

@@ -31,6 +31,7 @@ from pywebpush import WebPusher, WebPushException
 from dongne.infra.senders.base import (
     DeliveryFailed,
     DeliveryResult,
+    LazyHttpClient,
     OutgoingMessage,
     outcome_of_http_status,
 )
@@ -218,8 +219,7 @@ class WebPushSender:
         self.keys = keys
         self.ttl_s = ttl_s
         self._timeout = httpx.Timeout(timeout_s)
-        self._client = client
-        self._owns_client = client is None
+        self._http = LazyHttpClient(client)
         self._clock = clock or SystemClock()
         self._allow_insecure = allow_insecure_endpoints
         self._tokens: dict[str, tuple[str, int]] = {}
@@ -236,7 +236,7 @@ class WebPushSender:
             "Urgency": "high" if message.urgent else "normal",
         }
         try:
-            response = await self._http().post(
+            response = await self._http.get().post(
                 address.endpoint, content=body, headers=headers, timeout=self._timeout
             )
         except httpx.HTTPError as exc:
@@ -261,16 +261,7 @@ class WebPushSender:
         return body
 
     async def aclose(self) -> None:
-        """Close the HTTP client if this sender created it."""
-        if self._client is not None and self._owns_client:
-            await self._client.aclose()
-            self._client = None
-
-    def _http(self) -> httpx.AsyncClient:
-        # Created on first use so constructing a sender needs no running event loop.
-        if self._client is None:
-            self._client = httpx.AsyncClient(follow_redirects=False)
-        return self._client
+        await self._http.aclose()
 
     def _authorization(self, audience: str) -> str:
         now = int(self._clock.now().timestamp())
