@@ -102,23 +102,9 @@ class AnswerModel:
         recent: int,
         repeat: int,
     ) -> float | None:
-        """When L's answer arrives, or None if L does not answer this notification.
-
-        The same as `probability` and `median_delay_s` above, inlined: the seed policy
-        asks this over a million times a day.
-        """
-        hour = int(seen_s // 3600) % 24
-        p = self._base[channel] * self._p_hour[hour]
-        p *= self._floor + (1.0 - self._floor) * math.exp(-distance_m / self._scale)
-        if urgent:
-            p *= self._p_urgent
-        if expert:
-            p *= self._p_expert
-        if recent:
-            p *= self._p_fatigue**recent
-        if repeat:
-            p *= self._p_repeat**repeat
-        if uniform(question_key, local_key, repeat, 0) >= min(p, self._p_max):
+        """When L's answer arrives, or None if L does not answer this notification."""
+        p = self.probability(channel, seen_s, distance_m, urgent, expert, recent, repeat)
+        if uniform(question_key, local_key, repeat, 0) >= p:
             return None
         median = self.median_delay_s(channel, seen_s, distance_m, urgent, recent)
         z = normal(question_key, local_key, repeat, 1)
