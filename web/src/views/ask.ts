@@ -10,7 +10,7 @@ import { addTag, MAX_HASHTAGS, removeTag, splitTagInput } from "../state/hashtag
 import type { LatLng, Question } from "../types";
 import { imagePicker } from "./images";
 import { createMap, mapUnavailableNote, type MapHandle } from "./map";
-import { errorBox, field, showError, type View } from "./view";
+import { errorBox, field, renderTagChips, showError, type View } from "./view";
 
 type Source = "gps" | "map" | "hotspot";
 
@@ -31,29 +31,11 @@ export function askView(): View {
   const tagInput = h("input", { type: "text", placeholder: t("hashtagPlaceholder"), autocomplete: "off", enterkeyhint: "done" });
   const tagNote = h("p", { class: "hint", role: "status" });
   const renderChips = (): void => {
-    replaceChildren(
-      chips,
-      tags.map((tag) =>
-        h(
-          "li",
-          { class: "chip" },
-          `#${tag}`,
-          h(
-            "button",
-            {
-              type: "button",
-              "aria-label": t("hashtagRemove", { tag }),
-              onclick: () => {
-                tags = removeTag(tags, tag);
-                renderChips();
-                tagInput.focus();
-              },
-            },
-            "×",
-          ),
-        ),
-      ),
-    );
+    renderTagChips(chips, tags, (tag) => {
+      tags = removeTag(tags, tag);
+      renderChips();
+      tagInput.focus();
+    });
     tagInput.disabled = tags.length >= MAX_HASHTAGS;
     tagNote.textContent = tags.length >= MAX_HASHTAGS ? t("hashtagFull") : "";
   };

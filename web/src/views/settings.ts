@@ -7,7 +7,7 @@ import { enablePush, currentPushSubscription, pushSupported } from "../push";
 import { normalizeTag, removeTag } from "../state/hashtags";
 import type { NotificationSettings } from "../types";
 import { setHomeRadius } from "./home";
-import { errorBox, field, showError, type View } from "./view";
+import { errorBox, field, renderTagChips, showError, type View } from "./view";
 
 const MAX_MUTED = 50;
 const RADII = [1_000, 2_000, 3_000, 5_000, 10_000, 20_000, 50_000];
@@ -84,17 +84,10 @@ export function settingsView(): View {
     const mutedChips = h("ul", { class: "chips" });
     const mutedInput = h("input", { type: "text", placeholder: t("hashtagPlaceholder") });
     const renderMuted = (): void => {
-      replaceChildren(
-        mutedChips,
-        muted.map((tag) =>
-          h(
-            "li",
-            { class: "chip" },
-            `#${tag}`,
-            h("button", { type: "button", "aria-label": t("hashtagRemove", { tag }), onclick: () => { muted = removeTag(muted, tag); renderMuted(); } }, "×"),
-          ),
-        ),
-      );
+      renderTagChips(mutedChips, muted, (tag) => {
+        muted = removeTag(muted, tag);
+        renderMuted();
+      });
     };
     mutedInput.addEventListener("keydown", (event) => {
       if (event.key === "Enter") {

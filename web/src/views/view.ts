@@ -1,4 +1,5 @@
-import { h } from "../dom";
+import { h, replaceChildren } from "../dom";
+import { t } from "../i18n";
 
 export interface View {
   /** The page's content, placed inside <main>. */
@@ -33,4 +34,23 @@ export function errorBox(): HTMLElement {
 export function showError(box: HTMLElement, message: string | null): void {
   box.textContent = message ?? "";
   box.hidden = !message;
+}
+
+/** Fills `list` with one chip per hashtag, each with its remove button. */
+export function renderTagChips(
+  list: HTMLElement,
+  tags: readonly string[],
+  onRemove: (tag: string) => void,
+): void {
+  replaceChildren(
+    list,
+    tags.map((tag) =>
+      h(
+        "li",
+        { class: "chip" },
+        `#${tag}`,
+        h("button", { type: "button", "aria-label": t("hashtagRemove", { tag }), onclick: () => onRemove(tag) }, "×"),
+      ),
+    ),
+  );
 }
