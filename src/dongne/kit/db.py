@@ -111,6 +111,17 @@ class UnitOfWork:
         self.session = session
         self._first: list[AfterCommit] = []
         self._after_commit: list[AfterCommit] = []
+        self._on_end: list[Callable[[bool], None]] = []
+
+    def on_end(self, action: Callable[[bool], None]) -> None:
+        """Runs synchronously when the transaction ends, with True if it committed: right
+        after the commit (on SQLite still under the writer lock), before the after-commit
+        actions, and on a rollback too."""
+        self._on_end.append(action)
+
+    def _ended(self, committed: bool) -> None:
+        for action in self._on_end:
+            action(committed)
 
     def after_commit(self, action: AfterCommit, *, first: bool = False) -> None:
         """`first`: before the actions queued without it (cache invalidations go before the
@@ -156,9 +167,15 @@ class Database:
         async with contextlib.AsyncExitStack() as writer:
             if self._single_writer and not readonly:
                 await writer.enter_async_context(self._write_lock())
-            async with factory() as session, session.begin():
+            async with factory() as session:
                 uow = UnitOfWork(session)
-                yield uow
+                try:
+                    async with session.begin():
+                        yield uow
+                except BaseException:
+                    uow._ended(committed=False)
+                    raise
+                uow._ended(committed=True)
         # After the lock is released: emits and follow-up work never hold up other writers.
         await uow._run_after_commit()
 

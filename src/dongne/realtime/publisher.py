@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import socketio
 
 from dongne.infra.metrics import EMIT_SECONDS, EVENTS_OUT
@@ -25,6 +27,13 @@ class Publisher:
         EVENTS_OUT.labels(event).inc()
         with EMIT_SECONDS.time():
             await self._sio.emit(event, payload.wire(), to=room, skip_sid=skip_sid)
+
+    def dispatch(
+        self, event: str, payload: WireModel, *, room: str, skip_sid: str | None = None
+    ) -> asyncio.Future[None]:
+        # Tasks start in creation order, and each hands its packets to the sockets' queues
+        # before it first waits: emits dispatched in order reach every socket in order.
+        return asyncio.ensure_future(self.emit(event, payload, room=room, skip_sid=skip_sid))
 
     async def error(self, sid: str, error: DongneError, event: str) -> None:
         payload = ErrorEvent(code=error.code.value, message=error.message, event=event)

@@ -1,0 +1,54 @@
+"""Per-user order on the wire: a client that keeps the highest `eventId` as its sync cursor
+must never see a lower one after it, however many transactions deliver to it at once."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+
+from dongne.eventlog.service import Delivery
+from dongne.kit.schema import WireModel
+from tests.fixtures.clients import Api, SocketClient, connect
+
+USERS = 6
+WRITERS = 24
+EVENT = "order_probe"
+
+
+class Probe(WireModel):
+    event_id: int
+    writer: int
+
+
+async def deliver_to_all(api: Api, user_ids: list[str], writer: int) -> None:
+    """One transaction delivering to every user, listed in an order of its own."""
+    runtime = api.server.runtime
+    order = random.Random(writer).sample(user_ids, len(user_ids))
+    async with runtime.db.transaction() as uow:
+        await runtime.event_log.deliver(
+            uow,
+            EVENT,
+            [Delivery(u, lambda event_id: Probe(event_id=event_id, writer=writer)) for u in order],
+        )
+
+
+async def received_ids(client: SocketClient, count: int) -> list[int]:
+    return [(await client.next(EVENT))["eventId"] for _ in range(count)]
+
+
+async def test_concurrent_transactions_reach_each_user_in_event_id_order(api: Api) -> None:
+    accounts = [await api.register() for _ in range(USERS)]
+    clients = [await connect(api.server, account.access_token) for account in accounts]
+    try:
+        await asyncio.gather(
+            *(deliver_to_all(api, [a.id for a in accounts], n) for n in range(WRITERS))
+        )
+        for client in clients:
+            ids = await received_ids(client, WRITERS)
+            assert ids == sorted(set(ids)), f"out of order on the wire: {ids}"
+            synced = await client.call("sync_unread_messages", {})
+            logged = [e["eventId"] for e in synced["events"] if e["type"] == EVENT]
+            assert logged == ids
+    finally:
+        for client in clients:
+            await client.close()
