@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     rate_create_question: str = "5/minute"
     rate_create_answer: str = "30/minute"
     rate_update_location: str = "60/minute"
+    # Accounts (users/limits.py): ";"-separated tiers, so the wait grows with the attempts.
+    rate_register: str = "5/minute;20/hour"  # sign-ups per IP
+    rate_login_failures_account: str = "5/minute;10/15 minutes;20/hour"
+    rate_login_failures_ip: str = "20/minute;50/15 minutes;100/hour"
     alert_webhook_url: str | None = None  # POSTed when a question passes 10 min unanswered
     # Hotspots (docs/hotspots.md): "near" a hotspot is within this radius; an area is hot
     # when its last 15 minutes have at least `min_questions` and `ratio` times its usual
