@@ -17,8 +17,8 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from dongne import __version__
-from dongne.api.body_limit import BodyLimitMiddleware
 from dongne.api.access_log import AccessLogMiddleware
+from dongne.api.body_limit import BodyLimitMiddleware
 from dongne.api.errors import install_error_handlers
 from dongne.api.guard import GuardMiddleware
 from dongne.config import Environment, Settings
