@@ -155,7 +155,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         domain.register(socket_router)
     escalation_tasks.register(runtime.jobs, runtime.escalation)
     notifications_tasks.register(runtime.jobs, runtime.delivery, settings)
-    monitoring_tasks.register(runtime.jobs, runtime.monitoring, settings.alert_webhook_url)
+    monitoring_tasks.register(runtime.jobs, runtime.monitoring)
     runtime.jobs.every(timedelta(seconds=5), "jobs.count", runtime.jobs.count_jobs)
     regions_tasks.register(
         runtime.jobs, runtime.hotspots, timedelta(seconds=settings.hotspot_check_s)

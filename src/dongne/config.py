@@ -19,6 +19,9 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+DEFAULT_CHANNEL_CONCURRENCY = 2
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DONGNE_", extra="ignore")
 
@@ -89,6 +92,7 @@ class Settings(BaseSettings):
     push_concurrency: int = 2
     email_concurrency: int = 5
     sms_concurrency: int = 5
+    webhook_concurrency: int = 2
     # Logs the event loop's lag once a second (bench/README.md, "Event-loop lag").
     loop_lag_probe: bool = False
 
@@ -106,6 +110,11 @@ class Settings(BaseSettings):
         if self.env is Environment.PRODUCTION and not self.jwt_secret:
             raise ValueError("DONGNE_JWT_SECRET must be set when DONGNE_ENV=production")
         return self
+
+    def channel_concurrency(self, channel: str) -> int:
+        """Deliveries at once per node, by the channel names of infra/senders/base.py."""
+        value = getattr(self, f"{channel}_concurrency", None)
+        return value if isinstance(value, int) else DEFAULT_CHANNEL_CONCURRENCY
 
     def event_limit(self, event: str) -> str:
         specific = {

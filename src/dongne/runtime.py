@@ -170,6 +170,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         settings=settings_service,
         jobs=jobs,
         configured_channels=senders.configured(),
+        is_online=sockets.is_online,
     )
     safety = SafetyService(clock)
     questions = QuestionsService(
@@ -224,7 +225,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         regions=regions,
         events=events,
         jobs=jobs,
-        webhook_configured=settings.alert_webhook_url is not None,
+        notifications=notifications,
         cache=cache,
     )
     hotspots = HotspotService(
@@ -263,7 +264,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         presence_events=presence_events,
         background=background,
         senders=senders,
-        delivery=DeliveryService(db, senders, users),
+        delivery=DeliveryService(db, senders, users, clock, webhook_url=settings.alert_webhook_url),
         rate_limiter=rate_limiter,
         cache=cache,
         monitoring=monitoring,
