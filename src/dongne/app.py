@@ -18,6 +18,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from dongne import __version__
 from dongne.api.access_log import AccessLogMiddleware
+from dongne.api.body_limit import BodyLimitMiddleware
 from dongne.api.errors import install_error_handlers
 from dongne.api.guard import GuardMiddleware
 from dongne.config import Environment, Settings
@@ -120,6 +121,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     install_error_handlers(api)
     api.add_middleware(GuardMiddleware, runtime=runtime)
+    # Before the guard's headers and the handlers: an oversized body is never read.
+    api.add_middleware(BodyLimitMiddleware)
     # Outermost: the log line's duration and status include the guard's refusals.
     api.add_middleware(AccessLogMiddleware, slow_ms=settings.slow_handler_ms)
     api.include_router(monitoring_endpoints.router)
@@ -152,7 +155,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         domain.register(socket_router)
     escalation_tasks.register(runtime.jobs, runtime.escalation)
     notifications_tasks.register(runtime.jobs, runtime.delivery, settings)
-    monitoring_tasks.register(runtime.jobs, runtime.monitoring, settings.alert_webhook_url)
+    monitoring_tasks.register(runtime.jobs, runtime.monitoring)
     runtime.jobs.every(timedelta(seconds=5), "jobs.count", runtime.jobs.count_jobs)
     regions_tasks.register(
         runtime.jobs, runtime.hotspots, timedelta(seconds=settings.hotspot_check_s)

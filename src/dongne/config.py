@@ -19,6 +19,9 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+DEFAULT_CHANNEL_CONCURRENCY = 2
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DONGNE_", extra="ignore")
 
@@ -69,6 +72,10 @@ class Settings(BaseSettings):
     rate_create_question: str = "5/minute"
     rate_create_answer: str = "30/minute"
     rate_update_location: str = "60/minute"
+    # Accounts (users/limits.py): ";"-separated tiers, so the wait grows with the attempts.
+    rate_register: str = "5/minute;20/hour"  # sign-ups per IP
+    rate_login_failures_account: str = "5/minute;10/15 minutes;20/hour"
+    rate_login_failures_ip: str = "20/minute;50/15 minutes;100/hour"
     alert_webhook_url: str | None = None  # POSTed when a question passes 10 min unanswered
     # Hotspots (docs/hotspots.md): "near" a hotspot is within this radius; an area is hot
     # when its last 15 minutes have at least `min_questions` and `ratio` times its usual
@@ -85,6 +92,7 @@ class Settings(BaseSettings):
     push_concurrency: int = 2
     email_concurrency: int = 5
     sms_concurrency: int = 5
+    webhook_concurrency: int = 2
     # Logs the event loop's lag once a second (bench/README.md, "Event-loop lag").
     loop_lag_probe: bool = False
 
@@ -102,6 +110,11 @@ class Settings(BaseSettings):
         if self.env is Environment.PRODUCTION and not self.jwt_secret:
             raise ValueError("DONGNE_JWT_SECRET must be set when DONGNE_ENV=production")
         return self
+
+    def channel_concurrency(self, channel: str) -> int:
+        """Deliveries at once per node, by the channel names of infra/senders/base.py."""
+        value = getattr(self, f"{channel}_concurrency", None)
+        return value if isinstance(value, int) else DEFAULT_CHANNEL_CONCURRENCY
 
     def event_limit(self, event: str) -> str:
         specific = {

@@ -52,6 +52,7 @@ from dongne.realtime.sessions import SocketSessions
 from dongne.regions.policy import HotRule, RegionMap, default_region_map
 from dongne.regions.service import HotspotService
 from dongne.settings.service import SettingsService
+from dongne.users.limits import AuthLimits, AuthLimitSettings
 from dongne.users.service import UsersService
 
 MEDIA_FOLDER = "media"
@@ -111,7 +112,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
     )
     db = Database(settings.resolved_database_url)
     checks: dict[str, Callable[[], Awaitable[bool]]] = {"database": db.ping}
-    closers: list[Callable[[], Awaitable[None]]] = [db.dispose]
+    closers: list[Callable[[], Awaitable[None]]] = [db.dispose, passwords.aclose]
     presence: PresenceIndex
     concentration: ConcentrationStore
     rate_limiter: RateLimiter
@@ -140,8 +141,21 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
     sockets = SocketSessions()
     regions = default_region_map()
     event_log = EventLogService(clock, events)
+    auth_limits = AuthLimits(
+        rate_limiter,
+        AuthLimitSettings(
+            register_per_ip=settings.rate_register,
+            failed_logins_per_account=settings.rate_login_failures_account,
+            failed_logins_per_ip=settings.rate_login_failures_ip,
+        ),
+    )
     users = UsersService(
-        clock, passwords, access_tokens, timedelta(seconds=settings.refresh_token_ttl_s), cache
+        clock,
+        passwords,
+        access_tokens,
+        timedelta(seconds=settings.refresh_token_ttl_s),
+        cache,
+        limits=auth_limits,
     )
     media = MediaService(clock, LocalDiskStorage(settings.data_dir / MEDIA_FOLDER))
     settings_service = SettingsService(regions)
@@ -156,6 +170,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         settings=settings_service,
         jobs=jobs,
         configured_channels=senders.configured(),
+        is_online=sockets.is_online,
     )
     safety = SafetyService(clock)
     questions = QuestionsService(
@@ -210,7 +225,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         regions=regions,
         events=events,
         jobs=jobs,
-        webhook_configured=settings.alert_webhook_url is not None,
+        notifications=notifications,
         cache=cache,
     )
     hotspots = HotspotService(
@@ -249,7 +264,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         presence_events=presence_events,
         background=background,
         senders=senders,
-        delivery=DeliveryService(db, senders, users),
+        delivery=DeliveryService(db, senders, users, clock, webhook_url=settings.alert_webhook_url),
         rate_limiter=rate_limiter,
         cache=cache,
         monitoring=monitoring,

@@ -139,7 +139,7 @@ async def test_an_asker_cannot_answer_their_own_question(api: Api) -> None:
         await client.close()
 
 
-async def test_leave_question_stops_live_room_signals_but_not_answers(api: Api) -> None:
+async def test_leaving_stops_answers_and_rejoining_brings_the_missed_ones(api: Api) -> None:
     asker, local, leaver = (await api.register(), await api.register(), await api.register())
     a = await connect(api.server, asker.access_token)
     b = await connect(api.server, local.access_token)
@@ -151,12 +151,23 @@ async def test_leave_question_stops_live_room_signals_but_not_answers(api: Api) 
         assert (await c.call("leave_question", {"questionId": qid}))["ok"] is True
         assert (await b.call("typing_start", {"questionId": qid}))["ok"] is True
         assert (await a.next("user_typing"))["userId"] == local.id
-        await b.call("create_answer", {"questionId": qid, "content": "답변"})
-        # The leaver is still a member: answers reach them, durably, on every device.
-        assert (await c.next("new_answer"))["answer"]["content"] == "답변"
+        answered = await b.call("create_answer", {"questionId": qid, "content": "답변"})
+        await a.next("new_answer")
+        accepted = await a.call("accept_answer", {"answerId": answered["answer"]["id"]})
+        assert accepted["ok"] is True
+        await b.next("answer_accepted")
         # A round trip on the leaver's own connection: anything emitted to it earlier arrives first.
         await c.call("leave_question", {"questionId": qid})
-        assert c.pending("user_typing") == 0
+        assert (c.pending("user_typing"), c.pending("new_answer")) == (0, 0)
+        assert c.pending("answer_accepted") == 0
+        synced = await c.call("sync_unread_messages", {})
+        assert not [e for e in synced["events"] if e["type"] in ("new_answer", "answer_accepted")]
+
+        rejoined = await c.call("join_question", {"questionId": qid})
+        answers = [m for m in rejoined["messages"] if m["kind"] == "answer"]
+        assert [(m["content"], m["accepted"]) for m in answers] == [("답변", True)]
+        await b.call("create_answer", {"questionId": qid, "content": "또 답변"})
+        assert (await c.next("new_answer"))["answer"]["content"] == "또 답변"
     finally:
         for client in (a, b, c):
             await client.close()

@@ -1,5 +1,6 @@
 // The service worker: shows Web Push notifications and opens the question on click.
-// Payload (src/dongne/infra/senders/webpush.py): {title, body, data: {questionId?...}, urgent}.
+// Payload (src/dongne/infra/senders/webpush.py): {title, body, data: {questionId?...}, urgent, tag?}.
+// `tag` names the event: a retried delivery of it replaces the one shown, never adds one.
 
 /// <reference lib="webworker" />
 export {};
@@ -9,6 +10,7 @@ interface PushPayload {
   title?: string;
   body?: string;
   urgent?: boolean;
+  tag?: string;
   data?: { questionId?: string; notificationId?: string; url?: string; [key: string]: unknown };
 }
 
@@ -38,7 +40,7 @@ self.addEventListener("push", (event) => {
     body: payload.body ?? "",
     icon: "/icon.svg",
     badge: "/icon.svg",
-    tag: data.questionId ?? data.notificationId ?? undefined,
+    tag: payload.tag ?? data.notificationId ?? data.questionId ?? undefined,
     data: { ...data, url: targetUrl(data) },
     requireInteraction: Boolean(payload.urgent),
     vibrate: payload.urgent ? [300, 100, 300, 100, 300] : [150],

@@ -13,6 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from dongne.api.access_log import USER_ID_STATE
 from dongne.kit.errors import DongneError, ErrorCode
+from dongne.kit.net import client_ip
 from dongne.kit.tokens import AccessClaims
 from dongne.runtime import Runtime
 
@@ -41,3 +42,13 @@ def get_claims(
 
 
 ClaimsDep = Annotated[AccessClaims, Depends(get_claims)]
+
+
+def get_client_ip(request: Request, runtime: RuntimeDep) -> str:
+    """The caller's address, believing X-Forwarded-For only from trusted proxies."""
+    peer = request.client.host if request.client else None
+    forwarded = request.headers.get("x-forwarded-for")
+    return client_ip(peer, forwarded, runtime.trusted_proxies)
+
+
+ClientIpDep = Annotated[str, Depends(get_client_ip)]

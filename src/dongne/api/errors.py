@@ -32,7 +32,10 @@ def _reply(code: ErrorCode, message: str, status: int | None = None) -> JSONResp
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DongneError)
     async def _dongne_error(_request: Request, exc: DongneError) -> JSONResponse:
-        response = _reply(exc.code, exc.message)
+        response = JSONResponse({"error": exc.to_wire()}, status_code=HTTP_STATUS[exc.code])
+        retry_after = exc.details.get("retryAfter")
+        if isinstance(retry_after, int | float):
+            response.headers["Retry-After"] = str(int(retry_after))
         if exc.code is ErrorCode.UNAUTHENTICATED:
             response.headers["WWW-Authenticate"] = "Bearer"
         return response

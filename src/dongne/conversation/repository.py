@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dongne.kit.db import dialect_insert
@@ -45,6 +45,13 @@ class RoomRepository:
             insert(RoomMember)
             .values(question_id=question_id, user_id=user_id, joined_at=now)
             .on_conflict_do_nothing(index_elements=[RoomMember.question_id, RoomMember.user_id])
+        )
+
+    async def remove_member(self, question_id: str, user_id: str) -> None:
+        await self._session.execute(
+            delete(RoomMember).where(
+                RoomMember.question_id == question_id, RoomMember.user_id == user_id
+            )
         )
 
     async def rooms_of(self, user_id: str, *, since: datetime, limit: int = 50) -> list[str]:

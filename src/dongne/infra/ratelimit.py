@@ -15,13 +15,27 @@ class RateLimiter:
         self._limiter = MovingWindowRateLimiter(storage)
         self._parsed: dict[str, RateLimitItem] = {}
 
-    async def hit(self, limit: str, *key: str) -> float | None:
-        """Counts one hit; None when allowed, else the seconds until one is allowed again."""
+    def _item(self, limit: str) -> RateLimitItem:
         item = self._parsed.get(limit)
         if item is None:
             item = self._parsed[limit] = parse(limit)
+        return item
+
+    async def hit(self, limit: str, *key: str) -> float | None:
+        """Counts one hit; None when allowed, else the seconds until one is allowed again."""
+        item = self._item(limit)
         if await self._limiter.hit(item, *key):
             return None
+        return await self._retry_after(item, *key)
+
+    async def peek(self, limit: str, *key: str) -> float | None:
+        """Like `hit` without counting: for limits on failures, checked before trying."""
+        item = self._item(limit)
+        if await self._limiter.test(item, *key):
+            return None
+        return await self._retry_after(item, *key)
+
+    async def _retry_after(self, item: RateLimitItem, *key: str) -> float:
         stats = await self._limiter.get_window_stats(item, *key)
         # `limits` stamps its windows with wall-clock time itself; the answer must match it.
         return max(1.0, math.ceil(stats.reset_time - time.time()))

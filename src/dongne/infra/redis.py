@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import secrets
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -181,6 +181,9 @@ class JobWakeups:
         self._listener = self._publisher = None
 
 
+LimitCall = Callable[..., Awaitable[float | None]]
+
+
 class FallbackRateLimiter(RateLimiter):
     """Counts in Redis (limits shared by every node); while Redis fails, in this process.
 
@@ -194,10 +197,18 @@ class FallbackRateLimiter(RateLimiter):
         self._retry_at = 0.0
 
     async def hit(self, limit: str, *key: str) -> float | None:
+        return await self._shared_or_local(self._shared.hit, super().hit, limit, *key)
+
+    async def peek(self, limit: str, *key: str) -> float | None:
+        return await self._shared_or_local(self._shared.peek, super().peek, limit, *key)
+
+    async def _shared_or_local(
+        self, shared: LimitCall, local: LimitCall, limit: str, *key: str
+    ) -> float | None:
         if time.monotonic() >= self._retry_at:
             try:
                 async with asyncio.timeout(RATE_LIMIT_TIMEOUT_S):
-                    retry = await self._shared.hit(limit, *key)
+                    retry = await shared(limit, *key)
             except Exception as exc:  # noqa: BLE001 - any Redis failure: count locally
                 if self._retry_at == 0.0:
                     log.warning("rate_limits_local", reason=str(exc) or type(exc).__name__)
@@ -207,4 +218,4 @@ class FallbackRateLimiter(RateLimiter):
                     log.info("rate_limits_shared_again")
                     self._retry_at = 0.0
                 return retry
-        return await super().hit(limit, *key)
+        return await local(limit, *key)

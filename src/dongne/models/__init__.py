@@ -7,7 +7,8 @@ from dongne.models.events import Notification, UserEvent, UserEventCounter
 from dongne.models.jobs import Job
 from dongne.models.moderation import IpBlock, Report, UserBlock
 from dongne.models.points import PointsEntry
-from dongne.models.push import PushSubscription
+from dongne.models.presence import LivePosition
+from dongne.models.push import PushSubscription, SentDelivery
 from dongne.models.questions import Answer, Hashtag, Image, Question, QuestionHashtag, RoomMember
 from dongne.models.settings import UserInterest, UserSettings
 from dongne.models.users import RefreshToken, User
@@ -19,6 +20,7 @@ __all__ = [
     "Image",
     "IpBlock",
     "Job",
+    "LivePosition",
     "Notification",
     "PointsEntry",
     "PushSubscription",
@@ -29,6 +31,7 @@ __all__ = [
     "RefreshToken",
     "Report",
     "RoomMember",
+    "SentDelivery",
     "User",
     "UserBlock",
     "UserEvent",

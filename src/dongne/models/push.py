@@ -19,3 +19,13 @@ class PushSubscription(Base):
     p256dh: Mapped[str] = mapped_column(String(200))
     auth: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SentDelivery(Base):
+    """One delivery that went out (event key, channel, address): a retried job checks it
+    before sending, so a crash after the send is the only way to send twice."""
+
+    __tablename__ = "sent_deliveries"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

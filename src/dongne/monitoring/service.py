@@ -24,6 +24,8 @@ from dongne.monitoring.schemas import (
     StatsWindow,
     WaitingQuestion,
 )
+from dongne.notifications import messages
+from dongne.notifications.service import NotificationsService
 from dongne.questions.service import QuestionsService
 from dongne.regions.policy import RegionMap
 
@@ -37,7 +39,6 @@ WINDOWS = {
 # The seed's TTL of region stats: the public region pages may show figures this old.
 REGION_STATS_TTL = timedelta(minutes=15)
 SLOW_CHECK_JOB = "monitoring.slow_check"
-WEBHOOK_JOB = "monitoring.webhook"
 
 
 def _out(figures_: Figures) -> dict[str, Any]:
@@ -62,7 +63,7 @@ class MonitoringService:
         regions: RegionMap,
         events: Events,
         jobs: JobQueue,
-        webhook_configured: bool,
+        notifications: NotificationsService,
         cache: Cache,
     ) -> None:
         self._clock = clock
@@ -70,7 +71,7 @@ class MonitoringService:
         self._regions = regions
         self._events = events
         self._jobs = jobs
-        self._webhook = webhook_configured
+        self._notifications = notifications
         self._region_stats = CachedModels(cache, "region-stats", Stats, REGION_STATS_TTL)
 
     async def stats(self, uow: UnitOfWork, window: StatsWindow) -> Stats:
@@ -118,7 +119,8 @@ class MonitoringService:
         ]
 
     async def check_slow(self, uow: UnitOfWork, question_id: str) -> bool:
-        """Alerts the admin room (and the webhook) if the question is still unanswered."""
+        """Alerts the admin room (and the webhook) if the question is still unanswered, and
+        tells the asker it is still being looked for."""
         question = await self._questions.get(uow, question_id)
         if question.first_answer_at is not None:
             return False
@@ -130,10 +132,14 @@ class MonitoringService:
             urgency=question.urgency,
         )
         self._events.publish(uow, "slow_response_alert", alert, room=ADMIN_ROOM)
-        if self._webhook:
-            await self._jobs.enqueue(
-                uow, WEBHOOK_JOB, {"event": "slow_response_alert", **alert.wire()}
-            )
+        await self._notifications.alert_operators(
+            uow, {"event": "slow_response_alert", **alert.wire()}
+        )
+        await self._notifications.notify(
+            uow,
+            question.asker_id,
+            messages.still_looking(question.id, question.title, alert.waited_minutes),
+        )
         SLOW_ANSWERS.inc()
         log.warning("slow_response_alert", **alert.wire())
         return True

@@ -7,6 +7,8 @@ from datetime import UTC, datetime, time, timedelta, timezone
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dongne.infra.senders.base import USER_CHANNELS
+
 
 class Priority(StrEnum):
     CRITICAL = "CRITICAL"
@@ -65,7 +67,6 @@ def seoul_local_time(moment: datetime) -> time:
     return moment.astimezone(UTC).astimezone(SEOUL).time()
 
 
-EXTERNAL_CHANNELS = ("push", "email", "sms")
 JOB_PRIORITY = {Priority.CRITICAL: 3, Priority.HIGH: 2, Priority.NORMAL: 1, Priority.LOW: 0}
 
 
@@ -87,7 +88,7 @@ def external_channels(
 ) -> ChannelPlan:
     """Quiet hours hold back everything but CRITICAL; a channel the user enabled but this
     deployment lacks is skipped, visibly, never an error."""
-    wanted = [c for c in EXTERNAL_CHANNELS if c in enabled]
+    wanted = [c for c in USER_CHANNELS if c in enabled]
     unconfigured = tuple(c for c in wanted if c not in configured)
     held = held_by_quiet_hours(priority, RecipientSettings(quiet_hours=quiet_hours), local_time)
     send = () if held else tuple(c for c in wanted if c in configured)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dongne.kit.db import dialect_insert
 from dongne.models.events import Notification
-from dongne.models.push import PushSubscription
+from dongne.models.push import PushSubscription, SentDelivery
 
 
 class NotificationRepository:
@@ -79,3 +81,27 @@ class PushSubscriptionRepository:
         await self._session.execute(
             sql_delete(PushSubscription).where(PushSubscription.endpoint == endpoint)
         )
+
+
+class SentDeliveryRepository:
+    """Idempotency keys of deliveries that went out."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def was_sent(self, key: str) -> bool:
+        return await self._session.get(SentDelivery, key) is not None
+
+    async def record(self, key: str, sent_at: datetime) -> None:
+        insert = dialect_insert(self._session)
+        await self._session.execute(
+            insert(SentDelivery)
+            .values(key=key, sent_at=sent_at)
+            .on_conflict_do_nothing(index_elements=[SentDelivery.key])
+        )
+
+    async def forget_before(self, moment: datetime) -> int:
+        result = await self._session.execute(
+            sql_delete(SentDelivery).where(SentDelivery.sent_at < moment)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)

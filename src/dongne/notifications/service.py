@@ -3,13 +3,16 @@ and queued for push, email and SMS where the user wants them and the deployment 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import orjson
 import structlog
 
 from dongne.eventlog.service import Delivery, EventLogService
+from dongne.infra.senders.base import PUSH, USER_CHANNELS, WEBHOOK
 from dongne.infra.senders.webpush import PushSubscription as BrowserSubscription
 from dongne.jobs.service import JobQueue
 from dongne.kit.clock import Clock
@@ -49,17 +52,31 @@ class Message:
     priority: Priority = Priority.NORMAL
     sound: Literal["urgent", "normal"] = "normal"
     data: dict[str, Any] = field(default_factory=dict)
+    # False: push/email/SMS only while the user has no socket open (the socket told them).
+    external_when_online: bool = True
 
 
 @dataclass(frozen=True)
 class Alert:
-    """What push, email and SMS carry; `channels` narrows which of them may be used."""
+    """What push, email and SMS carry; `channels` narrows which of them may be used.
+
+    `key` names the event for the deliveries' idempotency keys; by default it is derived
+    from what the alert says, so the same alert queued twice is the same event."""
 
     title: str
     body: str
     priority: Priority
     data: dict[str, Any] = field(default_factory=dict)
-    channels: frozenset[str] = frozenset({"push", "email", "sms"})
+    channels: frozenset[str] = frozenset(USER_CHANNELS)
+    key: str | None = None
+
+    def event_key(self) -> str:
+        if self.key:
+            return self.key
+        content = orjson.dumps(
+            [self.title, self.body, self.data], option=orjson.OPT_SORT_KEYS, default=str
+        )
+        return hashlib.sha256(content).hexdigest()[:32]
 
 
 class NotificationsService:
@@ -71,12 +88,14 @@ class NotificationsService:
         settings: SettingsService,
         jobs: JobQueue,
         configured_channels: frozenset[str],
+        is_online: Callable[[str], bool] | None = None,
     ) -> None:
         self._clock = clock
         self._event_log = event_log
         self._settings = settings
         self._jobs = jobs
         self._configured = configured_channels
+        self._is_online = is_online
 
     async def notify(self, uow: UnitOfWork, user_id: str, message: Message) -> None:
         now = self._clock.now()
@@ -111,13 +130,28 @@ class NotificationsService:
                 created_at=now,
             )
         )
+        if not message.external_when_online and self._is_online and self._is_online(user_id):
+            return
         alert = Alert(
             title=message.title,
             body=message.message,
             priority=message.priority,
             data={**message.data, "notificationId": notification_id},
+            key=notification_id,
         )
         await self._queue_external(uow, {user_id: settings}, alert)
+
+    async def alert_operators(self, uow: UnitOfWork, data: dict[str, Any]) -> None:
+        """The operators' webhook, when this deployment has one: the same delivery path."""
+        if WEBHOOK not in self._configured:
+            return
+        alert = Alert(title="", body="", priority=Priority.HIGH, data=data)
+        await self._jobs.enqueue(
+            uow,
+            DELIVERY_JOB.format(channel=WEBHOOK),
+            {"data": data, "deliveryKey": alert.event_key()},
+            priority=JOB_PRIORITY[Priority.HIGH],
+        )
 
     async def alert(self, uow: UnitOfWork, user_ids: Sequence[str], alert: Alert) -> None:
         """Push/email/SMS only (the socket event went out already), in bulk."""
@@ -128,6 +162,7 @@ class NotificationsService:
         self, uow: UnitOfWork, settings: Mapping[str, SettingsOut], alert: Alert
     ) -> None:
         local_time = seoul_local_time(self._clock.now())
+        key = alert.event_key()
         # A push job for someone with no browser subscribed would only do nothing, later.
         subscribed = await PushSubscriptionRepository(uow.session).subscribed(list(settings))
         per_channel: dict[str, list[dict[str, Any]]] = {}
@@ -151,7 +186,7 @@ class NotificationsService:
                     quiet_hours=plan.held_by_quiet_hours,
                 )
             for channel in plan.send:
-                if channel == "push" and user_id not in subscribed:
+                if channel == PUSH and user_id not in subscribed:
                     continue
                 per_channel.setdefault(channel, []).append(
                     {
@@ -160,6 +195,7 @@ class NotificationsService:
                         "body": alert.body,
                         "data": alert.data,
                         "urgent": alert.priority in (Priority.CRITICAL, Priority.HIGH),
+                        "deliveryKey": key,
                     }
                 )
         for channel, payloads in per_channel.items():

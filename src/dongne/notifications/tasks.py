@@ -1,6 +1,10 @@
-"""Delivery jobs of the external channels, each with its own concurrency."""
+"""Delivery jobs: one `notify.<channel>` job kind per channel of the registry, each with
+its own concurrency, all running the one delivery path."""
 
 from __future__ import annotations
+
+from datetime import timedelta
+from functools import partial
 
 from dongne.config import Settings
 from dongne.jobs.service import JobQueue
@@ -9,9 +13,10 @@ from dongne.notifications.service import DELIVERY_JOB
 
 
 def register(jobs: JobQueue, delivery: DeliveryService, settings: Settings) -> None:
-    for channel, send, concurrency in (
-        ("push", delivery.push, settings.push_concurrency),
-        ("email", delivery.email, settings.email_concurrency),
-        ("sms", delivery.sms, settings.sms_concurrency),
-    ):
-        jobs.register_external(DELIVERY_JOB.format(channel=channel), send, concurrency)
+    for channel in delivery.channels():
+        jobs.register_external(
+            DELIVERY_JOB.format(channel=channel),
+            partial(delivery.deliver, channel),
+            settings.channel_concurrency(channel),
+        )
+    jobs.every(timedelta(hours=1), "notify.forget_keys", delivery.forget_old_keys)

@@ -1,5 +1,6 @@
 """Answering a question: stored, the room told (`new_answer`) and the asker notified
-(`answer_notification`), except whoever blocked the author."""
+(`answer_notification` on the socket, a HIGH notification in their history and by push
+when away), except whoever blocked the author."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from dongne.media.service import MediaService
 from dongne.models.questions import Answer
 from dongne.moderation.policy import strip_html
 from dongne.moderation.service import SafetyService
+from dongne.notifications import messages
+from dongne.notifications.service import NotificationsService
 from dongne.questions import policy
 from dongne.questions.repository import AnswerRepository, QuestionRepository
 from dongne.questions.schemas import (
@@ -40,6 +43,7 @@ class Answering:
         media: MediaService,
         safety: SafetyService,
         screen: SpamScreen,
+        notifications: NotificationsService,
     ) -> None:
         self._clock = clock
         self._views = views
@@ -49,6 +53,7 @@ class Answering:
         self._media = media
         self._safety = safety
         self._screen = screen
+        self._notifications = notifications
 
     async def answer(self, uow: UnitOfWork, author_id: str, request: CreateAnswer) -> AnswerOut:
         question = await self._views.get(uow, request.question_id)
@@ -111,5 +116,11 @@ class Answering:
                     ),
                 )
             ],
+        )
+        # The asker's history, and Web Push (email/SMS per settings) when they are away.
+        await self._notifications.notify(
+            uow,
+            question.asker_id,
+            messages.answered(question.id, question.title, answer.id, preview.preview),
         )
         return view

@@ -76,6 +76,7 @@ class QuestionsService(QuestionViews):
             media=media,
             safety=safety,
             screen=screen,
+            notifications=notifications,
         )
         self._accepting = Accepting(
             clock=clock,

@@ -30,6 +30,9 @@ def register(router: SocketRouter) -> None:
 
     @router.on("leave_question", QuestionRef)
     async def leave_question(ctx: SocketContext, request: QuestionRef) -> LeftRoom:
+        runtime = ctx.runtime
+        async with runtime.db.transaction() as uow:
+            await runtime.questions.rooms.leave(uow, request.question_id, ctx.user_id)
         await ctx.leave_room(question_room(request.question_id))
         return LeftRoom(question_id=request.question_id)
 

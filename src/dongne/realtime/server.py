@@ -176,12 +176,36 @@ class SocketServer(socketio.AsyncServer):  # type: ignore[misc]
             await manager.close()
 
 
+def allowed_origins(configured: list[str]) -> Callable[[str | None, dict[str, Any]], bool]:
+    """The Origin check: the server's own origin (as the browser addressed it, directly or
+    through the load balancer) plus `DONGNE_CORS_ORIGINS`. python-engineio reads `[]` as
+    "do not check", which would let a page on any site open a socket with a stolen token."""
+    extra = frozenset(origin.rstrip("/") for origin in configured)
+
+    def own_origins(environ: dict[str, Any]) -> set[str]:
+        host = environ.get("HTTP_HOST", "")
+        scheme = environ.get("wsgi.url_scheme", "http")
+        own = {f"{scheme}://{host}"}
+        forwarded_host = environ.get("HTTP_X_FORWARDED_HOST", host).split(",")[0].strip()
+        forwarded_proto = environ.get("HTTP_X_FORWARDED_PROTO", scheme).split(",")[0].strip()
+        own.add(f"{forwarded_proto}://{forwarded_host}")
+        return own
+
+    def allowed(origin: str | None, environ: dict[str, Any]) -> bool:
+        # No Origin header: not a browser page (apps, tests); browsers always send one.
+        if not origin:
+            return True
+        return origin in extra or origin in own_origins(environ)
+
+    return allowed
+
+
 def create_socket_server(settings: Settings) -> SocketServer:
     manager = RedisManager(settings.redis_url) if settings.redis_url else None
     return SocketServer(
         async_mode="asgi",
         client_manager=manager,
-        cors_allowed_origins=settings.cors_origins or [],
+        cors_allowed_origins=allowed_origins(settings.cors_origins),
         json=jsonx,
         max_http_buffer_size=MAX_MESSAGE_BYTES,
         # Per-message deflate triples memory per connection (DESIGN.md pitfalls).

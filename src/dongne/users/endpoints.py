@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from dongne.api.deps import ClaimsDep, RuntimeDep
+from dongne.api.deps import ClaimsDep, ClientIpDep, RuntimeDep
 from dongne.users.schemas import (
     AuthResponse,
     LoginRequest,
@@ -28,18 +28,20 @@ def _auth_response(session: Session) -> AuthResponse:
 
 
 @router.post("/auth/register", status_code=status.HTTP_201_CREATED, response_model=AuthResponse)
-async def register(body: RegisterRequest, runtime: RuntimeDep) -> AuthResponse:
+async def register(body: RegisterRequest, runtime: RuntimeDep, ip: ClientIpDep) -> AuthResponse:
     async with runtime.db.transaction() as uow:
         session = await runtime.users.register(
-            uow, email=body.email, password=body.password, nickname=body.nickname
+            uow, email=body.email, password=body.password, nickname=body.nickname, client_ip=ip
         )
     return _auth_response(session)
 
 
 @router.post("/auth/login", response_model=AuthResponse)
-async def login(body: LoginRequest, runtime: RuntimeDep) -> AuthResponse:
+async def login(body: LoginRequest, runtime: RuntimeDep, ip: ClientIpDep) -> AuthResponse:
     async with runtime.db.transaction() as uow:
-        session = await runtime.users.login(uow, email=body.email, password=body.password)
+        session = await runtime.users.login(
+            uow, email=body.email, password=body.password, client_ip=ip
+        )
     return _auth_response(session)
 
 

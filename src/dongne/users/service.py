@@ -20,6 +20,7 @@ from dongne.kit.tokens import (
     new_refresh_secret,
 )
 from dongne.models.users import RefreshToken, User
+from dongne.users.limits import AuthLimits
 from dongne.users.policy import normalize_email, role_after_local_verification
 from dongne.users.repository import EmailTaken, RefreshTokenRepository, UserRepository
 from dongne.users.schemas import ProfileUpdate, Role, TokenPair, UserOut
@@ -45,8 +46,10 @@ class UsersService:
         access_tokens: AccessTokens,
         refresh_ttl: timedelta,
         cache: Cache,
+        limits: AuthLimits | None = None,
     ) -> None:
         self._clock = clock
+        self._limits = limits
         self._passwords = passwords
         self._access = access_tokens
         self._refresh_ttl = refresh_ttl
@@ -86,17 +89,32 @@ class UsersService:
         return user
 
     async def register(
-        self, uow: UnitOfWork, *, email: str, password: str, nickname: str
+        self,
+        uow: UnitOfWork,
+        *,
+        email: str,
+        password: str,
+        nickname: str,
+        client_ip: str | None = None,
     ) -> Session:
+        if self._limits is not None and client_ip is not None:
+            await self._limits.sign_up(client_ip)
         user = await self.create(uow, email=email, password=password, nickname=nickname)
         return Session(user, await self._issue(uow, user, family_id=None))
 
-    async def login(self, uow: UnitOfWork, *, email: str, password: str) -> Session:
-        user = await UserRepository(uow.session).get_by_email(normalize_email(email))
+    async def login(
+        self, uow: UnitOfWork, *, email: str, password: str, client_ip: str | None = None
+    ) -> Session:
+        account = normalize_email(email)
+        limits = self._limits if client_ip is not None else None
+        if limits is not None and client_ip is not None:
+            await limits.before_login(account, client_ip)
+        user = await UserRepository(uow.session).get_by_email(account)
         if user is None:
             await self._passwords.burn(password)
-            raise DongneError(ErrorCode.UNAUTHENTICATED, BAD_CREDENTIALS)
-        if not await self._passwords.verify(user.password_hash, password):
+        if user is None or not await self._passwords.verify(user.password_hash, password):
+            if limits is not None and client_ip is not None:
+                await limits.login_failed(account, client_ip)
             raise DongneError(ErrorCode.UNAUTHENTICATED, BAD_CREDENTIALS)
         return Session(user, await self._issue(uow, user, family_id=None))
 

@@ -9,15 +9,27 @@ from typing import Any, Protocol, runtime_checkable
 
 import httpx
 
+# The channel names, once: the sender registry, the delivery jobs, per-user settings
+# (`settings.Channels`) and the configuration all key on these.
+PUSH, EMAIL, SMS, WEBHOOK = "push", "email", "sms", "webhook"
+# The channels a user chooses in their settings; the webhook is the operators' own.
+USER_CHANNELS: tuple[str, ...] = (PUSH, EMAIL, SMS)
+
 
 @dataclass(frozen=True)
 class OutgoingMessage:
-    """What a notification says, independent of the channel that carries it."""
+    """What a notification says, independent of the channel that carries it.
+
+    ``key`` names the event it carries: a retried delivery of the same event has the same
+    key, which Web Push turns into its ``Topic`` header and the notification's ``tag`` so
+    the device shows it once.
+    """
 
     title: str
     body: str
     data: dict[str, Any] = field(default_factory=dict)
     urgent: bool = False
+    key: str | None = None
 
 
 class DeliveryResult(StrEnum):
@@ -52,7 +64,7 @@ class DeliveryFailed(Exception):
 
 @runtime_checkable
 class Sender(Protocol):
-    """One delivery channel ("push", "email", "sms")."""
+    """One delivery channel (`USER_CHANNELS`, or the operators' `WEBHOOK`)."""
 
     channel: str
 

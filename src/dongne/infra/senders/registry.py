@@ -1,12 +1,20 @@
-"""The channel senders this deployment has: built once from settings, absent when unconfigured."""
+"""The channels this deployment has: one registry, name → sender, built once from settings.
+
+A channel the configuration does not set up is absent, never an error; Web Push needs
+only its VAPID key (created on first start), so it is always there.
+"""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from dongne.config import Settings
+from dongne.infra.senders.base import EMAIL, PUSH, SMS, WEBHOOK, Sender
 from dongne.infra.senders.email import SmtpSender
 from dongne.infra.senders.sms import HttpSmsSender
+from dongne.infra.senders.webhook import WebhookSender
 from dongne.infra.senders.webpush import VapidKeys, WebPushSender
 from dongne.kit.clock import Clock
 
@@ -16,30 +24,36 @@ VAPID_KEY_FILE = "vapid_private.pem"
 @dataclass
 class ChannelSenders:
     vapid: VapidKeys
-    push: WebPushSender
-    email: SmtpSender | None
-    sms: HttpSmsSender | None
+    senders: Mapping[str, Sender]
+
+    def get(self, channel: str) -> Sender | None:
+        return self.senders.get(channel)
 
     def configured(self) -> frozenset[str]:
-        present = {"push"}
-        if self.email is not None:
-            present.add("email")
-        if self.sms is not None:
-            present.add("sms")
-        return frozenset(present)
+        return frozenset(self.senders)
 
     async def aclose(self) -> None:
-        await self.push.aclose()
-        if self.sms is not None:
-            await self.sms.aclose()
+        for sender in self.senders.values():
+            close = getattr(sender, "aclose", None)
+            if close is not None:
+                with contextlib.suppress(Exception):
+                    await close()
 
 
 def build_senders(settings: Settings, clock: Clock) -> ChannelSenders:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     # Every node must sign with the same key: in the scaled mode the data folder is shared.
     vapid = VapidKeys.load_or_create(settings.data_dir / VAPID_KEY_FILE, settings.vapid_subject)
-    email = (
-        SmtpSender(
+    senders: dict[str, Sender] = {
+        PUSH: WebPushSender(
+            vapid,
+            ttl_s=settings.push_ttl_s,
+            clock=clock,
+            allow_insecure_endpoints=settings.push_allow_insecure_endpoints,
+        )
+    }
+    if settings.smtp_host:
+        senders[EMAIL] = SmtpSender(
             settings.smtp_host,
             settings.smtp_port,
             sender_address=settings.smtp_sender,
@@ -48,18 +62,8 @@ def build_senders(settings: Settings, clock: Clock) -> ChannelSenders:
             username=settings.smtp_username,
             password=settings.smtp_password,
         )
-        if settings.smtp_host
-        else None
-    )
-    sms = (
-        HttpSmsSender(settings.sms_gateway_url, token=settings.sms_token)
-        if settings.sms_gateway_url
-        else None
-    )
-    push = WebPushSender(
-        vapid,
-        ttl_s=settings.push_ttl_s,
-        clock=clock,
-        allow_insecure_endpoints=settings.push_allow_insecure_endpoints,
-    )
-    return ChannelSenders(vapid=vapid, push=push, email=email, sms=sms)
+    if settings.sms_gateway_url:
+        senders[SMS] = HttpSmsSender(settings.sms_gateway_url, token=settings.sms_token)
+    if settings.alert_webhook_url:
+        senders[WEBHOOK] = WebhookSender()
+    return ChannelSenders(vapid=vapid, senders=senders)

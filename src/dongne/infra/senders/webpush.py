@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import hashlib
 import os
 import stat
 import tempfile
@@ -235,6 +236,9 @@ class WebPushSender:
             "TTL": str(self.ttl_s),
             "Urgency": "high" if message.urgent else "normal",
         }
+        if message.key:
+            # A retry of the same event replaces a copy still waiting at the push service.
+            headers["Topic"] = push_topic(message.key)
         try:
             response = await self._http.get().post(
                 address.endpoint, content=body, headers=headers, timeout=self._timeout
@@ -274,16 +278,26 @@ class WebPushSender:
         return header
 
 
+def push_topic(key: str) -> str:
+    """RFC 8030 §5.4: at most 32 characters of the URL-safe base64 alphabet."""
+    digest = hashlib.sha256(key.encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")[:32]
+
+
 def encode_payload(message: OutgoingMessage) -> bytes:
-    """The JSON the service worker's ``push`` event reads; refused if it cannot fit."""
-    payload = orjson.dumps(
-        {
-            "title": message.title,
-            "body": message.body,
-            "data": message.data,
-            "urgent": message.urgent,
-        }
-    )
+    """The JSON the service worker's ``push`` event reads; refused if it cannot fit.
+
+    ``tag`` (from the event's key) makes the browser replace rather than add a notification
+    when a retried delivery arrives twice."""
+    body: dict[str, object] = {
+        "title": message.title,
+        "body": message.body,
+        "data": message.data,
+        "urgent": message.urgent,
+    }
+    if message.key:
+        body["tag"] = push_topic(message.key)
+    payload = orjson.dumps(body)
     if len(payload) > MAX_PAYLOAD_BYTES:
         raise DeliveryFailed(
             f"push payload is {len(payload)} bytes, over {MAX_PAYLOAD_BYTES}", retryable=False

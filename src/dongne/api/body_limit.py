@@ -1,0 +1,76 @@
+"""Request bodies over the limit get 413 before they are read.
+
+A declared `Content-Length` over the limit is refused at once, without reading a byte
+(the server's HTTP parser holds the request to its declared length); a chunked body is
+buffered up to the limit and refused as soon as it passes it. JSON
+bodies may be 1 MB; image uploads their own limit (media/policy.py) plus the multipart
+envelope.
+"""
+
+from __future__ import annotations
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from dongne.kit.errors import ErrorCode
+from dongne.media.policy import DEFAULT_MAX_BYTES
+
+MAX_BODY_BYTES = 1_000_000
+# An image, its multipart headers and boundary.
+UPLOAD_PATH = "/api/uploads"
+MAX_UPLOAD_BODY_BYTES = DEFAULT_MAX_BYTES + 64 * 1024
+TOO_LARGE = "요청이 너무 커요 (Request body too large)"
+
+
+def limit_for(path: str) -> int:
+    return MAX_UPLOAD_BODY_BYTES if path == UPLOAD_PATH else MAX_BODY_BYTES
+
+
+class BodyLimitMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self._app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+        limit = limit_for(scope["path"])
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _too_large(send)
+            return
+        if declared is not None:
+            await self._app(scope, receive, send)
+            return
+        # Chunked: buffer up to the limit (never more), then hand the body on.
+        chunks: list[bytes] = []
+        received = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if received > limit:
+                await _too_large(send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            return await receive()
+
+        await self._app(scope, replay, send)
+
+
+async def _too_large(send: Send) -> None:
+    body = orjson.dumps({"error": {"code": ErrorCode.INVALID.value, "message": TOO_LARGE}})
+    headers = [(b"content-type", b"application/json"), (b"connection", b"close")]
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,23 @@
+"""Live positions of connected users, kept so a restarted node can restore its presence
+index. Only what routing needs; rows older than a few minutes are stale and deleted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, Float, ForeignKey
+from sqlalchemy.orm import Mapped, mapped_column
+
+from dongne.models.base import Base, UTCDateTime
+
+
+class LivePosition(Base):
+    __tablename__ = "live_positions"
+
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    lat: Mapped[float] = mapped_column(Float)
+    lng: Mapped[float] = mapped_column(Float)
+    online: Mapped[bool] = mapped_column(Boolean)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
