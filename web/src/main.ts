@@ -146,6 +146,11 @@ function renderConnection(): void {
       connBanner,
       h("span", {}, t("connOffline")),
       h(
+        "span",
+        { class: "conn-next", "data-testid": "conn-retrying" },
+        t("connRetrying", { delay: Math.round((linkDelayMs ?? 0) / 1000) }),
+      ),
+      h(
         "button",
         { type: "button", class: "button small", "data-testid": "conn-retry", onclick: () => realtime.retryNow() },
         t("connRetry"),
@@ -229,6 +234,7 @@ appState.subscribe((state, previous) => {
   if (
     state.link !== previous.link ||
     state.linkAttempt !== previous.linkAttempt ||
+    state.linkDelayMs !== previous.linkDelayMs ||
     state.unreadNotifications !== previous.unreadNotifications
   ) {
     renderChrome();

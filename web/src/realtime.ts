@@ -1,5 +1,6 @@
-// The Socket.IO link: own reconnection (1 s doubling, 5 tries, then offline), and on every
-// (re)connect: re-send the position, rejoin the open room, sync missed durable events.
+// The Socket.IO link: own reconnection (1 s doubling, 5 tries, then every 30–60 s for as
+// long as the page is open), and on every (re)connect: re-send the position, rejoin the
+// open room, sync missed durable events.
 
 import { io, type Socket } from "socket.io-client";
 import { refreshTokens } from "./api";
