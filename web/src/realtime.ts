@@ -27,6 +27,7 @@ export const LIVE_EVENTS = [
   "nearby_questions_update",
   "answer_created",
   "question_created",
+  "question_progress",
   "error",
 ] as const;
 export type LiveEvent = (typeof LIVE_EVENTS)[number];

@@ -21,6 +21,8 @@ export interface User {
   bio: string | null;
   phone: string | null;
   createdAt: string;
+  /** [13] on duty until then; absent on an older server. */
+  onDutyUntil?: string | null;
 }
 
 export interface AuthResponse {
@@ -77,6 +79,8 @@ export interface Answer {
 
 export interface QuestionWithAnswers extends Question {
   answers: Answer[];
+  /** [13] routing progress for the asker (state/progress.ts reads it); absent on an older server. */
+  progress?: unknown;
 }
 
 export interface RoomUser extends UserBrief {
@@ -123,6 +127,8 @@ export interface NotificationSettings {
   mutedHashtags: string[];
   interests: string[];
   followedRegions: string[];
+  /** [13] languages the local answers in; absent on an older server. */
+  languages?: string[];
 }
 
 export interface NotificationItem {

@@ -1,5 +1,6 @@
 // Ask: title, content, hashtag chips (≤ 5), urgent toggle, position (GPS, map or hotspot), photos.
 
+import { humanError } from "../errors";
 import { appState, myQuestions, realtime } from "../app";
 import { h, replaceChildren, uniqueId } from "../dom";
 import { t } from "../i18n";
@@ -161,7 +162,7 @@ export function askView(): View {
         });
         submit.disabled = false;
         submit.textContent = t("submitQuestion");
-        if (!ack.ok) return showError(error, ack.error.message);
+        if (!ack.ok) return showError(error, humanError(ack.error));
         myQuestions().remember(ack.question.id);
         navigate(roomPath(ack.question.id));
       },

@@ -1,6 +1,7 @@
 // A question room as a chat: bubbles, typing indicator, sent/delivered/read marks with
 // unread counts, accepting an answer (the asker), the accepted badge and points.
 
+import { humanError } from "../errors";
 import { api } from "../api";
 import { myQuestions, realtime, refreshMe } from "../app";
 import { h, uniqueId } from "../dom";
@@ -34,7 +35,9 @@ import type {
   UserStopTypingEvent,
   UserTypingEvent,
 } from "../types";
+import { canClaim } from "../state/duty";
 import { imagePicker } from "./images";
+import { progressPanel } from "./progress";
 import type { View } from "./view";
 
 const TYPING_SEND_EVERY_MS = 2_000;
@@ -71,6 +74,34 @@ export function roomView(questionId: string): View {
   const typing = h("p", { class: "typing", "aria-live": "polite", "data-testid": "typing" });
   const notice = h("p", { class: "note", role: "status", "data-testid": "room-notice", hidden: true });
   const error = h("p", { class: "form-error", role: "alert", hidden: true });
+  const progress = progressPanel(questionId);
+  cleanups.push(progress.destroy);
+  // "답변할게요": a notified local tells the asker (and the router, which holds its next round).
+  let claimedUntil: string | null = null;
+  const claimNote = h("p", { class: "note", role: "status", "data-testid": "claim-status", hidden: true });
+  const claimButton = h(
+    "button",
+    {
+      type: "button",
+      class: "button small",
+      "data-testid": "claim",
+      hidden: true,
+      onclick: async () => {
+        claimButton.disabled = true;
+        const ack = await realtime.request<{ claimedUntil: string }>("claim_question", { questionId });
+        claimButton.disabled = false;
+        claimNote.hidden = false;
+        if (!ack.ok) {
+          claimNote.textContent = t("claimFailed", { reason: humanError(ack.error) });
+          return;
+        }
+        claimedUntil = ack.claimedUntil;
+        claimNote.textContent = t("claimDone", { time: clock(ack.claimedUntil) });
+        renderComposer();
+      },
+    },
+    t("claimButton"),
+  );
 
   // ---- composer ----
   const input = h("textarea", {
@@ -128,7 +159,7 @@ export function roomView(questionId: string): View {
         });
         send.disabled = false;
         if (!ack.ok) {
-          error.textContent = ack.error.message;
+          error.textContent = humanError(ack.error);
           error.hidden = false;
           return;
         }
@@ -283,6 +314,16 @@ export function roomView(questionId: string): View {
       composerWrap.hidden = state.messages.length === 0;
       notice.hidden = true;
     }
+    const user = session.user;
+    claimButton.hidden = !canClaim({
+      role: user?.role ?? null,
+      verified: user?.isLocalVerified ?? false,
+      isAsker: isAsker(),
+      questionOpen: state.acceptedAnswerId === null && question?.status !== "closed" && state.messages.length > 0,
+      answeredByMe: state.messages.some((m) => m.kind === "answer" && m.user.id === me),
+      claimedUntil,
+      now: Date.now(),
+    });
   };
 
   /** Read receipt for the newest message from someone else, while the page is seen. */
@@ -313,10 +354,10 @@ export function roomView(questionId: string): View {
       { answerId },
     );
     if (!ack.ok) {
-      error.textContent = ack.error.message;
+      error.textContent = humanError(ack.error);
       error.hidden = false;
       notice.hidden = false;
-      notice.textContent = ack.error.message;
+      notice.textContent = humanError(ack.error);
       return;
     }
     update(applyAccepted(state, ack.answerId, ack.pointsAwarded));
@@ -365,6 +406,7 @@ export function roomView(questionId: string): View {
       api.question(questionId).catch(() => null),
     ]);
     question = detail;
+    progress.set(detail?.progress);
     if (joined.ok) {
       update(roomFromView(joined, state));
     } else if (detail) {
@@ -391,9 +433,11 @@ export function roomView(questionId: string): View {
       meta,
       people,
     ),
+    progress.el,
     log,
     typing,
     notice,
+    h("div", { class: "claim-row" }, claimButton, claimNote),
     composerWrap,
   );
   return {

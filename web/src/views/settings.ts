@@ -1,5 +1,6 @@
 // Notification settings (GET/PUT /api/me/settings), Web Push, language.
 
+import { humanError } from "../errors";
 import { api } from "../api";
 import { h, replaceChildren, uniqueId } from "../dom";
 import { lang, setLang, t } from "../i18n";
@@ -133,7 +134,7 @@ export function settingsView(): View {
             setHomeRadius(saved.radiusMeters);
             status.textContent = t("saved");
           } catch (e) {
-            showError(error, t("saveFailed", { reason: e instanceof Error ? e.message : String(e) }));
+            showError(error, t("saveFailed", { reason: humanError(e) }));
           }
         },
       },
@@ -163,7 +164,7 @@ export function settingsView(): View {
       setHomeRadius(s.radiusMeters);
       build(s);
     })
-    .catch((e: unknown) => replaceChildren(body, h("p", { class: "form-error" }, t("errGeneric", { reason: String(e) }))));
+    .catch((e: unknown) => replaceChildren(body, h("p", { class: "form-error" }, humanError(e))));
 
   const langId = uniqueId("lang");
   langSelect.id = langId;
