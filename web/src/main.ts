@@ -2,10 +2,12 @@
 // app-wide real-time handlers (banners, sounds, unread counts, points).
 
 import "./styles.css";
-import { mountAlerts, showBanner } from "./alerts";
-import { api } from "./api";
+import { dismiss, mountAlerts, showBanner, shownKeys } from "./alerts";
+import { api, ApiError } from "./api";
 import {
   appState,
+  askedQuestions,
+  loadAskedQuestions,
   loadMyQuestions,
   myQuestions,
   realtime,
@@ -90,7 +92,7 @@ function renderChrome(): void {
   pointsChip.setAttribute("aria-label", user ? `${t("points")} ${t("pointsValue", { points: user.points })}` : "");
   tabbar.hidden = !user;
   const active = currentRoute().name;
-  const unread = appState.get().unreadNotifications;
+  const unread = appState.get().unreadNotifications + askedQuestions().unreadCount;
   replaceChildren(
     tabbar,
     TABS.map((tab) =>
@@ -243,6 +245,8 @@ appState.subscribe((state, previous) => {
 realtime.onConnect(() => void refreshUnreadNotifications());
 
 realtime.onDurable<NewQuestionNotification>("new_question_notification", (event, meta) => {
+  // Kept under 알림 whatever happens to the banner; a new device's old history is filed as read.
+  askedQuestions().record(event, meta.silent);
   if (meta.silent) return;
   const q = event.question;
   const urgent = q.urgency === "urgent";
@@ -261,6 +265,8 @@ realtime.onDurable<NewQuestionNotification>("new_question_notification", (event,
     meta: where,
     urgent,
     href: roomPath(q.id),
+    // The card stays until dismissed, opened or answered by someone (checked below).
+    timeoutMs: null,
     // Sound and vibration for urgent questions only, and never for old news.
     sound: urgent && !meta.replayed ? event.sound : null,
     vibration: urgent && !meta.replayed ? event.vibration : null,
@@ -307,6 +313,23 @@ realtime.onDurable<NotificationEvent>("notification", (event, meta) => {
   });
 });
 
+// Question cards nobody needs any more: someone answered, or the asker closed it.
+const QUESTION_CARD_CHECK_MS = 60_000;
+window.setInterval(() => {
+  for (const key of shownKeys()) {
+    if (!key.startsWith("question-")) continue;
+    const questionId = key.slice("question-".length);
+    void api
+      .question(questionId)
+      .then((q) => {
+        if (q.status !== "open" || q.answerCount > 0) dismiss(key);
+      })
+      .catch((e: unknown) => {
+        if (e instanceof ApiError && e.status === 404) dismiss(key);
+      });
+  }
+}, QUESTION_CARD_CHECK_MS);
+
 window.addEventListener("online", () => realtime.retryNow());
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible" && appState.get().link === "offline") realtime.retryNow();
@@ -318,6 +341,7 @@ function startSession(): void {
   const user = session.user;
   if (!user) return;
   loadMyQuestions(user.id);
+  loadAskedQuestions(user.id).subscribe(renderChrome);
   realtime.start(user.id);
   stopGeo?.();
   stopGeo = watchPosition(

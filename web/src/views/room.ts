@@ -3,7 +3,7 @@
 
 import { humanError } from "../errors";
 import { api } from "../api";
-import { myQuestions, realtime, refreshMe } from "../app";
+import { askedQuestions, myQuestions, realtime, refreshMe } from "../app";
 import { h, uniqueId } from "../dom";
 import { lang, t } from "../i18n";
 import { regionName } from "../hotspots";
@@ -346,6 +346,7 @@ export function roomView(questionId: string): View {
     renderComposer();
     markRead();
     myQuestions().seen(questionId);
+    if (state.messages.some((m) => m.kind === "answer")) askedQuestions().setState(questionId, "answered");
   }
 
   async function accept(answerId: string): Promise<void> {
@@ -420,6 +421,7 @@ export function roomView(questionId: string): View {
     renderComposer();
   };
   myQuestions().seen(questionId);
+  askedQuestions().markRead(questionId);
   void load();
 
   const el = h(
