@@ -40,3 +40,12 @@ describe("human error messages", () => {
     expect(pickLanguage("just text (aside)", "en")).toBe("just text (aside)");
   });
 });
+
+describe("missing questions", () => {
+  it("tells a deleted question from an unknown one", async () => {
+    const { questionMissing } = await import("./views/missing");
+    expect(questionMissing(404, "not_found")).toBe("gone");
+    expect(questionMissing(410, "deleted")).toBe("deleted");
+    expect(questionMissing(500, "internal")).toBeNull();
+  });
+});

@@ -31,6 +31,7 @@ import type {
 import { askView } from "./views/ask";
 import { authView } from "./views/auth";
 import { homeView, setHomeRadius } from "./views/home";
+import { notFoundView } from "./views/missing";
 import { notificationsView } from "./views/notifications";
 import { profileView } from "./views/profile";
 import { roomView } from "./views/room";
@@ -193,15 +194,7 @@ function build(route: Route): View {
     case "profile":
       return profileView(logout);
     case "notFound":
-      return {
-        el: h(
-          "section",
-          {},
-          h("h1", { class: "page-title", tabindex: "-1" }, t("notFoundTitle")),
-          h("a", { href: "/", class: "button" }, t("goHome")),
-        ),
-        title: t("notFoundTitle"),
-      };
+      return notFoundView();
   }
 }
 

@@ -44,6 +44,29 @@ ROOT_FILES = {
 
 NO_CACHE = {"Cache-Control": "no-cache"}
 
+# Paths that are never the client's: an unknown one stays a JSON 404 (PROTOCOL.md's error body).
+MACHINE_PREFIXES = ("api/", "media/", "assets/", "socket.io/", "admin/")
+ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
+
+NOT_FOUND_PAGE = """<!doctype html>
+<html lang="ko">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>페이지를 찾을 수 없어요 · 동네물어봐</title>
+<style>
+body{font-family:system-ui,"Noto Sans CJK KR",sans-serif;max-width:36rem;margin:3rem auto;
+padding:0 1rem;line-height:1.6;color:#1f1f1f}
+</style>
+</head>
+<body>
+<h1>페이지를 찾을 수 없어요</h1>
+<p>주소가 바뀌었거나 없는 페이지예요. <a href="/">홈으로 가기</a></p>
+<p lang="en">Page not found. <a href="/">Go home</a></p>
+</body>
+</html>
+"""
+
 NOT_BUILT_PAGE = """<!doctype html>
 <html lang="ko">
 <head>
@@ -125,3 +148,17 @@ def mount_web_client(app: FastAPI, static_dir: Path) -> None:
     app.mount(
         "/assets", _Assets(directory=static_dir / "assets", check_dir=False), name="web-assets"
     )
+
+    # Last of all: an unknown path. A browser asking for a page gets the client, which shows
+    # its "page not found" screen, with the status 404; programs keep the JSON error.
+    async def not_found(request: Request) -> Response:
+        path = request.url.path.lstrip("/")
+        wants_page = "text/html" in request.headers.get("accept", "")
+        if request.method not in ("GET", "HEAD") or path.startswith(MACHINE_PREFIXES) or not wants_page:
+            raise HTTPException(status_code=404)
+        page = static_dir / "index.html"
+        if page.is_file():
+            return FileResponse(page, status_code=404, media_type="text/html", headers=NO_CACHE)
+        return HTMLResponse(NOT_FOUND_PAGE, status_code=404, headers=NO_CACHE)
+
+    app.router.add_route("/{path:path}", not_found, methods=ANY_METHOD, include_in_schema=False)

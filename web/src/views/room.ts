@@ -2,7 +2,7 @@
 // unread counts, accepting an answer (the asker), the accepted badge and points.
 
 import { humanError } from "../errors";
-import { api } from "../api";
+import { api, ApiError } from "../api";
 import { askedQuestions, myQuestions, realtime, refreshMe } from "../app";
 import { h, uniqueId } from "../dom";
 import { lang, t } from "../i18n";
@@ -37,6 +37,7 @@ import type {
 } from "../types";
 import { canClaim } from "../state/duty";
 import { imagePicker } from "./images";
+import { missingQuestion, questionMissing } from "./missing";
 import { progressPanel } from "./progress";
 import type { View } from "./view";
 
@@ -402,10 +403,19 @@ export function roomView(questionId: string): View {
 
   // ---- load ----
   const load = async (): Promise<void> => {
+    let missing: "gone" | "deleted" | null = null;
     const [joined, detail] = await Promise.all([
       realtime.joinRoom(questionId),
-      api.question(questionId).catch(() => null),
+      api.question(questionId).catch((e: unknown) => {
+        if (e instanceof ApiError) missing = questionMissing(e.status, e.code);
+        return null;
+      }),
     ]);
+    if (missing) {
+      realtime.leaveRoom(questionId);
+      el.replaceChildren(missingQuestion(missing));
+      return;
+    }
     question = detail;
     progress.set(detail?.progress);
     if (joined.ok) {
