@@ -28,6 +28,7 @@ export const LIVE_EVENTS = [
   "answer_created",
   "question_created",
   "question_progress",
+  "room_users",
   "error",
 ] as const;
 export type LiveEvent = (typeof LIVE_EVENTS)[number];

@@ -23,7 +23,13 @@ def register(router: SocketRouter) -> None:
         async with runtime.db.transaction() as uow:
             room = await runtime.read_state.open_room(uow, ctx.user_id, request.question_id)
         await ctx.enter_room(question_room(room.question_id))
-        await ctx.send("room_users", RoomUsers(question_id=room.question_id, users=room.users))
+        # To the whole room, the joiner included: the others' headers count the newcomer
+        # at once, not only after they post.
+        await runtime.events.publish_now(
+            "room_users",
+            RoomUsers(question_id=room.question_id, users=room.users),
+            room=question_room(room.question_id),
+        )
         await ctx.send(
             "question_messages",
             RoomMessages(question_id=room.question_id, messages=room.messages),

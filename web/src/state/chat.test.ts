@@ -9,6 +9,9 @@ import {
   roomFromView,
   setTyping,
   clearTyping,
+  emptyRoom,
+  setPresence,
+  setUsers,
   TYPING_EXPIRE_MS,
 } from "./chat";
 
@@ -107,5 +110,24 @@ describe("chat room state", () => {
     room = addAnswer(room, answer("01Z"), local.id);
     expect(latestFromOthers(room, local.id)?.id).toBe("01Q");
     expect(latestFromOthers(room, asker.id)?.id).toBe("01Z");
+  });
+});
+
+describe("presence in the header", () => {
+  const askerUser = { id: "a", nickname: "여행자", isLocalVerified: false, online: true, isAsker: true };
+  const localUser = { id: "l", nickname: "주민", isLocalVerified: true, online: false, isAsker: false };
+
+  it("counts a newcomer as soon as the room hears of the join", () => {
+    const room = setUsers(emptyRoom("q1"), "q1", [askerUser]);
+    const joined = setUsers(room, "q1", [askerUser, { ...localUser, online: true }]);
+    expect(joined.users.filter((u) => u.online)).toHaveLength(2);
+    expect(setUsers(room, "other", [])).toBe(room);
+  });
+
+  it("takes typing as being there", () => {
+    const room = setUsers(emptyRoom("q1"), "q1", [askerUser, localUser]);
+    const typing = setTyping(room, "l", "주민", 0);
+    expect(typing.users.find((u) => u.id === "l")?.online).toBe(true);
+    expect(setPresence(typing, "l", false).users.find((u) => u.id === "l")?.online).toBe(false);
   });
 });

@@ -159,7 +159,15 @@ export function setTyping(
   username: string,
   now: number,
 ): RoomState {
-  return { ...state, typing: { ...state.typing, [userId]: { username, until: now + TYPING_EXPIRE_MS } } };
+  // Someone typing here is plainly present, whatever the last presence signal said.
+  const users = state.users.map((u) => (u.id === userId && !u.online ? { ...u, online: true } : u));
+  return { ...state, users, typing: { ...state.typing, [userId]: { username, until: now + TYPING_EXPIRE_MS } } };
+}
+
+/** The room's people as the server lists them (`room_users`, sent to the room on every join). */
+export function setUsers(state: RoomState, questionId: string, users: RoomUser[]): RoomState {
+  if (questionId !== state.questionId) return state;
+  return { ...state, users };
 }
 
 export function clearTyping(state: RoomState, userId: string): RoomState {

@@ -21,6 +21,7 @@ import {
   roomFromView,
   setPresence,
   setTyping,
+  setUsers,
   type ChatMessage,
   type RoomState,
 } from "../state/chat";
@@ -31,6 +32,7 @@ import type {
   NewAnswerEvent,
   PresenceEvent,
   QuestionWithAnswers,
+  RoomUser,
   RoomView,
   UserStopTypingEvent,
   UserTypingEvent,
@@ -390,6 +392,9 @@ export function roomView(questionId: string): View {
     realtime.onLive<UserStopTypingEvent>("user_stop_typing", (event) => {
       if (event.questionId === questionId) update(clearTyping(state, event.userId));
     }),
+    realtime.onLive<{ questionId: string; users: RoomUser[] }>("room_users", (event) =>
+      update(setUsers(state, event.questionId, event.users)),
+    ),
     realtime.onLive<PresenceEvent>("user_online", (event) => update(setPresence(state, event.userId, true))),
     realtime.onLive<PresenceEvent>("user_offline", (event) => update(setPresence(state, event.userId, false))),
   );
