@@ -134,6 +134,11 @@ async def test_ask_opened_directly_uses_gps(
     await artifacts(page, "01-ask-gps")
     await page.get_by_test_id("ask-submit").click()
     await expect(page.get_by_test_id("room-title")).to_have_text("성산항 주차장 자리 있나요?")
+    # Right after posting, the moment to offer push.
+    await expect(page.get_by_test_id("push-offer")).to_contain_text("답변이 오면 알려 드릴까요?")
+    await artifacts(page, "02-push-offer")
+    await page.get_by_test_id("push-offer-no").click()
+    await expect(page.get_by_test_id("push-offer")).to_have_count(0)
     question_id = page.url.rsplit("/", 1)[-1]
     async with web_server.runtime.db.transaction(readonly=True) as uow:
         question = await web_server.runtime.questions.get(uow, question_id)

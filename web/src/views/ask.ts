@@ -192,7 +192,8 @@ export function askView(): View {
         submit.textContent = t("submitQuestion");
         if (!ack.ok) return showError(error, humanError(ack.error));
         myQuestions().remember(ack.question.id);
-        navigate(roomPath(ack.question.id));
+        // The room offers push right after posting ("답변이 오면 알려 드릴까요?").
+        navigate(`${roomPath(ack.question.id)}?posted=1`);
       },
     },
     field(uniqueId("title"), t("fieldTitle"), title),

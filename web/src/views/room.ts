@@ -41,6 +41,7 @@ import { canClaim } from "../state/duty";
 import { imagePicker } from "./images";
 import { missingQuestion, questionMissing } from "./missing";
 import { progressPanel } from "./progress";
+import { pushOfferCard } from "./pushoffer";
 import type { View } from "./view";
 
 const TYPING_SEND_EVERY_MS = 2_000;
@@ -438,6 +439,12 @@ export function roomView(questionId: string): View {
   myQuestions().seen(questionId);
   askedQuestions().markRead(questionId);
   void load();
+  if (new URLSearchParams(location.search).has("posted")) {
+    history.replaceState(null, "", location.pathname); // a reload doesn't ask again
+    void pushOfferCard().then((card) => {
+      if (card) progress.el.before(card);
+    });
+  }
 
   const el = h(
     "section",
