@@ -125,7 +125,12 @@ async def test_ask_opened_directly_uses_gps(
     web_server: RunningServer, new_phone: Any, artifacts: Any
 ) -> None:
     account = await make_account(web_server, "바로질문", local=False)
-    page = await (await new_phone(web_server.url, SEONGSAN)).new_page()
+    context = await new_phone(web_server.url, SEONGSAN)
+    # Headless Chromium reports notifications as denied; a fresh phone has not been asked yet.
+    await context.add_init_script(
+        "Object.defineProperty(Notification, 'permission', { get: () => 'default' });"
+    )
+    page = await context.new_page()
     await log_in(page, account)
     await page.goto("/ask")  # a reload or a shared link: no position known yet
     await expect(page.get_by_test_id("pos-gps")).to_be_checked()
