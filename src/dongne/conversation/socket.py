@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dongne.conversation.schemas import (
+    FollowUpPosted,
     MessageMarkRequest,
     MessageState,
     MessageStatus,
+    PostFollowUp,
     RoomMessages,
     RoomView,
     TypingAck,
@@ -35,6 +37,11 @@ def register(router: SocketRouter) -> None:
             RoomMessages(question_id=room.question_id, messages=room.messages),
         )
         return room
+
+    @router.on("post_follow_up", PostFollowUp)
+    async def post_follow_up(ctx: SocketContext, request: PostFollowUp) -> FollowUpPosted:
+        async with ctx.runtime.db.transaction() as uow:
+            return await ctx.runtime.follow_ups.post(uow, ctx.user_id, request)
 
     @router.on("typing_start", TypingRequest)
     async def typing_start(ctx: SocketContext, request: TypingRequest) -> TypingAck:
