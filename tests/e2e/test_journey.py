@@ -186,3 +186,53 @@ async def test_unknown_paths_and_questions_end_on_a_404_page(
     await expect(page.get_by_role("heading", level=1)).to_have_text("질문을 찾을 수 없어요")
     await assert_fits_phone(page)
     await artifacts(page, "02-unknown-question")
+
+
+async def test_presence_while_a_local_types_and_the_askers_follow_up_seen_live(
+    web_server: RunningServer, new_phone: Any, artifacts: Any
+) -> None:
+    traveler_account = await make_account(web_server, "덧붙임여행자", local=False)
+    local_account = await make_account(web_server, "방문주민", local=True)
+    asker_socket = await socket_for(web_server, traveler_account)
+    try:
+        ack = await asker_socket.call(
+            "create_question",
+            {
+                "title": "섭지코지 지금 바람 세요?",
+                "content": "유모차 끌고 가도 될까요?",
+                "location": {"lat": SEONGSAN["latitude"], "lng": SEONGSAN["longitude"]},
+            },
+        )
+        question_id = ack["question"]["id"]
+    finally:
+        await asker_socket.close()
+    traveler = await (await new_phone(web_server.url, SEONGSAN)).new_page()
+    local = await (await new_phone(web_server.url, NEAR_SEONGSAN)).new_page()
+    await log_in(traveler, traveler_account)
+    await traveler.goto(f"/q/{question_id}")
+    await expect(traveler.get_by_test_id("room-title")).to_have_text("섭지코지 지금 바람 세요?")
+    await wait_online(traveler)
+    people = traveler.get_by_test_id("room-people")
+    await expect(people).to_have_text("참여자 1명 · 1 접속 중")
+
+    # The local opens the room: the traveler's header counts them before they post …
+    await log_in(local, local_account)
+    await local.goto(f"/q/{question_id}")
+    await expect(local.get_by_test_id("room-title")).to_have_text("섭지코지 지금 바람 세요?")
+    await expect(people).to_have_text("참여자 2명 · 2 접속 중")
+    # … and while they type.
+    await local.get_by_test_id("answer-input").press_sequentially("바람이 좀", delay=30)
+    await expect(traveler.get_by_test_id("typing")).to_contain_text("방문주민")
+    await expect(people).to_have_text("참여자 2명 · 2 접속 중")
+    await artifacts(traveler, "01-presence-while-typing")
+
+    # The asker writes in their own room; the local sees it at once, not as an answer.
+    await traveler.get_by_test_id("answer-input").fill("아이가 4살이에요. 괜찮을까요?")
+    await traveler.get_by_test_id("answer-send").click()
+    follow_up = local.locator('[data-kind="follow_up"]')
+    await expect(follow_up).to_contain_text("아이가 4살이에요. 괜찮을까요?")
+    await expect(follow_up.get_by_test_id("accept")).to_have_count(0)
+    await expect(traveler.locator('[data-kind="follow_up"] [data-testid="accept"]')).to_have_count(0)
+    await assert_fits_phone(local)
+    await artifacts(local, "02-local-sees-follow-up")
+    await artifacts(traveler, "03-asker-room")

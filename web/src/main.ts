@@ -25,6 +25,7 @@ import { session } from "./session";
 import type {
   AnswerNotification,
   NewAnswerEvent,
+  NewFollowUpEvent,
   NewQuestionNotification,
   NotificationEvent,
 } from "./types";
@@ -286,6 +287,18 @@ realtime.onDurable<NewAnswerEvent>("new_answer", (event) => {
   if (realtime.openRoom !== event.answer.questionId) {
     realtime.send("message_delivered", { questionId: event.answer.questionId, messageId: event.answer.id });
   }
+});
+
+realtime.onDurable<NewFollowUpEvent>("new_follow_up", (event, meta) => {
+  const m = event.message;
+  if (meta.silent || realtime.openRoom === m.questionId) return;
+  showBanner({
+    key: `follow-up-${m.id}`,
+    kind: "info",
+    title: t("alertFollowUp"),
+    body: `${m.user.nickname}: ${m.content}`,
+    href: roomPath(m.questionId),
+  });
 });
 
 realtime.onDurable<NotificationEvent>("notification", (event, meta) => {

@@ -13,6 +13,7 @@ export const DURABLE_EVENTS = [
   "new_question_notification",
   "answer_notification",
   "new_answer",
+  "new_follow_up",
   "answer_accepted",
   "notification",
 ] as const;

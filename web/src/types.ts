@@ -90,7 +90,7 @@ export interface RoomUser extends UserBrief {
 
 export interface RoomMessage {
   id: string;
-  kind: "question" | "answer";
+  kind: "question" | "answer" | "follow_up";
   questionId: string;
   content: string;
   user: UserBrief;
@@ -184,6 +184,12 @@ export interface AnswerNotification {
 export interface NewAnswerEvent {
   eventId?: number;
   answer: Answer;
+}
+
+/** `new_follow_up`: the asker wrote in their room (durable). */
+export interface NewFollowUpEvent {
+  eventId?: number;
+  message: Omit<RoomMessage, "status" | "unreadCount">;
 }
 
 export interface AnswerAcceptedEvent {

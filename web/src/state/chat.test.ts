@@ -3,6 +3,7 @@ import type { Answer, RoomView } from "../types";
 import {
   activeTypists,
   addAnswer,
+  addMessage,
   applyAccepted,
   applyStatus,
   latestFromOthers,
@@ -129,5 +130,28 @@ describe("presence in the header", () => {
     const typing = setTyping(room, "l", "주민", 0);
     expect(typing.users.find((u) => u.id === "l")?.online).toBe(true);
     expect(setPresence(typing, "l", false).users.find((u) => u.id === "l")?.online).toBe(false);
+  });
+});
+
+describe("follow-ups", () => {
+  it("places the asker's follow-up among the answers by time, never as an answer", () => {
+    const room = roomFromView(view);
+    const follow = {
+      id: "01Z",
+      kind: "follow_up" as const,
+      questionId: view.questionId,
+      content: "주차도 되나요?",
+      user: asker,
+      createdAt: "2026-12-03T08:00:00Z",
+      images: [],
+      accepted: false,
+    };
+    const next = addMessage(room, follow, asker.id);
+    expect(next.messages.map((m) => m.kind)).toEqual([...room.messages.map((m) => m.kind), "follow_up"]);
+    expect(next.messages.at(-1)?.status).toBe("sent");
+    expect(addMessage(next, follow, asker.id)).toBe(next);
+    const early = addMessage(room, { ...follow, id: "00A" }, asker.id);
+    expect(early.messages[0]?.kind).toBe("question");
+    expect(early.messages[1]?.id).toBe("00A");
   });
 });

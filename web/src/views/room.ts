@@ -12,6 +12,7 @@ import { session } from "../session";
 import {
   activeTypists,
   addAnswer,
+  addMessage,
   applyAccepted,
   applyStatus,
   askerId,
@@ -30,8 +31,10 @@ import type {
   AnswerAcceptedEvent,
   MessageStatusEvent,
   NewAnswerEvent,
+  NewFollowUpEvent,
   PresenceEvent,
   QuestionWithAnswers,
+  RoomMessage,
   RoomUser,
   RoomView,
   UserStopTypingEvent,
@@ -139,6 +142,12 @@ export function roomView(questionId: string): View {
       composer.requestSubmit();
     }
   });
+  const photoButton = h(
+    "label",
+    { for: photos.input.id, class: "button icon", title: t("attachImage") },
+    icon("camera"),
+    h("span", { class: "visually-hidden" }, t("attachImage")),
+  );
   const composer = h(
     "form",
     {
@@ -156,6 +165,20 @@ export function roomView(questionId: string): View {
         }
         send.disabled = true;
         stopTyping();
+        if (isAsker()) {
+          // The asker's own room: a follow-up or thanks, never an answer.
+          const posted = await realtime.request<{ message: RoomMessage }>("post_follow_up", { questionId, content });
+          send.disabled = false;
+          if (!posted.ok) {
+            error.textContent = humanError(posted.error);
+            error.hidden = false;
+            return;
+          }
+          input.value = "";
+          update(addMessage(state, posted.message, me));
+          input.focus();
+          return;
+        }
         const ack = await realtime.request<{ answer: Answer }>("create_answer", {
           questionId,
           content,
@@ -175,7 +198,7 @@ export function roomView(questionId: string): View {
     },
     h("label", { for: input.id, class: "visually-hidden" }, t("answerLabel")),
     photos.input,
-    h("label", { for: photos.input.id, class: "button icon", title: t("attachImage") }, icon("camera"), h("span", { class: "visually-hidden" }, t("attachImage"))),
+    photoButton,
     input,
     send,
   );
@@ -224,6 +247,7 @@ export function roomView(questionId: string): View {
       mine ? t("you") : m.user.nickname,
       m.user.isLocalVerified ? h("span", { class: "badge verified" }, t("verifiedLocal")) : null,
       m.kind === "question" ? h("span", { class: "badge" }, t("asker")) : null,
+      m.kind === "follow_up" ? h("span", { class: "badge" }, t("followUpBadge")) : null,
     );
     return h(
       "li",
@@ -302,14 +326,13 @@ export function roomView(questionId: string): View {
 
   const renderComposer = (): void => {
     if (isAsker()) {
-      composerWrap.hidden = true;
-      notice.hidden = false;
+      // The asker writes follow-ups and thanks (post_follow_up), without photos.
+      composerWrap.hidden = false;
+      photoButton.hidden = true;
+      input.placeholder = t("followUpPlaceholder");
       const answered = state.messages.some((m) => m.kind === "answer");
-      notice.textContent = state.acceptedAnswerId
-        ? t("questionClosed")
-        : answered
-          ? t("askerAccept")
-          : t("askerOnlyAnswer");
+      notice.hidden = Boolean(state.acceptedAnswerId);
+      notice.textContent = answered ? t("askerAccept") : t("askerWaiting");
     } else if (state.acceptedAnswerId || question?.status === "closed") {
       composerWrap.hidden = true;
       notice.hidden = false;
@@ -376,6 +399,9 @@ export function roomView(questionId: string): View {
     realtime.onDurable<NewAnswerEvent>("new_answer", (event) => {
       if (event.answer.questionId !== questionId) return;
       update(addAnswer(state, event.answer, me));
+    }),
+    realtime.onDurable<NewFollowUpEvent>("new_follow_up", (event) => {
+      if (event.message.questionId === questionId) update(addMessage(state, event.message, me));
     }),
     realtime.onLive<{ answer: Answer }>("answer_created", (event) => {
       if (event.answer.questionId === questionId) update(addAnswer(state, event.answer, me));
