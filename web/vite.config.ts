@@ -1,6 +1,8 @@
 // Vite builds the client into the Python package (src/dongne/static), which the server
 // serves at `/`. The Jeju hotspot list is bundled from the server's own data file.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { brotliCompressSync, constants as zlib, gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import type { Plugin } from "vite";
 import { defineConfig } from "vitest/config";
@@ -61,10 +63,36 @@ function jejuHotspots(): Plugin {
   };
 }
 
+/**
+ * Writes `name.br` and `name.gz` beside every text file of the build, at the highest levels
+ * (done once here, so the server only picks the file the browser accepts: web/routes.py).
+ */
+function precompress(): Plugin {
+  const TEXT = /\.(js|css|html|svg|json|webmanifest)$/;
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory() ? walk(join(dir, entry.name)) : [join(dir, entry.name)],
+    );
+  return {
+    name: "dongne-precompress",
+    apply: "build",
+    closeBundle() {
+      for (const file of walk(here("../src/dongne/static")).filter((f) => TEXT.test(f))) {
+        const data = readFileSync(file);
+        writeFileSync(`${file}.gz`, gzipSync(data, { level: 9 }));
+        writeFileSync(
+          `${file}.br`,
+          brotliCompressSync(data, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: data.length } }),
+        );
+      }
+    },
+  };
+}
+
 const backend = process.env.DONGNE_DEV_BACKEND ?? "http://127.0.0.1:8123";
 
 export default defineConfig({
-  plugins: [jejuHotspots()],
+  plugins: [jejuHotspots(), precompress()],
   base: "/",
   build: {
     outDir: here("../src/dongne/static"),

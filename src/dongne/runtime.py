@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from dongne.config import Settings
 from dongne.conversation.live import PresenceService, TypingService
+from dongne.conversation.followups import FollowUpService
 from dongne.conversation.service import ReadStateService
 from dongne.escalation.service import EscalationPlanner, EscalationService
 from dongne.eventlog.service import EventLogService
@@ -79,6 +80,7 @@ class Runtime:
     hotspots: HotspotService
     event_log: EventLogService
     read_state: ReadStateService
+    follow_ups: FollowUpService
     typing: TypingService
     presence_events: PresenceService
     background: BackgroundTasks
@@ -240,6 +242,9 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         locals_needed_below=settings.hotspot_locals_needed_below,
         usual_span=timedelta(days=settings.hotspot_usual_days),
     )
+    follow_ups = FollowUpService(
+        clock=clock, views=questions, rooms=questions.rooms, users=users, event_log=event_log
+    )
     return Runtime(
         settings=settings,
         clock=clock,
@@ -259,7 +264,8 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         locations=LocationsService(clock, presence, questions, hotspots),
         hotspots=hotspots,
         event_log=event_log,
-        read_state=ReadStateService(questions.rooms, questions, events),
+        read_state=ReadStateService(questions.rooms, questions, events, follow_ups),
+        follow_ups=follow_ups,
         typing=typing,
         presence_events=presence_events,
         background=background,

@@ -66,3 +66,25 @@ async def test_a_quick_reconnect_does_not_flap(quick_api: Api) -> None:
         assert a.pending("user_online") == 0
     finally:
         await a.close()
+
+
+async def test_the_room_hears_who_joins_before_they_post(quick_api: Api) -> None:
+    asker, local = await quick_api.register(), await quick_api.register()
+    server = quick_api.server
+    a = await connect(server, asker.access_token)
+    b = await connect(server, local.access_token)
+    try:
+        qid = (await a.call("create_question", question_payload()))["question"]["id"]
+        await a.call("join_question", {"questionId": qid})
+        first = await a.next("room_users")
+        assert [u["id"] for u in first["users"]] == [asker.id]
+        await b.call("join_question", {"questionId": qid})
+        joined = await a.next("room_users")
+        assert joined["questionId"] == qid
+        users = {u["id"]: u for u in joined["users"]}
+        assert set(users) == {asker.id, local.id}
+        assert users[local.id]["online"] is True
+        assert (await b.next("room_users"))["questionId"] == qid  # the joiner's own copy
+    finally:
+        await a.close()
+        await b.close()

@@ -64,6 +64,32 @@ async def test_serves_the_build(tmp_path: Path) -> None:
             assert response.json()["error"]["code"] == "not_found"
 
 
+async def test_an_unknown_path_is_a_404_page_for_browsers_and_json_for_programs(
+    tmp_path: Path,
+) -> None:
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    async with client_for(tmp_path) as http:
+        # Without a build: a short page of our own, never the raw JSON error.
+        page = await http.get("/nope", headers=browser)
+        assert page.status_code == 404
+        assert page.headers["content-type"].startswith("text/html")
+        assert "페이지를 찾을 수 없어요" in page.text
+    (tmp_path / "index.html").write_text("<!doctype html><title>동네물어봐</title>")
+    async with client_for(tmp_path) as http:
+        for path in ("/nope", "/q/a/b", "/some/deep/path"):
+            page = await http.get(path, headers=browser)
+            assert page.status_code == 404, path
+            assert "동네물어봐" in page.text  # the client, which renders its 404 screen
+        for path in ("/api/nope", "/media/x/y.png", "/assets/missing.js"):
+            response = await http.get(path, headers=browser)
+            assert response.status_code == 404, path
+            assert response.json()["error"]["code"] == "not_found"
+        posted = await http.post("/nope", headers=browser)
+        assert posted.status_code == 404
+        assert posted.json()["error"]["code"] == "not_found"
+        assert (await http.get("/api/ping")).json() == {"pong": "yes"}
+
+
 def test_the_client_routes_match_the_router() -> None:
     router = (Path(__file__).parents[2] / "web" / "src" / "router.ts").read_text()
     for path in SPA_ROUTES:

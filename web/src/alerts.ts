@@ -16,7 +16,8 @@ export interface BannerOptions {
   sound?: "urgent" | "normal" | null;
   vibration?: "strong" | "light" | null;
   kind: "question" | "answer" | "info";
-  timeoutMs?: number;
+  /** null: the banner stays until dismissed (a question waiting for this local). */
+  timeoutMs?: number | null;
 }
 
 let container: HTMLElement | null = null;
@@ -79,6 +80,11 @@ async function systemNotification(options: BannerOptions): Promise<void> {
   });
 }
 
+/** The keys of the banners on screen (e.g. to drop question cards someone has answered). */
+export function shownKeys(): string[] {
+  return [...shown.keys()];
+}
+
 export function dismiss(key: string): void {
   const node = shown.get(key);
   if (!node) return;
@@ -133,6 +139,6 @@ export function showBanner(options: BannerOptions): void {
     node.dataset.vibrated = String(vibrate(options.vibration));
   }
   void systemNotification(options).catch(() => undefined);
-  const timeout = options.timeoutMs ?? (options.urgent ? 60_000 : 20_000);
-  window.setTimeout(() => dismiss(options.key), timeout);
+  const timeout = options.timeoutMs === undefined ? (options.urgent ? 60_000 : 20_000) : options.timeoutMs;
+  if (timeout !== null) window.setTimeout(() => dismiss(options.key), timeout);
 }

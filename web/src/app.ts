@@ -5,6 +5,7 @@ import { Realtime, type Position } from "./realtime";
 import { session } from "./session";
 import type { LinkState } from "./state/backoff";
 import { MemoryStore } from "./state/ledger";
+import { AskedQuestions } from "./state/asked";
 import { MyQuestions } from "./state/myquestions";
 import { Store } from "./state/store";
 import type { GeoError } from "./geo";
@@ -39,6 +40,16 @@ export function myQuestions(): MyQuestions {
 export function loadMyQuestions(userId: string): MyQuestions {
   mine = new MyQuestions(localStorage, `dongne.myQuestions.${userId}`);
   return mine;
+}
+
+let asked = new AskedQuestions(new MemoryStore(), "none");
+/** The questions this user (a local) was asked about. */
+export function askedQuestions(): AskedQuestions {
+  return asked;
+}
+export function loadAskedQuestions(userId: string): AskedQuestions {
+  asked = new AskedQuestions(localStorage, `dongne.askedQuestions.${userId}`);
+  return asked;
 }
 
 /** Re-reads the profile (points change when an answer is accepted). */

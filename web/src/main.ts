@@ -2,10 +2,12 @@
 // app-wide real-time handlers (banners, sounds, unread counts, points).
 
 import "./styles.css";
-import { mountAlerts, showBanner } from "./alerts";
-import { api } from "./api";
+import { dismiss, mountAlerts, showBanner, shownKeys } from "./alerts";
+import { api, ApiError } from "./api";
 import {
   appState,
+  askedQuestions,
+  loadAskedQuestions,
   loadMyQuestions,
   myQuestions,
   realtime,
@@ -23,12 +25,14 @@ import { session } from "./session";
 import type {
   AnswerNotification,
   NewAnswerEvent,
+  NewFollowUpEvent,
   NewQuestionNotification,
   NotificationEvent,
 } from "./types";
 import { askView } from "./views/ask";
 import { authView } from "./views/auth";
 import { homeView, setHomeRadius } from "./views/home";
+import { notFoundView } from "./views/missing";
 import { notificationsView } from "./views/notifications";
 import { profileView } from "./views/profile";
 import { roomView } from "./views/room";
@@ -90,7 +94,7 @@ function renderChrome(): void {
   pointsChip.setAttribute("aria-label", user ? `${t("points")} ${t("pointsValue", { points: user.points })}` : "");
   tabbar.hidden = !user;
   const active = currentRoute().name;
-  const unread = appState.get().unreadNotifications;
+  const unread = appState.get().unreadNotifications + askedQuestions().unreadCount;
   replaceChildren(
     tabbar,
     TABS.map((tab) =>
@@ -146,6 +150,11 @@ function renderConnection(): void {
       connBanner,
       h("span", {}, t("connOffline")),
       h(
+        "span",
+        { class: "conn-next", "data-testid": "conn-retrying" },
+        t("connRetrying", { delay: Math.round((linkDelayMs ?? 0) / 1000) }),
+      ),
+      h(
         "button",
         { type: "button", class: "button small", "data-testid": "conn-retry", onclick: () => realtime.retryNow() },
         t("connRetry"),
@@ -186,15 +195,7 @@ function build(route: Route): View {
     case "profile":
       return profileView(logout);
     case "notFound":
-      return {
-        el: h(
-          "section",
-          {},
-          h("h1", { class: "page-title", tabindex: "-1" }, t("notFoundTitle")),
-          h("a", { href: "/", class: "button" }, t("goHome")),
-        ),
-        title: t("notFoundTitle"),
-      };
+      return notFoundView();
   }
 }
 
@@ -229,6 +230,7 @@ appState.subscribe((state, previous) => {
   if (
     state.link !== previous.link ||
     state.linkAttempt !== previous.linkAttempt ||
+    state.linkDelayMs !== previous.linkDelayMs ||
     state.unreadNotifications !== previous.unreadNotifications
   ) {
     renderChrome();
@@ -237,6 +239,8 @@ appState.subscribe((state, previous) => {
 realtime.onConnect(() => void refreshUnreadNotifications());
 
 realtime.onDurable<NewQuestionNotification>("new_question_notification", (event, meta) => {
+  // Kept under 알림 whatever happens to the banner; a new device's old history is filed as read.
+  askedQuestions().record(event, meta.silent);
   if (meta.silent) return;
   const q = event.question;
   const urgent = q.urgency === "urgent";
@@ -255,6 +259,8 @@ realtime.onDurable<NewQuestionNotification>("new_question_notification", (event,
     meta: where,
     urgent,
     href: roomPath(q.id),
+    // The card stays until dismissed, opened or answered by someone (checked below).
+    timeoutMs: null,
     // Sound and vibration for urgent questions only, and never for old news.
     sound: urgent && !meta.replayed ? event.sound : null,
     vibration: urgent && !meta.replayed ? event.vibration : null,
@@ -283,6 +289,18 @@ realtime.onDurable<NewAnswerEvent>("new_answer", (event) => {
   }
 });
 
+realtime.onDurable<NewFollowUpEvent>("new_follow_up", (event, meta) => {
+  const m = event.message;
+  if (meta.silent || realtime.openRoom === m.questionId) return;
+  showBanner({
+    key: `follow-up-${m.id}`,
+    kind: "info",
+    title: t("alertFollowUp"),
+    body: `${m.user.nickname}: ${m.content}`,
+    href: roomPath(m.questionId),
+  });
+});
+
 realtime.onDurable<NotificationEvent>("notification", (event, meta) => {
   if (!meta.silent) {
     appState.set({ unreadNotifications: appState.get().unreadNotifications + 1 });
@@ -301,6 +319,23 @@ realtime.onDurable<NotificationEvent>("notification", (event, meta) => {
   });
 });
 
+// Question cards nobody needs any more: someone answered, or the asker closed it.
+const QUESTION_CARD_CHECK_MS = 60_000;
+window.setInterval(() => {
+  for (const key of shownKeys()) {
+    if (!key.startsWith("question-")) continue;
+    const questionId = key.slice("question-".length);
+    void api
+      .question(questionId)
+      .then((q) => {
+        if (q.status !== "open" || q.answerCount > 0) dismiss(key);
+      })
+      .catch((e: unknown) => {
+        if (e instanceof ApiError && e.status === 404) dismiss(key);
+      });
+  }
+}, QUESTION_CARD_CHECK_MS);
+
 window.addEventListener("online", () => realtime.retryNow());
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible" && appState.get().link === "offline") realtime.retryNow();
@@ -312,6 +347,7 @@ function startSession(): void {
   const user = session.user;
   if (!user) return;
   loadMyQuestions(user.id);
+  loadAskedQuestions(user.id).subscribe(renderChrome);
   realtime.start(user.id);
   stopGeo?.();
   stopGeo = watchPosition(

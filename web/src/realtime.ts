@@ -1,5 +1,6 @@
-// The Socket.IO link: own reconnection (1 s doubling, 5 tries, then offline), and on every
-// (re)connect: re-send the position, rejoin the open room, sync missed durable events.
+// The Socket.IO link: own reconnection (1 s doubling, 5 tries, then every 30–60 s for as
+// long as the page is open), and on every (re)connect: re-send the position, rejoin the
+// open room, sync missed durable events.
 
 import { io, type Socket } from "socket.io-client";
 import { refreshTokens } from "./api";
@@ -12,6 +13,7 @@ export const DURABLE_EVENTS = [
   "new_question_notification",
   "answer_notification",
   "new_answer",
+  "new_follow_up",
   "answer_accepted",
   "notification",
 ] as const;
@@ -26,6 +28,8 @@ export const LIVE_EVENTS = [
   "nearby_questions_update",
   "answer_created",
   "question_created",
+  "question_progress",
+  "room_users",
   "error",
 ] as const;
 export type LiveEvent = (typeof LIVE_EVENTS)[number];

@@ -21,6 +21,8 @@ export interface User {
   bio: string | null;
   phone: string | null;
   createdAt: string;
+  /** [13] on duty until then; absent on an older server. */
+  onDutyUntil?: string | null;
 }
 
 export interface AuthResponse {
@@ -77,6 +79,8 @@ export interface Answer {
 
 export interface QuestionWithAnswers extends Question {
   answers: Answer[];
+  /** [13] routing progress for the asker (state/progress.ts reads it); absent on an older server. */
+  progress?: unknown;
 }
 
 export interface RoomUser extends UserBrief {
@@ -86,7 +90,7 @@ export interface RoomUser extends UserBrief {
 
 export interface RoomMessage {
   id: string;
-  kind: "question" | "answer";
+  kind: "question" | "answer" | "follow_up";
   questionId: string;
   content: string;
   user: UserBrief;
@@ -123,6 +127,8 @@ export interface NotificationSettings {
   mutedHashtags: string[];
   interests: string[];
   followedRegions: string[];
+  /** [13] languages the local answers in; absent on an older server. */
+  languages?: string[];
 }
 
 export interface NotificationItem {
@@ -178,6 +184,12 @@ export interface AnswerNotification {
 export interface NewAnswerEvent {
   eventId?: number;
   answer: Answer;
+}
+
+/** `new_follow_up`: the asker wrote in their room (durable). */
+export interface NewFollowUpEvent {
+  eventId?: number;
+  message: Omit<RoomMessage, "status" | "unreadCount">;
 }
 
 export interface AnswerAcceptedEvent {

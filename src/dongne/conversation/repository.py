@@ -1,4 +1,4 @@
-"""SQL of question rooms: who is a member, and how far each member has read."""
+"""SQL of question rooms: who is a member, how far each member has read, follow-ups."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dongne.kit.db import dialect_insert
-from dongne.models.conversation import ReadMarker
+from dongne.models.conversation import FollowUp, ReadMarker
 from dongne.models.questions import Question, RoomMember
 
 
@@ -72,3 +72,21 @@ class RoomRepository:
             .order_by(RoomMember.joined_at, RoomMember.user_id)
         )
         return list((await self._session.execute(query)).scalars())
+
+
+class FollowUpRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, follow_up: FollowUp) -> None:
+        self._session.add(follow_up)
+        await self._session.flush()
+
+    async def of_question(self, question_id: str) -> list[FollowUp]:
+        rows = await self._session.scalars(
+            select(FollowUp).where(FollowUp.question_id == question_id).order_by(FollowUp.id)
+        )
+        return list(rows)
+
+    async def get(self, follow_up_id: str) -> FollowUp | None:
+        return await self._session.get(FollowUp, follow_up_id)

@@ -7,8 +7,8 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from dongne.kit.schema import RequestModel, WireModel
-from dongne.questions.schemas import Message, RoomUser
+from dongne.kit.schema import CleanStr, RequestModel, WireModel
+from dongne.questions.schemas import CONTENT_MAX, Message, RoomUser
 
 
 class MessageState(StrEnum):
@@ -71,3 +71,23 @@ class RoomMessages(WireModel):
 class PresenceChange(WireModel):
     user_id: str
     timestamp: datetime
+
+
+class PostFollowUp(RequestModel):
+    """`post_follow_up`: the asker writes in their own room (not an answer)."""
+
+    question_id: str = Field(min_length=1, max_length=40)
+    content: CleanStr = Field(min_length=1, max_length=CONTENT_MAX)
+
+
+class FollowUpPosted(WireModel):
+    """The acknowledgement of `post_follow_up`."""
+
+    message: Message
+
+
+class NewFollowUp(WireModel):
+    """`new_follow_up` to each member of the room but the asker, durable with an eventId."""
+
+    event_id: int
+    message: Message

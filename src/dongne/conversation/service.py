@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dongne.conversation import policy
+from dongne.conversation.followups import FollowUpService
 from dongne.conversation.repository import ReadMarkerRepository
 from dongne.conversation.rooms import RoomsService
 from dongne.conversation.schemas import (
@@ -22,13 +23,26 @@ NOT_A_MEMBER = "이 질문방의 참여자가 아니에요 (You are not in this 
 
 
 class ReadStateService:
-    def __init__(self, rooms: RoomsService, questions: QuestionViews, events: Events) -> None:
+    def __init__(
+        self,
+        rooms: RoomsService,
+        questions: QuestionViews,
+        events: Events,
+        follow_ups: FollowUpService | None = None,
+    ) -> None:
         self._rooms = rooms
         self._questions = questions
         self._events = events
+        self._follow_ups = follow_ups
 
     async def open_room(self, uow: UnitOfWork, user_id: str, question_id: str) -> RoomView:
         room = await self._rooms.open_room(uow, user_id, question_id)
+        if self._follow_ups is not None:
+            extra = await self._follow_ups.messages(uow, question_id)
+            if extra:
+                # Ids are time-ordered: the question first, then answers and follow-ups as written.
+                question, rest = room.messages[:1], room.messages[1:]
+                room.messages = question + sorted([*rest, *extra], key=lambda m: m.id)
         markers = await ReadMarkerRepository(uow.session).of_question(question_id)
         delivered = {uid: m.last_delivered_id for uid, m in markers.items()}
         read = {uid: m.last_read_id for uid, m in markers.items()}
@@ -48,9 +62,11 @@ class ReadStateService:
         members = await self._rooms.member_ids(uow, request.question_id)
         if user_id not in members:
             raise DongneError(ErrorCode.FORBIDDEN, NOT_A_MEMBER)
-        author_id = await self._questions.message_author(
-            uow, request.question_id, request.message_id
-        )
+        author_id = (
+            await self._follow_ups.author_of(uow, request.question_id, request.message_id)
+            if self._follow_ups is not None
+            else None
+        ) or await self._questions.message_author(uow, request.question_id, request.message_id)
         repo = ReadMarkerRepository(uow.session)
         marker = await repo.locked(request.question_id, user_id)
         marker.last_delivered_id = policy.advanced(marker.last_delivered_id, request.message_id)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dongne.conversation.schemas import (
+    FollowUpPosted,
     MessageMarkRequest,
     MessageState,
     MessageStatus,
+    PostFollowUp,
     RoomMessages,
     RoomView,
     TypingAck,
@@ -23,12 +25,23 @@ def register(router: SocketRouter) -> None:
         async with runtime.db.transaction() as uow:
             room = await runtime.read_state.open_room(uow, ctx.user_id, request.question_id)
         await ctx.enter_room(question_room(room.question_id))
-        await ctx.send("room_users", RoomUsers(question_id=room.question_id, users=room.users))
+        # To the whole room, the joiner included: the others' headers count the newcomer
+        # at once, not only after they post.
+        await runtime.events.publish_now(
+            "room_users",
+            RoomUsers(question_id=room.question_id, users=room.users),
+            room=question_room(room.question_id),
+        )
         await ctx.send(
             "question_messages",
             RoomMessages(question_id=room.question_id, messages=room.messages),
         )
         return room
+
+    @router.on("post_follow_up", PostFollowUp)
+    async def post_follow_up(ctx: SocketContext, request: PostFollowUp) -> FollowUpPosted:
+        async with ctx.runtime.db.transaction() as uow:
+            return await ctx.runtime.follow_ups.post(uow, ctx.user_id, request)
 
     @router.on("typing_start", TypingRequest)
     async def typing_start(ctx: SocketContext, request: TypingRequest) -> TypingAck:

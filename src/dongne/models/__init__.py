@@ -1,7 +1,7 @@
 """SQLAlchemy tables, one module per table group; importing this registers them all."""
 
 from dongne.models.base import Base
-from dongne.models.conversation import ReadMarker
+from dongne.models.conversation import FollowUp, ReadMarker
 from dongne.models.escalation import QuestionNotified
 from dongne.models.events import Notification, UserEvent, UserEventCounter
 from dongne.models.jobs import Job
@@ -16,6 +16,7 @@ from dongne.models.users import RefreshToken, User
 __all__ = [
     "Answer",
     "Base",
+    "FollowUp",
     "Hashtag",
     "Image",
     "IpBlock",

@@ -148,10 +148,11 @@ class RoomUsers(WireModel):
 
 
 class Message(WireModel):
-    """One message of a question room: the question itself or an answer."""
+    """One message of a question room: the question itself, an answer, or the asker's
+    follow-up (a clarification or thanks: never an answer)."""
 
     id: str
-    kind: Literal["question", "answer"]
+    kind: Literal["question", "answer", "follow_up"]
     question_id: str
     content: str
     user: UserBrief

@@ -12,11 +12,14 @@ import os
 from pathlib import Path
 
 from fastapi import FastAPI
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
+
+from dongne.web import compressed
 
 # The client's own routes (web/src/router.ts): each answers with index.html.
 SPA_ROUTES = (
@@ -43,6 +46,31 @@ ROOT_FILES = {
 }
 
 NO_CACHE = {"Cache-Control": "no-cache"}
+# Hashed file names change with their content: a year, never revalidated.
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+# Paths that are never the client's: an unknown one stays a JSON 404 (PROTOCOL.md's error body).
+MACHINE_PREFIXES = ("api/", "media/", "assets/", "socket.io/", "admin/")
+ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
+
+NOT_FOUND_PAGE = """<!doctype html>
+<html lang="ko">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>페이지를 찾을 수 없어요 · 동네물어봐</title>
+<style>
+body{font-family:system-ui,"Noto Sans CJK KR",sans-serif;max-width:36rem;margin:3rem auto;
+padding:0 1rem;line-height:1.6;color:#1f1f1f}
+</style>
+</head>
+<body>
+<h1>페이지를 찾을 수 없어요</h1>
+<p>주소가 바뀌었거나 없는 페이지예요. <a href="/">홈으로 가기</a></p>
+<p lang="en">Page not found. <a href="/">Go home</a></p>
+</body>
+</html>
+"""
 
 NOT_BUILT_PAGE = """<!doctype html>
 <html lang="ko">
@@ -86,19 +114,29 @@ class _Assets(StaticFiles):
         scope: Scope,
         status_code: int = 200,
     ) -> Response:
+        request_headers = Headers(scope=scope)
         response = super().file_response(full_path, stat_result, scope, status_code)
-        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-        return response
+        if response.status_code == 304:
+            response.headers["Cache-Control"] = IMMUTABLE
+            return response
+        return compressed.file_response(
+            Path(full_path),
+            request_headers,
+            headers={"Cache-Control": IMMUTABLE},
+            status_code=status_code,
+        )
 
 
 def mount_web_client(app: FastAPI, static_dir: Path) -> None:
     """Adds the web client's routes to `app` (after the API's, which keep their paths)."""
 
     def html_page(name: str, paths: tuple[str, ...]) -> None:
-        async def serve(_request: Request) -> Response:
+        async def serve(request: Request) -> Response:
             page = static_dir / name
             if page.is_file():
-                return FileResponse(page, media_type="text/html", headers=NO_CACHE)
+                return compressed.file_response(
+                    page, request.headers, media_type="text/html", headers=NO_CACHE
+                )
             return HTMLResponse(NOT_BUILT_PAGE, status_code=503, headers=NO_CACHE)
 
         for path in paths:
@@ -108,14 +146,16 @@ def mount_web_client(app: FastAPI, static_dir: Path) -> None:
     html_page("admin.html", ADMIN_ROUTES)
 
     def root_file(name: str, media_type: str) -> None:
-        async def serve(_request: Request) -> Response:
+        async def serve(request: Request) -> Response:
             target = static_dir / name
             if not target.is_file():
                 raise HTTPException(status_code=404)
             headers = dict(NO_CACHE)
             if name == "sw.js":
                 headers["Service-Worker-Allowed"] = "/"
-            return FileResponse(target, media_type=media_type, headers=headers)
+            return compressed.file_response(
+                target, request.headers, media_type=media_type, headers=headers
+            )
 
         app.router.add_route(f"/{name}", serve, methods=["GET"], include_in_schema=False)
 
@@ -125,3 +165,19 @@ def mount_web_client(app: FastAPI, static_dir: Path) -> None:
     app.mount(
         "/assets", _Assets(directory=static_dir / "assets", check_dir=False), name="web-assets"
     )
+
+    # Last of all: an unknown path. A browser asking for a page gets the client, which shows
+    # its "page not found" screen, with the status 404; programs keep the JSON error.
+    async def not_found(request: Request) -> Response:
+        path = request.url.path.lstrip("/")
+        wants_page = "text/html" in request.headers.get("accept", "")
+        if request.method not in ("GET", "HEAD") or path.startswith(MACHINE_PREFIXES) or not wants_page:
+            raise HTTPException(status_code=404)
+        page = static_dir / "index.html"
+        if page.is_file():
+            return compressed.file_response(
+                page, request.headers, media_type="text/html", headers=NO_CACHE, status_code=404
+            )
+        return HTMLResponse(NOT_FOUND_PAGE, status_code=404, headers=NO_CACHE)
+
+    app.router.add_route("/{path:path}", not_found, methods=ANY_METHOD, include_in_schema=False)

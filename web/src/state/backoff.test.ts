@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { backoffDelays, Reconnector, type LinkState } from "./backoff";
+import { backoffDelays, Reconnector, slowDelay, type LinkState } from "./backoff";
 
 describe("backoffDelays", () => {
   it("starts at 1 s and doubles for 5 tries", () => {
@@ -11,12 +11,13 @@ describe("Reconnector", () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  function setup() {
+  function setup(random?: () => number) {
     const connect = vi.fn();
     const states: { state: LinkState; attempt: number; nextDelayMs: number | null }[] = [];
     const r = new Reconnector({
       connect,
       onState: (state, info) => states.push({ state, ...info }),
+      random,
     });
     return { r, connect, states };
   }
@@ -30,8 +31,8 @@ describe("Reconnector", () => {
     expect(r.state).toBe("online");
   });
 
-  it("retries after 1, 2, 4, 8, 16 s and then gives up: offline", () => {
-    const { r, connect, states } = setup();
+  it("retries after 1, 2, 4, 8, 16 s, then never gives up: every 30–60 s while the page is open", () => {
+    const { r, connect, states } = setup(() => 0.5);
     r.start();
     r.connected();
     connect.mockClear();
@@ -47,9 +48,24 @@ describe("Reconnector", () => {
       expect(connect).toHaveBeenCalledTimes(n + 1);
       r.failed();
     }
+    // An hour of failures: still trying, 45 s apart (the draw 0.5 of 30–60 s).
     expect(r.state).toBe("offline");
-    vi.advanceTimersByTime(60_000);
-    expect(connect).toHaveBeenCalledTimes(5);
+    for (let n = 0; n < 80; n += 1) {
+      expect(states.at(-1)?.nextDelayMs).toBe(45_000);
+      vi.advanceTimersByTime(44_999);
+      expect(connect).toHaveBeenCalledTimes(5 + n);
+      vi.advanceTimersByTime(1);
+      expect(connect).toHaveBeenCalledTimes(6 + n);
+      r.failed();
+    }
+    r.connected();
+    expect(r.state).toBe("online");
+  });
+
+  it("keeps slow retries between 30 and 60 s", () => {
+    expect(slowDelay(0)).toBe(30_000);
+    expect(slowDelay(0.999999)).toBeLessThanOrEqual(60_000);
+    expect(slowDelay(2)).toBe(60_000);
   });
 
   it("starts a fresh round of tries after a successful reconnect", () => {
@@ -74,10 +90,11 @@ describe("Reconnector", () => {
   it("retryNow from offline tries at once with a new round", () => {
     const { r, connect } = setup();
     r.start();
-    for (let i = 0; i < 6; i += 1) {
+    for (let i = 0; i < 5; i += 1) {
       r.failed();
       vi.runOnlyPendingTimers();
     }
+    r.failed();
     expect(r.state).toBe("offline");
     connect.mockClear();
     r.retryNow();

@@ -1,7 +1,12 @@
-// Reconnection schedule (SPEC 7): 1 s, doubling, 5 tries; then offline until the user retries.
+// Reconnection schedule (SPEC 7): 1 s, doubling, 5 tries; then "offline", but never given up
+// while the page is open: a try every 30–60 s (a phone on a mountain road may say "online"
+// while nothing gets through, so the browser's `online` event is not to be waited for).
 
 export const BASE_DELAY_MS = 1_000;
 export const MAX_TRIES = 5;
+/** The slow retries after the fast round: uniformly between these, so phones don't march in step. */
+export const SLOW_MIN_MS = 30_000;
+export const SLOW_MAX_MS = 60_000;
 
 /** The delays of one reconnection round: [1000, 2000, 4000, 8000, 16000]. */
 export function backoffDelays(baseMs = BASE_DELAY_MS, tries = MAX_TRIES): number[] {
@@ -27,6 +32,14 @@ export interface ReconnectorOptions {
   baseMs?: number;
   maxTries?: number;
   timers?: Timers;
+  /** In [0, 1): where in 30–60 s the next slow retry falls. */
+  random?: () => number;
+}
+
+/** The wait before a slow retry, for a random draw in [0, 1). */
+export function slowDelay(draw: number): number {
+  const clamped = Math.min(Math.max(draw, 0), 1);
+  return Math.round(SLOW_MIN_MS + (SLOW_MAX_MS - SLOW_MIN_MS) * clamped);
 }
 
 /**
@@ -98,13 +111,10 @@ export class Reconnector {
 
   private scheduleNext(): void {
     this.cancel();
-    const delay = this.delays[this.attempt];
-    if (delay === undefined) {
-      this.set("offline", null);
-      return;
-    }
+    const fast = this.delays[this.attempt];
     this.attempt += 1;
-    this.set("reconnecting", delay);
+    const delay = fast ?? slowDelay((this.options.random ?? Math.random)());
+    this.set(fast === undefined ? "offline" : "reconnecting", delay);
     this.timer = this.timers.setTimeout(() => {
       this.timer = null;
       this.open();

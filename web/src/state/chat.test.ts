@@ -3,12 +3,16 @@ import type { Answer, RoomView } from "../types";
 import {
   activeTypists,
   addAnswer,
+  addMessage,
   applyAccepted,
   applyStatus,
   latestFromOthers,
   roomFromView,
   setTyping,
   clearTyping,
+  emptyRoom,
+  setPresence,
+  setUsers,
   TYPING_EXPIRE_MS,
 } from "./chat";
 
@@ -107,5 +111,47 @@ describe("chat room state", () => {
     room = addAnswer(room, answer("01Z"), local.id);
     expect(latestFromOthers(room, local.id)?.id).toBe("01Q");
     expect(latestFromOthers(room, asker.id)?.id).toBe("01Z");
+  });
+});
+
+describe("presence in the header", () => {
+  const askerUser = { id: "a", nickname: "여행자", isLocalVerified: false, online: true, isAsker: true };
+  const localUser = { id: "l", nickname: "주민", isLocalVerified: true, online: false, isAsker: false };
+
+  it("counts a newcomer as soon as the room hears of the join", () => {
+    const room = setUsers(emptyRoom("q1"), "q1", [askerUser]);
+    const joined = setUsers(room, "q1", [askerUser, { ...localUser, online: true }]);
+    expect(joined.users.filter((u) => u.online)).toHaveLength(2);
+    expect(setUsers(room, "other", [])).toBe(room);
+  });
+
+  it("takes typing as being there", () => {
+    const room = setUsers(emptyRoom("q1"), "q1", [askerUser, localUser]);
+    const typing = setTyping(room, "l", "주민", 0);
+    expect(typing.users.find((u) => u.id === "l")?.online).toBe(true);
+    expect(setPresence(typing, "l", false).users.find((u) => u.id === "l")?.online).toBe(false);
+  });
+});
+
+describe("follow-ups", () => {
+  it("places the asker's follow-up among the answers by time, never as an answer", () => {
+    const room = roomFromView(view);
+    const follow = {
+      id: "01Z",
+      kind: "follow_up" as const,
+      questionId: view.questionId,
+      content: "주차도 되나요?",
+      user: asker,
+      createdAt: "2026-12-03T08:00:00Z",
+      images: [],
+      accepted: false,
+    };
+    const next = addMessage(room, follow, asker.id);
+    expect(next.messages.map((m) => m.kind)).toEqual([...room.messages.map((m) => m.kind), "follow_up"]);
+    expect(next.messages.at(-1)?.status).toBe("sent");
+    expect(addMessage(next, follow, asker.id)).toBe(next);
+    const early = addMessage(room, { ...follow, id: "00A" }, asker.id);
+    expect(early.messages[0]?.kind).toBe("question");
+    expect(early.messages[1]?.id).toBe("00A");
   });
 });

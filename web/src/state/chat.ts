@@ -14,7 +14,7 @@ export const TYPING_EXPIRE_MS = 5_000;
 
 export interface ChatMessage {
   id: string;
-  kind: "question" | "answer";
+  kind: "question" | "answer" | "follow_up";
   content: string;
   user: UserBrief;
   createdAt: string;
@@ -56,7 +56,9 @@ function fromRoomMessage(message: RoomMessage): ChatMessage {
 
 function byId(a: ChatMessage, b: ChatMessage): number {
   // Ids are time-ordered (ULIDs): the question first, answers in the order written.
-  if (a.kind !== b.kind) return a.kind === "question" ? -1 : 1;
+  if (a.kind === "question" || b.kind === "question") {
+    return a.kind === b.kind ? 0 : a.kind === "question" ? -1 : 1;
+  }
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
@@ -90,12 +92,21 @@ export function roomFromView(view: RoomView, previous?: RoomState): RoomState {
 
 /** A new answer (ours or another's); a second copy of the same answer changes nothing. */
 export function addAnswer(state: RoomState, answer: Answer, myId: string | null): RoomState {
+  return addMessage(state, { ...answer, kind: "answer" }, myId);
+}
+
+/** A new answer or follow-up, placed in id order; the author stops typing and is present. */
+export function addMessage(
+  state: RoomState,
+  answer: Omit<RoomMessage, "status" | "unreadCount">,
+  myId: string | null,
+): RoomState {
   if (answer.questionId !== state.questionId) return state;
   if (state.messages.some((m) => m.id === answer.id)) return state;
   const others = state.users.filter((u) => u.id !== answer.user.id).length;
   const message: ChatMessage = {
     id: answer.id,
-    kind: "answer",
+    kind: answer.kind,
     content: answer.content,
     user: answer.user,
     createdAt: answer.createdAt,
@@ -159,7 +170,15 @@ export function setTyping(
   username: string,
   now: number,
 ): RoomState {
-  return { ...state, typing: { ...state.typing, [userId]: { username, until: now + TYPING_EXPIRE_MS } } };
+  // Someone typing here is plainly present, whatever the last presence signal said.
+  const users = state.users.map((u) => (u.id === userId && !u.online ? { ...u, online: true } : u));
+  return { ...state, users, typing: { ...state.typing, [userId]: { username, until: now + TYPING_EXPIRE_MS } } };
+}
+
+/** The room's people as the server lists them (`room_users`, sent to the room on every join). */
+export function setUsers(state: RoomState, questionId: string, users: RoomUser[]): RoomState {
+  if (questionId !== state.questionId) return state;
+  return { ...state, users };
 }
 
 export function clearTyping(state: RoomState, userId: string): RoomState {

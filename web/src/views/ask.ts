@@ -1,5 +1,6 @@
 // Ask: title, content, hashtag chips (≤ 5), urgent toggle, position (GPS, map or hotspot), photos.
 
+import { humanError } from "../errors";
 import { appState, myQuestions, realtime } from "../app";
 import { h, replaceChildren, uniqueId } from "../dom";
 import { t } from "../i18n";
@@ -7,12 +8,12 @@ import { HOTSPOTS, hotspotName, JEJU_CENTER } from "../hotspots";
 import { icon } from "../icons";
 import { navigate, roomPath } from "../router";
 import { addTag, MAX_HASHTAGS, removeTag, splitTagInput } from "../state/hashtags";
+import { pickSource, type Permission, type Source } from "../state/source";
 import type { LatLng, Question } from "../types";
 import { imagePicker } from "./images";
 import { createMap, mapUnavailableNote, type MapHandle } from "./map";
 import { errorBox, field, renderTagChips, showError, type View } from "./view";
 
-type Source = "gps" | "map" | "hotspot";
 
 export function askView(): View {
   const cleanups: (() => void)[] = [];
@@ -68,7 +69,17 @@ export function askView(): View {
   const urgent = h("input", { type: "checkbox", role: "switch", name: "urgent", "data-testid": "urgent" });
 
   // ---- position ----
-  let source: Source = appState.get().position ? "gps" : "hotspot";
+  // GPS whenever the device can give it; the radios follow until the person picks one.
+  let permission: Permission = "unknown";
+  let chosen: Source | null = null;
+  const decide = () =>
+    pickSource({
+      hasFix: appState.get().position !== null,
+      geoError: appState.get().positionError,
+      permission,
+      chosen,
+    });
+  let source: Source = decide().source;
   let picked: LatLng | null = null;
   const positionStatus = h("p", { class: "hint", role: "status", "data-testid": "position-status" });
   const hotspotSelect = h(
@@ -87,6 +98,7 @@ export function askView(): View {
     const input = h("input", { type: "radio", name: group, value, checked: value === source, "data-testid": `pos-${value}` });
     input.addEventListener("change", () => {
       if (input.checked) {
+        chosen = value;
         source = value;
         renderPosition();
       }
@@ -100,6 +112,14 @@ export function askView(): View {
     return spot ? { lat: spot.lat, lng: spot.lng } : null;
   };
   const renderPosition = (): void => {
+    const decision = decide();
+    if (decision.source !== source) {
+      source = decision.source;
+      for (const label of radios) {
+        const radio = label.querySelector("input");
+        if (radio) radio.checked = radio.value === source;
+      }
+    }
     hotspotField.hidden = source !== "hotspot";
     mapSlot.hidden = source !== "map";
     if (source === "map" && !map && !mapSlot.firstChild) {
@@ -120,13 +140,22 @@ export function askView(): View {
       mapSlot.append(map.el, h("p", { class: "hint" }, t("posMapHint")));
     }
     const at = chosenPosition();
-    if (source === "gps" && !at) {
-      positionStatus.textContent = appState.get().positionError ? t("posGpsDenied") : t("posGpsWaiting");
+    if (decision.notice === "gpsDenied" && source !== "gps") {
+      positionStatus.textContent = at ? `${t("posGpsDenied")} ${t("posPicked", { lat: at.lat.toFixed(5), lng: at.lng.toFixed(5) })}` : t("posGpsDenied");
+    } else if (source === "gps" && !at) {
+      positionStatus.textContent = decision.notice === "gpsDenied" ? t("posGpsDenied") : t("posGpsWaiting");
     } else {
       positionStatus.textContent = at ? t("posPicked", { lat: at.lat.toFixed(5), lng: at.lng.toFixed(5) }) : "";
     }
   };
   hotspotSelect.addEventListener("change", renderPosition);
+  void navigator.permissions
+    ?.query({ name: "geolocation" })
+    .then((status) => {
+      permission = status.state;
+      renderPosition();
+    })
+    .catch(() => undefined);
   cleanups.push(appState.subscribe(() => renderPosition()));
 
   // ---- photos ----
@@ -161,9 +190,10 @@ export function askView(): View {
         });
         submit.disabled = false;
         submit.textContent = t("submitQuestion");
-        if (!ack.ok) return showError(error, ack.error.message);
+        if (!ack.ok) return showError(error, humanError(ack.error));
         myQuestions().remember(ack.question.id);
-        navigate(roomPath(ack.question.id));
+        // The room offers push right after posting ("답변이 오면 알려 드릴까요?").
+        navigate(`${roomPath(ack.question.id)}?posted=1`);
       },
     },
     field(uniqueId("title"), t("fieldTitle"), title),

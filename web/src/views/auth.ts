@@ -1,5 +1,6 @@
 // Sign up and log in.
 
+import { humanError } from "../errors";
 import { api, ApiError } from "../api";
 import { h } from "../dom";
 import { t } from "../i18n";
@@ -53,7 +54,7 @@ export function authView(mode: "login" | "signup"): View {
           } else if (e instanceof ApiError && e.status === 409) {
             showError(error, t("errEmailTaken"));
           } else {
-            showError(error, t("errGeneric", { reason: e instanceof Error ? e.message : String(e) }));
+            showError(error, humanError(e));
           }
         } finally {
           submit.disabled = false;

@@ -142,6 +142,7 @@ export function homeView(): View {
         lng: q.location.lng,
         label: q.title,
         urgent: q.urgency === "urgent",
+        answered: q.status !== "open",
         href: roomPath(q.id),
       })),
     );
@@ -182,8 +183,11 @@ export function homeView(): View {
     replaceChildren(mineList, questions.map((q) => questionCard(q, myQuestions().unread(q.id))));
   };
 
+  // The map centres on the first fix it sees, whenever it comes (before or after Leaflet loads).
+  let centredOnFix = false;
   const setupMap = (): void => {
     const center = appState.get().position ?? JEJU_CENTER;
+    centredOnFix = appState.get().position !== null;
     map = createMap({
       center,
       zoom: appState.get().position ? 14 : 10,
@@ -202,7 +206,10 @@ export function homeView(): View {
     appState.subscribe((state, previous) => {
       if (state.position !== previous.position || state.positionError !== previous.positionError) {
         renderLocation();
-        if (state.position && !previous.position) map?.setCenter(state.position, 14);
+        if (state.position && !centredOnFix && map) {
+          centredOnFix = true;
+          map.setCenter(state.position, 14);
+        }
         map?.setSelf(state.position);
         void loadNearby();
         renderBusy();

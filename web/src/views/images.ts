@@ -1,5 +1,6 @@
 // Picking and uploading photos (POST /api/uploads), up to a limit, with previews.
 
+import { humanError } from "../errors";
 import { api } from "../api";
 import { h, replaceChildren } from "../dom";
 import { t } from "../i18n";
@@ -69,7 +70,7 @@ export function imagePicker(inputId: string, max = 5): ImagePicker {
           const uploaded = await api.upload(file);
           picked = [...picked, { id: uploaded.imageId, url: uploaded.url }].slice(0, max);
         } catch (e) {
-          status.textContent = t("errGeneric", { reason: e instanceof Error ? e.message : String(e) });
+          status.textContent = humanError(e);
         } finally {
           uploading -= 1;
         }

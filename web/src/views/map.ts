@@ -4,6 +4,7 @@
 import type * as Leaflet from "leaflet";
 import { h } from "../dom";
 import { t } from "../i18n";
+import { clusterPins } from "../state/cluster";
 import type { LatLng } from "../types";
 
 const TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
@@ -13,6 +14,8 @@ export interface MapMarker extends LatLng {
   id: string;
   label: string;
   urgent?: boolean;
+  /** Answered questions are drawn (and grouped) apart from open ones. */
+  answered?: boolean;
   href?: string;
 }
 
@@ -42,7 +45,15 @@ export function createMap(options: MapOptions): MapHandle {
   let picked: Leaflet.CircleMarker | null = null;
   let destroyed = false;
   let failed = false;
-  let pending: { markers?: MapMarker[]; self?: LatLng | null; picked?: LatLng | null } = {};
+  // What was asked for while Leaflet was still loading, applied once it is there
+  // (a first GPS fix often comes in that window and must not be lost).
+  let pending: {
+    center?: { at: LatLng; zoom?: number };
+    markers?: MapMarker[];
+    self?: LatLng | null;
+    picked?: LatLng | null;
+  } = {};
+  let shownMarkers: MapMarker[] = [];
 
   const fail = (): void => {
     if (failed || destroyed) return;
@@ -84,36 +95,69 @@ export function createMap(options: MapOptions): MapHandle {
         const onPick = options.onPick;
         map.on("click", (event: Leaflet.LeafletMouseEvent) => onPick({ lat: event.latlng.lat, lng: event.latlng.lng }));
       }
+      map.on("zoomend", () => drawMarkers());
       const queued = pending;
       pending = {};
+      if (queued.center) handle.setCenter(queued.center.at, queued.center.zoom);
       if (queued.markers) handle.setMarkers(queued.markers);
       if (queued.self !== undefined) handle.setSelf(queued.self);
       if (queued.picked !== undefined) handle.setPicked(queued.picked);
     })
     .catch(fail);
 
+  /** One bubble per group of nearby markers (see state/cluster.ts), a pin for a lone one. */
+  function drawMarkers(): void {
+    if (!L || !markers || !map) return;
+    const leaflet = L;
+    const layer = markers;
+    const zoom = map.getZoom();
+    layer.clearLayers();
+    const pins = shownMarkers.map((m) => ({ ...m, answered: m.answered ?? false }));
+    for (const group of clusterPins(pins, zoom)) {
+      const first = group.pins[0];
+      if (group.pins.length === 1 && first) {
+        const marker = leaflet.circleMarker([first.lat, first.lng], {
+          radius: 9,
+          color: first.urgent ? "#b3261e" : first.answered ? "#5f6368" : "#0b57d0",
+          weight: 2,
+          fillOpacity: first.answered ? 0.4 : 0.7,
+          className: first.answered ? "pin-answered" : "pin-open",
+        });
+        marker.bindPopup(h("a", { href: first.href ?? "#" }, first.label));
+        layer.addLayer(marker);
+        continue;
+      }
+      const count = group.pins.length;
+      const bubble = leaflet.marker([group.lat, group.lng], {
+        icon: leaflet.divIcon({
+          className: `map-cluster ${group.answered ? "answered" : "open"}`,
+          html: `<span data-testid="map-cluster">${count}</span>`,
+          iconSize: [34, 34],
+        }),
+        title: t(group.answered ? "clusterAnswered" : "clusterOpen", { count }),
+      });
+      bubble.on("click", () => map?.setView([group.lat, group.lng], Math.min(zoom + 2, 19)));
+      layer.addLayer(bubble);
+    }
+  }
+
   const handle: MapHandle = {
     el,
     setCenter(at, zoom) {
-      map?.setView([at.lat, at.lng], zoom ?? map.getZoom());
+      if (!map) {
+        pending.center = { at, ...(zoom === undefined ? {} : { zoom }) };
+        return;
+      }
+      map.setView([at.lat, at.lng], zoom ?? map.getZoom());
+      el.dataset.center = `${at.lat.toFixed(4)},${at.lng.toFixed(4)}`;
     },
     setMarkers(list) {
       if (!L || !markers) {
         pending.markers = list;
         return;
       }
-      markers.clearLayers();
-      for (const m of list) {
-        const marker = L.circleMarker([m.lat, m.lng], {
-          radius: 9,
-          color: m.urgent ? "#b3261e" : "#0b57d0",
-          weight: 2,
-          fillOpacity: 0.7,
-        });
-        const link = h("a", { href: m.href ?? "#" }, m.label);
-        marker.bindPopup(link);
-        markers.addLayer(marker);
-      }
+      shownMarkers = list;
+      drawMarkers();
     },
     setSelf(at) {
       if (!L || !map) {

@@ -1,15 +1,77 @@
 // The notification history (GET /api/notifications), newest first; opening one marks it read.
+// Above it, for locals, "나에게 온 질문": every question they were asked about (state/asked.ts).
 
 import { api } from "../api";
-import { appState, realtime } from "../app";
+import { appState, askedQuestions, realtime } from "../app";
+import { regionName } from "../hotspots";
+import { askedStateOf, type AskedQuestion, type AskedState } from "../state/asked";
 import { h, replaceChildren } from "../dom";
-import { t, timeAgo } from "../i18n";
+import { formatDistance, t, timeAgo, type Key } from "../i18n";
 import { navigate, roomPath } from "../router";
 import type { NotificationItem } from "../types";
 import type { View } from "./view";
 
+const STATE_LABEL: Record<AskedState, Key> = {
+  open: "askedOpen",
+  claimed: "askedClaimed",
+  answered: "askedAnswered",
+  closed: "askedClosed",
+};
+/** How many of the newest still-open questions get their state re-read on opening the tab. */
+const REFRESH_STATES = 20;
+
+function askedSection(): { el: HTMLElement; destroy: () => void } {
+  const list = h("ul", { class: "nlist", "data-testid": "asked-list" });
+  const el = h("section", { class: "asked", "aria-labelledby": "asked-title" }, h("h2", { id: "asked-title" }, t("askedTitle")), list);
+  const item = (q: AskedQuestion): HTMLElement =>
+    h(
+      "li",
+      {},
+      h(
+        "a",
+        {
+          href: roomPath(q.id),
+          class: `nitem${q.read ? "" : " unread"}`,
+          "data-testid": "asked-item",
+          "data-state": q.state,
+          onclick: () => askedQuestions().markRead(q.id),
+        },
+        q.read ? null : h("span", { class: "dot", "aria-label": t("unread") }),
+        h("strong", {}, q.urgent ? `[${t("urgent")}] ${q.title}` : q.title),
+        h(
+          "span",
+          { class: "nitem-body" },
+          [
+            q.distanceMeters !== null ? t("away", { distance: formatDistance(q.distanceMeters) }) : null,
+            regionName(q.regionCode),
+          ]
+            .filter(Boolean)
+            .join(" · "),
+        ),
+        h("span", { class: `badge state-${q.state}` }, t(STATE_LABEL[q.state])),
+        h("time", { datetime: q.askedAt }, timeAgo(q.askedAt)),
+      ),
+    );
+  const render = (): void => {
+    const items = askedQuestions().list();
+    el.hidden = items.length === 0;
+    replaceChildren(list, items.map(item));
+  };
+  const stop = askedQuestions().subscribe(render);
+  render();
+  // Re-read the states of the newest open ones: answered, claimed or closed since.
+  for (const q of askedQuestions().open().slice(0, REFRESH_STATES)) {
+    void api
+      .question(q.id)
+      .then((detail) => askedQuestions().setState(q.id, askedStateOf(detail)))
+      .catch(() => undefined);
+  }
+  return { el, destroy: stop };
+}
+
 export function notificationsView(): View {
   const list = h("ul", { class: "nlist", "data-testid": "notification-list" });
+  const asked = askedSection();
   let items: NotificationItem[] = [];
 
   const open = async (item: NotificationItem): Promise<void> => {
@@ -73,7 +135,16 @@ export function notificationsView(): View {
     "section",
     { class: "notifications" },
     h("h1", { class: "page-title", tabindex: "-1" }, t("notificationsTitle")),
+    asked.el,
+    h("h2", {}, t("historyTitle")),
     list,
   );
-  return { el, title: t("notificationsTitle"), destroy: stop };
+  return {
+    el,
+    title: t("notificationsTitle"),
+    destroy: () => {
+      stop();
+      asked.destroy();
+    },
+  };
 }

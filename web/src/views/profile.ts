@@ -1,5 +1,6 @@
 // Profile: points, role and verification, editable nickname / bio / home area / phone.
 
+import { humanError } from "../errors";
 import { api } from "../api";
 import { refreshMe } from "../app";
 import { h, uniqueId } from "../dom";
@@ -49,7 +50,7 @@ export function profileView(logout: () => void): View {
           session.updateUser(updated);
           status.textContent = t("saved");
         } catch (e) {
-          showError(error, t("saveFailed", { reason: e instanceof Error ? e.message : String(e) }));
+          showError(error, t("saveFailed", { reason: humanError(e) }));
         }
       },
     },

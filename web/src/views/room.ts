@@ -1,8 +1,9 @@
 // A question room as a chat: bubbles, typing indicator, sent/delivered/read marks with
 // unread counts, accepting an answer (the asker), the accepted badge and points.
 
-import { api } from "../api";
-import { myQuestions, realtime, refreshMe } from "../app";
+import { humanError } from "../errors";
+import { api, ApiError } from "../api";
+import { askedQuestions, myQuestions, realtime, refreshMe } from "../app";
 import { h, uniqueId } from "../dom";
 import { lang, t } from "../i18n";
 import { regionName } from "../hotspots";
@@ -11,6 +12,7 @@ import { session } from "../session";
 import {
   activeTypists,
   addAnswer,
+  addMessage,
   applyAccepted,
   applyStatus,
   askerId,
@@ -20,6 +22,7 @@ import {
   roomFromView,
   setPresence,
   setTyping,
+  setUsers,
   type ChatMessage,
   type RoomState,
 } from "../state/chat";
@@ -28,13 +31,20 @@ import type {
   AnswerAcceptedEvent,
   MessageStatusEvent,
   NewAnswerEvent,
+  NewFollowUpEvent,
   PresenceEvent,
   QuestionWithAnswers,
+  RoomMessage,
+  RoomUser,
   RoomView,
   UserStopTypingEvent,
   UserTypingEvent,
 } from "../types";
+import { canClaim } from "../state/duty";
 import { imagePicker } from "./images";
+import { missingQuestion, questionMissing } from "./missing";
+import { progressPanel } from "./progress";
+import { pushOfferCard } from "./pushoffer";
 import type { View } from "./view";
 
 const TYPING_SEND_EVERY_MS = 2_000;
@@ -71,6 +81,34 @@ export function roomView(questionId: string): View {
   const typing = h("p", { class: "typing", "aria-live": "polite", "data-testid": "typing" });
   const notice = h("p", { class: "note", role: "status", "data-testid": "room-notice", hidden: true });
   const error = h("p", { class: "form-error", role: "alert", hidden: true });
+  const progress = progressPanel(questionId);
+  cleanups.push(progress.destroy);
+  // "답변할게요": a notified local tells the asker (and the router, which holds its next round).
+  let claimedUntil: string | null = null;
+  const claimNote = h("p", { class: "note", role: "status", "data-testid": "claim-status", hidden: true });
+  const claimButton = h(
+    "button",
+    {
+      type: "button",
+      class: "button small",
+      "data-testid": "claim",
+      hidden: true,
+      onclick: async () => {
+        claimButton.disabled = true;
+        const ack = await realtime.request<{ claimedUntil: string }>("claim_question", { questionId });
+        claimButton.disabled = false;
+        claimNote.hidden = false;
+        if (!ack.ok) {
+          claimNote.textContent = t("claimFailed", { reason: humanError(ack.error) });
+          return;
+        }
+        claimedUntil = ack.claimedUntil;
+        claimNote.textContent = t("claimDone", { time: clock(ack.claimedUntil) });
+        renderComposer();
+      },
+    },
+    t("claimButton"),
+  );
 
   // ---- composer ----
   const input = h("textarea", {
@@ -104,6 +142,12 @@ export function roomView(questionId: string): View {
       composer.requestSubmit();
     }
   });
+  const photoButton = h(
+    "label",
+    { for: photos.input.id, class: "button icon", title: t("attachImage") },
+    icon("camera"),
+    h("span", { class: "visually-hidden" }, t("attachImage")),
+  );
   const composer = h(
     "form",
     {
@@ -121,6 +165,20 @@ export function roomView(questionId: string): View {
         }
         send.disabled = true;
         stopTyping();
+        if (isAsker()) {
+          // The asker's own room: a follow-up or thanks, never an answer.
+          const posted = await realtime.request<{ message: RoomMessage }>("post_follow_up", { questionId, content });
+          send.disabled = false;
+          if (!posted.ok) {
+            error.textContent = humanError(posted.error);
+            error.hidden = false;
+            return;
+          }
+          input.value = "";
+          update(addMessage(state, posted.message, me));
+          input.focus();
+          return;
+        }
         const ack = await realtime.request<{ answer: Answer }>("create_answer", {
           questionId,
           content,
@@ -128,7 +186,7 @@ export function roomView(questionId: string): View {
         });
         send.disabled = false;
         if (!ack.ok) {
-          error.textContent = ack.error.message;
+          error.textContent = humanError(ack.error);
           error.hidden = false;
           return;
         }
@@ -140,7 +198,7 @@ export function roomView(questionId: string): View {
     },
     h("label", { for: input.id, class: "visually-hidden" }, t("answerLabel")),
     photos.input,
-    h("label", { for: photos.input.id, class: "button icon", title: t("attachImage") }, icon("camera"), h("span", { class: "visually-hidden" }, t("attachImage"))),
+    photoButton,
     input,
     send,
   );
@@ -189,6 +247,7 @@ export function roomView(questionId: string): View {
       mine ? t("you") : m.user.nickname,
       m.user.isLocalVerified ? h("span", { class: "badge verified" }, t("verifiedLocal")) : null,
       m.kind === "question" ? h("span", { class: "badge" }, t("asker")) : null,
+      m.kind === "follow_up" ? h("span", { class: "badge" }, t("followUpBadge")) : null,
     );
     return h(
       "li",
@@ -267,14 +326,13 @@ export function roomView(questionId: string): View {
 
   const renderComposer = (): void => {
     if (isAsker()) {
-      composerWrap.hidden = true;
-      notice.hidden = false;
+      // The asker writes follow-ups and thanks (post_follow_up), without photos.
+      composerWrap.hidden = false;
+      photoButton.hidden = true;
+      input.placeholder = t("followUpPlaceholder");
       const answered = state.messages.some((m) => m.kind === "answer");
-      notice.textContent = state.acceptedAnswerId
-        ? t("questionClosed")
-        : answered
-          ? t("askerAccept")
-          : t("askerOnlyAnswer");
+      notice.hidden = Boolean(state.acceptedAnswerId);
+      notice.textContent = answered ? t("askerAccept") : t("askerWaiting");
     } else if (state.acceptedAnswerId || question?.status === "closed") {
       composerWrap.hidden = true;
       notice.hidden = false;
@@ -283,6 +341,16 @@ export function roomView(questionId: string): View {
       composerWrap.hidden = state.messages.length === 0;
       notice.hidden = true;
     }
+    const user = session.user;
+    claimButton.hidden = !canClaim({
+      role: user?.role ?? null,
+      verified: user?.isLocalVerified ?? false,
+      isAsker: isAsker(),
+      questionOpen: state.acceptedAnswerId === null && question?.status !== "closed" && state.messages.length > 0,
+      answeredByMe: state.messages.some((m) => m.kind === "answer" && m.user.id === me),
+      claimedUntil,
+      now: Date.now(),
+    });
   };
 
   /** Read receipt for the newest message from someone else, while the page is seen. */
@@ -305,6 +373,7 @@ export function roomView(questionId: string): View {
     renderComposer();
     markRead();
     myQuestions().seen(questionId);
+    if (state.messages.some((m) => m.kind === "answer")) askedQuestions().setState(questionId, "answered");
   }
 
   async function accept(answerId: string): Promise<void> {
@@ -313,10 +382,10 @@ export function roomView(questionId: string): View {
       { answerId },
     );
     if (!ack.ok) {
-      error.textContent = ack.error.message;
+      error.textContent = humanError(ack.error);
       error.hidden = false;
       notice.hidden = false;
-      notice.textContent = ack.error.message;
+      notice.textContent = humanError(ack.error);
       return;
     }
     update(applyAccepted(state, ack.answerId, ack.pointsAwarded));
@@ -330,6 +399,9 @@ export function roomView(questionId: string): View {
     realtime.onDurable<NewAnswerEvent>("new_answer", (event) => {
       if (event.answer.questionId !== questionId) return;
       update(addAnswer(state, event.answer, me));
+    }),
+    realtime.onDurable<NewFollowUpEvent>("new_follow_up", (event) => {
+      if (event.message.questionId === questionId) update(addMessage(state, event.message, me));
     }),
     realtime.onLive<{ answer: Answer }>("answer_created", (event) => {
       if (event.answer.questionId === questionId) update(addAnswer(state, event.answer, me));
@@ -347,6 +419,9 @@ export function roomView(questionId: string): View {
     realtime.onLive<UserStopTypingEvent>("user_stop_typing", (event) => {
       if (event.questionId === questionId) update(clearTyping(state, event.userId));
     }),
+    realtime.onLive<{ questionId: string; users: RoomUser[] }>("room_users", (event) =>
+      update(setUsers(state, event.questionId, event.users)),
+    ),
     realtime.onLive<PresenceEvent>("user_online", (event) => update(setPresence(state, event.userId, true))),
     realtime.onLive<PresenceEvent>("user_offline", (event) => update(setPresence(state, event.userId, false))),
   );
@@ -360,11 +435,21 @@ export function roomView(questionId: string): View {
 
   // ---- load ----
   const load = async (): Promise<void> => {
+    let missing: "gone" | "deleted" | null = null;
     const [joined, detail] = await Promise.all([
       realtime.joinRoom(questionId),
-      api.question(questionId).catch(() => null),
+      api.question(questionId).catch((e: unknown) => {
+        if (e instanceof ApiError) missing = questionMissing(e.status, e.code);
+        return null;
+      }),
     ]);
+    if (missing) {
+      realtime.leaveRoom(questionId);
+      el.replaceChildren(missingQuestion(missing));
+      return;
+    }
     question = detail;
+    progress.set(detail?.progress);
     if (joined.ok) {
       update(roomFromView(joined, state));
     } else if (detail) {
@@ -378,7 +463,14 @@ export function roomView(questionId: string): View {
     renderComposer();
   };
   myQuestions().seen(questionId);
+  askedQuestions().markRead(questionId);
   void load();
+  if (new URLSearchParams(location.search).has("posted")) {
+    history.replaceState(null, "", location.pathname); // a reload doesn't ask again
+    void pushOfferCard().then((card) => {
+      if (card) progress.el.before(card);
+    });
+  }
 
   const el = h(
     "section",
@@ -391,9 +483,11 @@ export function roomView(questionId: string): View {
       meta,
       people,
     ),
+    progress.el,
     log,
     typing,
     notice,
+    h("div", { class: "claim-row" }, claimButton, claimNote),
     composerWrap,
   );
   return {

@@ -1,0 +1,238 @@
+"""Issue [16] acceptance in a 360 px Chromium: a missed question is kept under 알림 with a
+badge; the map centres on a GPS fix that comes while Leaflet is still loading; `/ask`
+opened directly uses GPS; unknown paths and questions end on a real 404 page."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from typing import Any
+
+import pytest
+
+pytest.importorskip("playwright", reason="browser tests need the playwright package")
+from playwright.async_api import Page, Route, expect
+
+from tests.e2e.conftest import NEAR_SEONGSAN, SEONGSAN, Account, make_account
+from tests.e2e.test_conversation import assert_fits_phone, log_in, wait_located, wait_online
+from tests.fixtures.clients import SocketClient, connect
+from tests.fixtures.server import RunningServer
+
+expect.set_options(timeout=10_000)
+
+# A 1×1 PNG standing in for OpenStreetMap tiles (nothing leaves the machine).
+TILE = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+# Hands the page's watchPosition callbacks to the test: `window.__fix(lat, lng)` is a GPS fix.
+FAKE_GPS = """
+window.__watchers = [];
+navigator.geolocation.watchPosition = (ok) => { window.__watchers.push(ok); return window.__watchers.length; };
+navigator.geolocation.clearWatch = () => {};
+window.__fix = (lat, lng) => window.__watchers.forEach((ok) =>
+  ok({ coords: { latitude: lat, longitude: lng, accuracy: 12 }, timestamp: Date.now() }));
+"""
+
+
+async def socket_for(server: RunningServer, account: Account) -> SocketClient:
+    async with server.runtime.db.transaction() as uow:
+        session = await server.runtime.users.login(
+            uow, email=account.email, password=account.password
+        )
+    return await connect(server, session.tokens.access_token)
+
+
+async def test_a_missed_question_is_kept_under_alerts_with_a_badge(
+    web_server: RunningServer, new_phone: Any, artifacts: Any
+) -> None:
+    local_account = await make_account(web_server, "놓친질문주민", local=True)
+    traveler = await socket_for(web_server, await make_account(web_server, "여행자A", local=False))
+    local = await (await new_phone(web_server.url, NEAR_SEONGSAN)).new_page()
+    try:
+        await log_in(local, local_account)
+        await wait_online(local)
+        await wait_located(web_server, local_account.id)
+        ack = await traveler.call(
+            "create_question",
+            {
+                "title": "성산 근처 조용한 카페 있나요?",
+                "content": "아이랑 쉬어 갈 곳을 찾아요.",
+                "location": {"lat": SEONGSAN["latitude"], "lng": SEONGSAN["longitude"]},
+                "hashtags": ["카페"],
+            },
+        )
+        assert ack["ok"], ack
+        banner = local.get_by_test_id("banner-question")
+        await expect(banner).to_contain_text("성산 근처 조용한 카페 있나요?")
+        # A normal question's card no longer vanishes on its own …
+        await local.wait_for_timeout(1_000)
+        assert await local.evaluate("document.querySelectorAll('[data-testid=banner-question]').length") == 1
+        # … the local dismisses it, and the question is still there under 알림, with a badge.
+        await banner.get_by_role("button", name="닫기").click()
+        await expect(banner).to_have_count(0)
+        await expect(local.get_by_test_id("notification-count")).to_have_text("1")
+        await artifacts(local, "01-badge")
+        await local.get_by_test_id("tab-notifications").click()
+        item = local.get_by_test_id("asked-item")
+        await expect(item).to_have_count(1)
+        await expect(item).to_contain_text("성산 근처 조용한 카페 있나요?")
+        await expect(item).to_contain_text("거리")
+        await expect(item).to_have_attribute("data-state", "open")
+        await assert_fits_phone(local)
+        await artifacts(local, "02-questions-for-you")
+        # Kept across a reload; opening it clears the badge.
+        await local.reload()
+        await expect(local.get_by_test_id("asked-item")).to_have_count(1)
+        await local.get_by_test_id("asked-item").click()
+        await expect(local.get_by_test_id("room-title")).to_have_text("성산 근처 조용한 카페 있나요?")
+        await expect(local.get_by_test_id("notification-count")).to_have_count(0)
+    finally:
+        await traveler.close()
+
+
+async def test_the_map_centres_on_a_fix_that_comes_while_leaflet_loads(
+    web_server: RunningServer, new_phone: Any, artifacts: Any
+) -> None:
+    account = await make_account(web_server, "지도여행자", local=False)
+    context = await new_phone(web_server.url, SEONGSAN)
+    await context.add_init_script(FAKE_GPS)
+    await context.route(
+        "https://tile.openstreetmap.org/**",
+        lambda route: route.fulfill(status=200, content_type="image/png", body=TILE),
+    )
+    page = await context.new_page()
+    # Leaflet's chunk is held back until the fix has come: the window where setView was lost.
+    release = asyncio.Event()
+
+    async def hold(route: Route) -> None:
+        await release.wait()
+        await route.continue_()
+
+    await page.route("**/assets/leaflet-src-*.js", hold)
+    await log_in(page, account)
+    map_el = page.get_by_test_id("map")
+    await expect(map_el).to_be_attached()
+    assert await page.locator(".leaflet-container").count() == 0  # still loading
+    await page.evaluate(f"window.__fix({SEONGSAN['latitude']}, {SEONGSAN['longitude']})")
+    await expect(page.get_by_test_id("location")).not_to_contain_text("확인하는 중")
+    release.set()
+    await expect(page.locator(".leaflet-container")).to_have_count(1)
+    await expect(map_el).to_have_attribute("data-center", "33.4581,126.9415")
+    await artifacts(page, "01-centred")
+
+
+async def test_ask_opened_directly_uses_gps(
+    web_server: RunningServer, new_phone: Any, artifacts: Any
+) -> None:
+    account = await make_account(web_server, "바로질문", local=False)
+    context = await new_phone(web_server.url, SEONGSAN)
+    # Headless Chromium reports notifications as denied; a fresh phone has not been asked yet.
+    await context.add_init_script(
+        "Object.defineProperty(Notification, 'permission', { get: () => 'default' });"
+    )
+    page = await context.new_page()
+    await log_in(page, account)
+    await page.goto("/ask")  # a reload or a shared link: no position known yet
+    await expect(page.get_by_test_id("pos-gps")).to_be_checked()
+    await page.get_by_label("제목").fill("성산항 주차장 자리 있나요?")
+    await page.get_by_label("내용").fill("지금 가면 주차할 수 있을까요?")
+    await artifacts(page, "01-ask-gps")
+    await page.get_by_test_id("ask-submit").click()
+    await expect(page.get_by_test_id("room-title")).to_have_text("성산항 주차장 자리 있나요?")
+    # Right after posting, the moment to offer push.
+    await expect(page.get_by_test_id("push-offer")).to_contain_text("답변이 오면 알려 드릴까요?")
+    await artifacts(page, "02-push-offer")
+    await page.get_by_test_id("push-offer-no").click()
+    await expect(page.get_by_test_id("push-offer")).to_have_count(0)
+    question_id = page.url.rsplit("/", 1)[-1]
+    async with web_server.runtime.db.transaction(readonly=True) as uow:
+        question = await web_server.runtime.questions.get(uow, question_id)
+    assert abs(question.lat - SEONGSAN["latitude"]) < 1e-4
+    assert abs(question.lng - SEONGSAN["longitude"]) < 1e-4
+
+
+async def test_ask_without_gps_permission_says_so_at_once(
+    web_server: RunningServer, browser: Any, artifacts: Any
+) -> None:
+    account = await make_account(web_server, "위치거부", local=False)
+    context = await browser.new_context(
+        base_url=web_server.url, viewport={"width": 360, "height": 740}, locale="ko-KR"
+    )
+    await context.route("https://**", lambda route: route.abort())
+    try:
+        page = await context.new_page()
+        await log_in(page, account)
+        await page.goto("/ask")
+        await expect(page.get_by_test_id("position-status")).to_contain_text("위치 권한이 없어요")
+        await expect(page.get_by_test_id("pos-hotspot")).to_be_checked()
+        await artifacts(page, "01-ask-no-gps")
+    finally:
+        await context.close()
+
+
+async def test_unknown_paths_and_questions_end_on_a_404_page(
+    web_server: RunningServer, new_phone: Any, artifacts: Any
+) -> None:
+    account = await make_account(web_server, "길잃은여행자", local=False)
+    page: Page = await (await new_phone(web_server.url, SEONGSAN)).new_page()
+    await log_in(page, account)
+    response = await page.goto("/no/such/page")
+    assert response is not None and response.status == 404
+    await expect(page.get_by_test_id("not-found")).to_be_visible()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("페이지를 찾을 수 없어요")
+    await artifacts(page, "01-404-page")
+    await page.goto("/q/01zzzzzzzzzzzzzzzzzzzzzzzz")
+    await expect(page.get_by_test_id("question-not-found")).to_be_visible()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("질문을 찾을 수 없어요")
+    await assert_fits_phone(page)
+    await artifacts(page, "02-unknown-question")
+
+
+async def test_presence_while_a_local_types_and_the_askers_follow_up_seen_live(
+    web_server: RunningServer, new_phone: Any, artifacts: Any
+) -> None:
+    traveler_account = await make_account(web_server, "덧붙임여행자", local=False)
+    local_account = await make_account(web_server, "방문주민", local=True)
+    asker_socket = await socket_for(web_server, traveler_account)
+    try:
+        ack = await asker_socket.call(
+            "create_question",
+            {
+                "title": "섭지코지 지금 바람 세요?",
+                "content": "유모차 끌고 가도 될까요?",
+                "location": {"lat": SEONGSAN["latitude"], "lng": SEONGSAN["longitude"]},
+            },
+        )
+        question_id = ack["question"]["id"]
+    finally:
+        await asker_socket.close()
+    traveler = await (await new_phone(web_server.url, SEONGSAN)).new_page()
+    local = await (await new_phone(web_server.url, NEAR_SEONGSAN)).new_page()
+    await log_in(traveler, traveler_account)
+    await traveler.goto(f"/q/{question_id}")
+    await expect(traveler.get_by_test_id("room-title")).to_have_text("섭지코지 지금 바람 세요?")
+    await wait_online(traveler)
+    people = traveler.get_by_test_id("room-people")
+    await expect(people).to_have_text("참여자 1명 · 1 접속 중")
+
+    # The local opens the room: the traveler's header counts them before they post …
+    await log_in(local, local_account)
+    await local.goto(f"/q/{question_id}")
+    await expect(local.get_by_test_id("room-title")).to_have_text("섭지코지 지금 바람 세요?")
+    await expect(people).to_have_text("참여자 2명 · 2 접속 중")
+    # … and while they type.
+    await local.get_by_test_id("answer-input").press_sequentially("바람이 좀", delay=30)
+    await expect(traveler.get_by_test_id("typing")).to_contain_text("방문주민")
+    await expect(people).to_have_text("참여자 2명 · 2 접속 중")
+    await artifacts(traveler, "01-presence-while-typing")
+
+    # The asker writes in their own room; the local sees it at once, not as an answer.
+    await traveler.get_by_test_id("answer-input").fill("아이가 4살이에요. 괜찮을까요?")
+    await traveler.get_by_test_id("answer-send").click()
+    follow_up = local.locator('[data-kind="follow_up"]')
+    await expect(follow_up).to_contain_text("아이가 4살이에요. 괜찮을까요?")
+    await expect(follow_up.get_by_test_id("accept")).to_have_count(0)
+    await expect(traveler.locator('[data-kind="follow_up"] [data-testid="accept"]')).to_have_count(0)
+    await assert_fits_phone(local)
+    await artifacts(local, "02-local-sees-follow-up")
+    await artifacts(traveler, "03-asker-room")
