@@ -1,0 +1,165 @@
+"""Words that mean the same thing to a traveler on Jeju, and words that carry no meaning in
+a question ("있다", "알다", "혹시").
+
+Built by hand for the travel questions the service sees (parking, boats, opening hours,
+food, transport); extend it when the evaluation set (tests/fixtures/similar) shows a miss.
+"""
+
+from __future__ import annotations
+
+# One word -> the terms it stands for. "주차장" and "주차" are one need.
+KO_ALIASES: dict[str, tuple[str, ...]] = {
+    "주차장": ("주차",),
+    "파킹": ("주차",),
+    "주차비": ("주차", "요금"),
+    "주차료": ("주차", "요금"),
+    "배편": ("배",),
+    "여객선": ("배",),
+    "페리": ("배",),
+    "도항선": ("배",),
+    "뱃시간": ("배", "시간"),
+    "막배": ("배", "마지막"),
+    "첫배": ("배", "처음"),
+    "매표소": ("매표",),
+    "표": ("매표",),
+    "티켓": ("매표",),
+    "입장권": ("매표",),
+    "입장료": ("매표", "요금"),
+    "식당": ("맛집",),
+    "음식점": ("맛집",),
+    "밥집": ("맛집",),
+    "맛있다": ("맛집",),
+    "맛": ("맛집",),
+    "렌트카": ("렌터카",),
+    "렌트": ("렌터카",),
+    "커피숍": ("카페",),
+    "커피": ("카페",),
+    "해변": ("해수욕장",),
+    "해수욕": ("해수욕장",),
+    "비치": ("해수욕장",),
+    "바다": ("해수욕장",),
+    "오픈": ("영업",),
+    "열다": ("영업",),
+    "닫다": ("영업",),
+    "마감": ("영업",),
+    "운영": ("영업",),
+    "영업시간": ("영업", "시간"),
+    "휴무": ("휴무",),
+    "쉬다": ("휴무",),
+    "화장실": ("화장실",),
+    "공중화장실": ("화장실",),
+    "환전소": ("환전",),
+    "현금인출기": ("atm",),
+    "콜택시": ("택시",),
+    "정류장": ("정류장",),
+    "버스정류장": ("버스", "정류장"),
+    "비싸다": ("요금",),
+    "가격": ("요금",),
+    "얼마": ("요금",),
+    "비용": ("요금",),
+    "돈": ("요금",),
+    "붐비다": ("혼잡",),
+    "복잡하다": ("혼잡",),
+    "사람": ("혼잡",),
+    "웨이팅": ("대기",),
+    "줄": ("대기",),
+    "기다리다": ("대기",),
+    "막히다": ("정체",),
+    "일출": ("해돋이",),
+    "해뜨다": ("해돋이",),
+    "일몰": ("노을",),
+    "해지다": ("노을",),
+    "흑": ("흑돼지",),
+    "돼지": ("흑돼지",),
+    "오겹살": ("흑돼지",),
+    "근고기": ("흑돼지",),
+    "회": ("횟집",),
+    "생선회": ("횟집",),
+    "약": ("약국",),
+    "문닫다": ("영업",),
+    "물때": ("물때",),
+    "썰물": ("물때",),
+    "밀물": ("물때",),
+    "결항": ("결항",),
+    "운항": ("운항",),
+    "뜨다": ("운항",),
+    "우산": ("우산",),
+    "비오다": ("비",),
+    "전동": ("전기",),
+    "충전기": ("충전",),
+    "충전소": ("충전",),
+    "아이": ("아이",),
+    "애기": ("아이",),
+    "아기": ("아이",),
+    "유모차": ("유모차",),
+    "반려견": ("반려견",),
+    "강아지": ("반려견",),
+    "개": ("반려견",),
+    "애견": ("반려견",),
+}
+
+# Two lemmas in a row that mean one thing ("차를 세우다" is parking).
+KO_PHRASES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("차", "세우다"): ("주차",),
+    ("차", "대다"): ("주차",),
+    ("문", "열다"): ("영업",),
+    ("문", "닫다"): ("영업",),
+    ("마지막", "배"): ("배", "마지막"),
+    ("해", "뜨다"): ("해돋이",),
+    ("해", "지다"): ("노을",),
+    ("비", "오다"): ("비",),
+    ("물", "빠지다"): ("물때",),
+}
+
+# Lemmas that every question has: they would match everything.
+KO_STOPWORDS: frozenset[str] = frozenset(
+    {
+        "있다", "없다", "하다", "되다", "알다", "모르다", "같다", "주다", "보다", "싶다",
+        "이다", "아니다", "가다", "오다", "좋다", "괜찮다", "어떻다", "그렇다", "이렇다",
+        "궁금", "질문", "혹시", "여기", "거기", "근처", "주변", "어디", "무엇", "뭐",
+        "추천", "가능", "정보", "분", "곳", "데", "것", "수", "거", "때", "정도", "요즘",
+        "지금", "현재", "오늘", "내일", "좀", "많이", "제주", "제주도", "부탁", "감사",
+        "안녕", "여행", "관광", "방법", "시", "쪽", "중", "저", "제", "우리", "가족",
+        "알려주다", "찾다", "묻다", "물어보다", "받다", "드리다", "계시다",
+    }
+)
+
+EN_ALIASES: dict[str, str] = {
+    "car": "parking",
+    "park": "park",
+    "parking": "parking",
+    "lot": "parking",
+    "ferry": "boat",
+    "ferries": "boat",
+    "ship": "boat",
+    "restaurant": "food",
+    "restaurants": "food",
+    "eat": "food",
+    "open": "open",
+    "opens": "open",
+    "close": "open",
+    "closes": "open",
+    "closed": "open",
+    "hours": "open",
+    "ticket": "ticket",
+    "tickets": "ticket",
+    "toilet": "restroom",
+    "toilets": "restroom",
+    "bathroom": "restroom",
+    "beach": "beach",
+    "rent": "rental",
+    "rental": "rental",
+    "cab": "taxi",
+    "price": "cost",
+    "fee": "cost",
+    "much": "cost",
+    "pork": "pork",
+}
+
+EN_STOPWORDS: frozenset[str] = frozenset(
+    """a an the is are was were be been am do does did can could will would should may might
+    i me my we our you your it its there here this that these those of to in on at for from by
+    with about near nearby around any some anyone anybody know where what when which who how
+    please thanks thank hi hello just still now today good best jeju island get go going
+    have has had any place places or and if not no yes than then so too very really""".split()
+)
