@@ -27,13 +27,22 @@ from dongne.similar.lexicon import (
     KO_ALIASES,
     KO_PHRASES,
     KO_STOPWORDS,
+    PLACE_NAMES,
 )
+
+# Place-name terms start with this: they weigh less, and never make a match alone.
+NAME_PREFIX = "@"
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 # Han and katakana runs; hiragana (Japanese particles and endings) separates them.
 _CJK_RUN = re.compile(r"[\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _LATIN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _HASHTAG = re.compile(r"#(\w+)")
+# Longest spellings first, spaces optional between their characters.
+_PLACE_PATTERNS = [
+    (re.compile(r"\s*".join(map(re.escape, spelling))), name)
+    for spelling, name in sorted(PLACE_NAMES.items(), key=lambda item: -len(item[0]))
+]
 
 # Kiwi's tags kept as terms: common and proper nouns, roots, foreign words, numbers, hanja.
 _NOUN_TAGS = frozenset({"NNG", "NNP", "XR", "SL", "SN", "SH", "NR"})
@@ -72,10 +81,18 @@ def hashtags_in(text: str) -> list[str]:
     return [tag.lower() for tag in _HASHTAG.findall(text)]
 
 
+def tag_terms(tags: Sequence[str]) -> list[str]:
+    """Hashtags as terms: a place's tag (#협재) is its name term."""
+    return [
+        NAME_PREFIX + PLACE_NAMES[tag] if tag in PLACE_NAMES else tag
+        for tag in (t.lower().lstrip("#") for t in tags)
+    ]
+
+
 def terms(text: str) -> list[str]:
     """The index terms of a text, repeated as often as they occur (for term frequencies)."""
     text = unicodedata.normalize("NFKC", text).lower()
-    found: list[str] = hashtags_in(text)
+    found: list[str] = tag_terms(hashtags_in(text))
     text = _HASHTAG.sub(" ", text)
     if _HANGUL.search(text):
         found.extend(_korean_terms(_HANGUL_FREE_CJK.sub(" ", text)))
@@ -97,14 +114,27 @@ _HANGUL_FREE_CJK = _CJK_RUN
 
 def _korean_terms(text: str) -> list[str]:
     kiwi = _kiwi if _kiwi is not None else _load_kiwi()
+    names, text = _place_names(text)
     words: list[str] = []
     for token in kiwi.tokenize(text, split_complex=True):
-        tag = token.tag
-        if tag in _NOUN_TAGS:
+        if token.tag in _NOUN_TAGS:
             words.append(token.form)
-        elif tag in _PREDICATE_TAGS:
-            words.append(token.lemma if hasattr(token, "lemma") else token.form + "다")
-    return _normalize_korean(words)
+        elif token.tag in _PREDICATE_TAGS:
+            words.append(token.lemma)
+    return names + _normalize_korean(words)
+
+
+def _place_names(text: str) -> tuple[list[str], str]:
+    """Known Jeju place names as `@name` terms, and the text without them.
+
+    Kiwi splits an unknown name one way written together and another way with a space
+    ("쇠소깍", "성산항 우도행"); the gazetteer finds it either way.
+    """
+    found: list[str] = []
+    for pattern, name in _PLACE_PATTERNS:
+        text, count = pattern.subn(" ", text)
+        found.extend([NAME_PREFIX + name] * count)
+    return found, text
 
 
 def _normalize_korean(words: list[str]) -> list[str]:

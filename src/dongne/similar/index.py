@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from dongne.kit.geo import EARTH_RADIUS_M, haversine_m
-from dongne.similar import policy
+from dongne.similar import analyzer, policy
 
 # Cell edge in degrees of latitude (~1.1 km); longitude cells are scaled to the latitude.
 CELL_DEG = 0.01
@@ -110,25 +110,31 @@ class SimilarIndex:
             return []
         average = self._total_length / documents
         idfs = {term: policy.idf(documents, self._df.get(term, 0)) for term in unique}
-        scores: dict[str, float] = {}
+        topic: dict[str, float] = {}
+        names: dict[str, float] = {}
         for cell in self._cells_near(lat, lng, cutoff_m):
             for term in unique:
                 posting = self._postings.get((cell, term))
                 if not posting:
                     continue
                 term_idf = idfs[term]
+                scores = names if term.startswith(analyzer.NAME_PREFIX) else topic
                 for question_id, frequency in posting.items():
                     length = self._docs[question_id].length
                     scores[question_id] = scores.get(question_id, 0.0) + policy.bm25_term(
                         term_idf, frequency, length, average
                     )
-        ceiling = list(idfs.values())
+        topic_idfs = [v for t, v in idfs.items() if not t.startswith(analyzer.NAME_PREFIX)]
+        name_idfs = [v for t, v in idfs.items() if t.startswith(analyzer.NAME_PREFIX)]
         hits: list[Hit] = []
-        for question_id, bm25 in scores.items():
+        for question_id, topic_score in topic.items():
             stored = self._docs[question_id]
             distance = haversine_m(lat, lng, stored.lat, stored.lng)
             if distance <= cutoff_m:
-                hits.append(Hit(stored, policy.relevance(bm25, ceiling), distance))
+                shared = policy.relevance(
+                    topic_score, names.get(question_id, 0.0), topic_idfs, name_idfs
+                )
+                hits.append(Hit(stored, shared, distance))
         return hits
 
     def _cells_near(self, lat: float, lng: float, radius_m: float) -> Iterator[tuple[int, int]]:

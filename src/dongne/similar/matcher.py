@@ -85,5 +85,5 @@ def stored_from(
         freshness=policy.freshness_of(text),
     )
     stored.terms.update(analyzer.terms(text))
-    stored.terms.update(hashtags)
+    stored.terms.update(analyzer.tag_terms(hashtags))
     return stored

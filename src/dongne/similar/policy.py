@@ -16,6 +16,8 @@ MIN_RELEVANCE = 0.45
 # BM25 parameters; questions are short, so length matters less than in documents.
 K1 = 1.2
 B = 0.5
+# Place names count half: the asker's position already says where.
+NAME_WEIGHT = 0.5
 # Bonuses for the same hashtag and for the same region (both features, never alone).
 TAG_BONUS = 0.05
 REGION_BONUS = 0.03
@@ -106,11 +108,19 @@ def bm25_term(idf_: float, frequency: int, length: int, average_length: float) -
     return idf_ * frequency * (K1 + 1.0) / (frequency + K1 * norm)
 
 
-def relevance(score: float, query_idfs: Sequence[float]) -> float:
+def relevance(
+    topic_score: float, name_score: float, topic_idfs: Sequence[float], name_idfs: Sequence[float]
+) -> float:
     """BM25 as a share of what a stored question holding every query term once, at the
-    average length, would score: 0..~1, comparable between queries."""
-    ceiling = sum(query_idfs)
-    return min(1.0, score / ceiling) if ceiling > 0 else 0.0
+    average length, would score: 0..~1, comparable between queries.
+
+    Place names weigh `NAME_WEIGHT` (the position already says where), and a shared place
+    name alone is no match: at least one word of the question itself must be shared.
+    """
+    if topic_score <= 0:
+        return 0.0
+    ceiling = sum(topic_idfs) + NAME_WEIGHT * sum(name_idfs)
+    return min(1.0, (topic_score + NAME_WEIGHT * name_score) / ceiling) if ceiling > 0 else 0.0
 
 
 @dataclass(frozen=True, slots=True)
