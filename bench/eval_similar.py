@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from dongne.kit.geo import haversine_m
-from dongne.similar import analyzer, policy
+from dongne.similar import policy
 from dongne.similar.index import SimilarIndex
 from dongne.similar.matcher import rank, stored_from
 
@@ -168,7 +168,9 @@ def evaluate(
         else:
             without += 1
             empty += not top
-        if verbose and (top[:1] != sorted(query.expect)[:1] or (top and top[0] not in query.expect)):
+        if verbose and (
+            top[:1] != sorted(query.expect)[:1] or (top and top[0] not in query.expect)
+        ):
             print(f"  miss [{query.kind}] {query.text!r} expect={sorted(query.expect)} got={top}")
     return {
         "precision@1": first_right / offered if offered else 0.0,

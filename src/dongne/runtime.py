@@ -11,8 +11,8 @@ from dongne.conversation.live import PresenceService, TypingService
 from dongne.conversation.service import ReadStateService
 from dongne.escalation.service import EscalationPlanner, EscalationService
 from dongne.eventlog.service import EventLogService
-from dongne.infra.cache.base import Cache
 from dongne.infra.broadcast import RedisBroadcast
+from dongne.infra.cache.base import Cache
 from dongne.infra.cache.memory import MemoryCache
 from dongne.infra.cache.observed import ObservedCache
 from dongne.infra.cache.redis import RedisCache

@@ -47,9 +47,7 @@ async def ask(person: Person, title: str, at: dict[str, float]) -> str:
 
 async def answer(person: Person, question_id: str, content: str) -> str:
     assert person.socket is not None
-    ack = await person.socket.call(
-        "create_answer", {"questionId": question_id, "content": content}
-    )
+    ack = await person.socket.call("create_answer", {"questionId": question_id, "content": content})
     assert ack["ok"] is True, ack
     return str(ack["answer"]["id"])
 
@@ -94,14 +92,15 @@ async def test_offered_near_hyeopjae_in_other_words_not_at_seongsan(
     items = await similar(server, second, "협재 해변에 차 세울 데 있어요?", near(HYEOPJAE, 300))
     assert [item["question"]["id"] for item in items] == [question_id]  # type: ignore[index]
     [item] = items
-    assert item["answer"] == {  # type: ignore[comparison-overlap]
+    assert item["answer"] == {
         "id": answer_id,
         "preview": "해변 바로 앞 공영주차장, 무료예요.",
         "accepted": False,
         "createdAt": item["answer"]["createdAt"],  # type: ignore[index]
     }
     assert item["distanceMeters"] == 300
-    assert isinstance(item["score"], float) and 0 < item["score"] <= 1.2
+    assert isinstance(item["score"], float)
+    assert 0 < item["score"] <= 1.2
     assert item["question"]["regionCode"]  # type: ignore[index]
 
     at_seongsan = await similar(server, second, "협재 해변에 차 세울 데 있어요?", SEONGSAN)
@@ -139,12 +138,16 @@ async def test_accepting_the_suggestion_notifies_no_local(
             )
             assert refused.status_code == 403
             taken = await http.post(
-                f"/api/questions/{new_id}/archive-answer", json={"answerId": answer_id}, headers=auth
+                f"/api/questions/{new_id}/archive-answer",
+                json={"answerId": answer_id},
+                headers=auth,
             )
             assert taken.status_code == 200, taken.text
             assert taken.json()["archiveAnswerId"] == answer_id
             again = await http.post(
-                f"/api/questions/{new_id}/archive-answer", json={"answerId": answer_id}, headers=auth
+                f"/api/questions/{new_id}/archive-answer",
+                json={"answerId": answer_id},
+                headers=auth,
             )
             assert again.status_code == 409
 
@@ -152,9 +155,7 @@ async def test_accepting_the_suggestion_notifies_no_local(
         async with server.runtime.db.transaction(readonly=True) as uow:
             notified = (
                 await uow.session.execute(
-                    select(QuestionNotified.user_id).where(
-                        QuestionNotified.question_id == new_id
-                    )
+                    select(QuestionNotified.user_id).where(QuestionNotified.question_id == new_id)
                 )
             ).all()
         assert notified == []
@@ -192,7 +193,9 @@ async def test_deflection_is_counted_and_notifies_nobody(
         async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
             auth = {"Authorization": f"Bearer {traveler.token}"}
             body = {"questionId": question_id, "answerId": answer_id, "location": HYEOPJAE}
-            recorded = await http.post("/api/questions/similar/deflections", json=body, headers=auth)
+            recorded = await http.post(
+                "/api/questions/similar/deflections", json=body, headers=auth
+            )
             assert recorded.status_code == 201, recorded.text
             wrong = await http.post(
                 "/api/questions/similar/deflections",

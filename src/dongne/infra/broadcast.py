@@ -57,7 +57,7 @@ class RedisBroadcast:
                 continue
             try:
                 await receive(body)
-            except Exception:  # noqa: BLE001 - one bad message never stops the listener
+            except Exception:
                 log.exception("broadcast_receive_failed", channel=self.subscription.channel)
 
     @property

@@ -9,8 +9,8 @@ from dongne.models.moderation import IpBlock, Report, UserBlock
 from dongne.models.points import PointsEntry
 from dongne.models.push import PushSubscription
 from dongne.models.questions import Answer, Hashtag, Image, Question, QuestionHashtag, RoomMember
-from dongne.models.similar import Deflection
 from dongne.models.settings import UserInterest, UserSettings
+from dongne.models.similar import Deflection
 from dongne.models.users import RefreshToken, User
 
 __all__ = [

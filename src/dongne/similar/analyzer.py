@@ -28,6 +28,7 @@ from dongne.similar.lexicon import (
     KO_PHRASES,
     KO_STOPWORDS,
     PLACE_NAMES,
+    ZH_FUNCTION_CHARS,
 )
 
 # Place-name terms start with this: they weigh less, and never make a match alone.
@@ -175,4 +176,5 @@ def _stem(word: str) -> str:
 def _bigrams(run: str) -> list[str]:
     if len(run) == 1:
         return [run]
-    return [run[i : i + 2] for i in range(len(run) - 1)]
+    pairs = (run[i : i + 2] for i in range(len(run) - 1))
+    return [pair for pair in pairs if not ZH_FUNCTION_CHARS.intersection(pair)]

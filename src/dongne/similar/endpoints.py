@@ -40,7 +40,7 @@ async def similar_questions(
 async def record_deflection(
     request: RecordDeflection, claims: ClaimsDep, runtime: RuntimeDep
 ) -> DeflectionRecorded:
-    """"이 답변으로 해결됐어요" before asking: counted, nobody is notified."""
+    """ "이 답변으로 해결됐어요" before asking: counted, nobody is notified."""
     async with runtime.db.transaction() as uow:
         return await runtime.similar.record_deflection(uow, claims.user_id, request)
 

@@ -36,9 +36,7 @@ def _shown_answer_id() -> object:
     """The answer a question is offered with: the accepted one, else its first (ids are
     time-ordered, so the smallest is the earliest)."""
     first = aliased(Answer)
-    earliest = (
-        select(func.min(first.id)).where(first.question_id == Question.id).scalar_subquery()
-    )
+    earliest = select(func.min(first.id)).where(first.question_id == Question.id).scalar_subquery()
     return func.coalesce(Question.accepted_answer_id, earliest)
 
 
@@ -108,9 +106,7 @@ class SimilarRepository:
         self._session.add(deflection)
         await self._session.flush()
 
-    async def mark_solved_by_archive(
-        self, question_id: str, answer_id: str, now: datetime
-    ) -> bool:
+    async def mark_solved_by_archive(self, question_id: str, answer_id: str, now: datetime) -> bool:
         """Only while no answer was accepted and no earlier answer taken: False otherwise."""
         result = await self._session.execute(
             update(Question)

@@ -41,7 +41,7 @@ class SimilarItems(WireModel):
 
 
 class RecordDeflection(RequestModel):
-    """"이 답변으로 해결됐어요" before asking: the traveler did not need to ask."""
+    """ "이 답변으로 해결됐어요" before asking: the traveler did not need to ask."""
 
     question_id: str = IdStr
     answer_id: str = IdStr
@@ -76,5 +76,3 @@ class ArchiveFigures(WireModel):
 
     deflections: int
     archive_answers: int
-
-

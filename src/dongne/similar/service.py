@@ -12,6 +12,7 @@ scaled mode, published so every node applies it too.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -151,7 +152,7 @@ class SimilarService:
         log.info("similar_index_built", questions=len(index))
         pending, self._pending = self._pending, set()
         if pending:
-            await self._refresh(pending)
+            await self._refresh(sorted(pending))
 
     async def questions_changed(self, cache_keys: Sequence[str]) -> None:
         """After a commit that changed these questions (their page keys): apply, publish."""
@@ -161,7 +162,7 @@ class SimilarService:
             return
         try:
             await self._refresh(ids)
-        except Exception:  # noqa: BLE001 - the commit stands; the next change or start-up heals
+        except Exception:
             log.exception("similar_refresh_failed", question_ids=ids)
         if self._broadcast is not None:
             await self._broadcast.publish(" ".join(ids))
@@ -215,7 +216,7 @@ class SimilarService:
     async def record_deflection(
         self, uow: UnitOfWork, user_id: str, request: RecordDeflection
     ) -> DeflectionRecorded:
-        """"이 답변으로 해결됐어요" before asking: stored for the figures, nobody is told."""
+        """ "이 답변으로 해결됐어요" before asking: stored for the figures, nobody is told."""
         owner = await SimilarRepository(uow.session).question_of_answer(request.answer_id)
         if owner is None or owner != request.question_id:
             raise DongneError(ErrorCode.NOT_FOUND, ANSWER_NOT_FOUND)
@@ -295,9 +296,7 @@ class SimilarService:
     async def close(self) -> None:
         if self._build_task is not None and not self._build_task.done():
             self._build_task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._build_task
-            except (asyncio.CancelledError, Exception):  # noqa: BLE001 - shutting down
-                pass
         if self._broadcast is not None:
             await self._broadcast.close()
