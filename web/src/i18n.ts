@@ -177,6 +177,14 @@ const ko = {
   notFoundTitle: "페이지를 찾을 수 없어요",
   goHome: "홈으로",
   errGeneric: "문제가 생겼어요: {reason}",
+  similarHeading: "비슷한 질문에 이미 답변이 있어요",
+  similarRoomHeading: "이 답변이 도움이 될까요?",
+  similarSolved: "이 답변으로 해결됐어요",
+  similarSolvedDone: "해결됨 — 더 이상 알림을 보내지 않아요",
+  similarAskAnyway: "그래도 물어볼래요",
+  similarThanks: "다행이에요! 아무에게도 알리지 않았어요.",
+  similarAnswered: "{age} 답변",
+  similarAccepted: "채택된 답변",
 };
 
 export type Key = keyof typeof ko;
@@ -348,6 +356,14 @@ const en: Dictionary = {
   notFoundTitle: "Page not found",
   goHome: "Go home",
   errGeneric: "Something went wrong: {reason}",
+  similarHeading: "Similar questions already have answers",
+  similarRoomHeading: "Does this earlier answer help?",
+  similarSolved: "This answer solved it",
+  similarSolvedDone: "Solved — no more alerts are sent",
+  similarAskAnyway: "Ask anyway",
+  similarThanks: "Glad it helped! Nobody was notified.",
+  similarAnswered: "answered {age}",
+  similarAccepted: "Accepted answer",
 };
 
 export const dictionaries = { ko, en } as const;

@@ -110,32 +110,58 @@ class SimilarIndex:
             return []
         average = self._total_length / documents
         idfs = {term: policy.idf(documents, self._df.get(term, 0)) for term in unique}
+        topics = [t for t in unique if not t.startswith(analyzer.NAME_PREFIX)]
+        names = [t for t in unique if t.startswith(analyzer.NAME_PREFIX)]
+        cells = list(self._cells_near(lat, lng, cutoff_m))
+        # Only the question's own words make candidates; place names, common near a busy
+        # place, are looked up for those candidates alone.
         topic: dict[str, float] = {}
-        names: dict[str, float] = {}
-        for cell in self._cells_near(lat, lng, cutoff_m):
-            for term in unique:
+        for cell in cells:
+            for term in topics:
                 posting = self._postings.get((cell, term))
-                if not posting:
-                    continue
-                term_idf = idfs[term]
-                scores = names if term.startswith(analyzer.NAME_PREFIX) else topic
-                for question_id, frequency in posting.items():
-                    length = self._docs[question_id].length
-                    scores[question_id] = scores.get(question_id, 0.0) + policy.bm25_term(
-                        term_idf, frequency, length, average
-                    )
-        topic_idfs = [v for t, v in idfs.items() if not t.startswith(analyzer.NAME_PREFIX)]
-        name_idfs = [v for t, v in idfs.items() if t.startswith(analyzer.NAME_PREFIX)]
+                if posting:
+                    self._accumulate(topic, posting, idfs[term], average, None)
+        if not topic:
+            return []
+        name_scores: dict[str, float] = {}
+        for cell in cells:
+            for term in names:
+                posting = self._postings.get((cell, term))
+                if posting:
+                    self._accumulate(name_scores, posting, idfs[term], average, topic)
+        topic_idfs = [idfs[t] for t in topics]
+        name_idfs = [idfs[t] for t in names]
         hits: list[Hit] = []
         for question_id, topic_score in topic.items():
+            shared = policy.relevance(
+                topic_score, name_scores.get(question_id, 0.0), topic_idfs, name_idfs
+            )
+            if shared < policy.MIN_RELEVANCE:
+                continue  # measured before the distance: most candidates stop here
             stored = self._docs[question_id]
             distance = haversine_m(lat, lng, stored.lat, stored.lng)
             if distance <= cutoff_m:
-                shared = policy.relevance(
-                    topic_score, names.get(question_id, 0.0), topic_idfs, name_idfs
-                )
                 hits.append(Hit(stored, shared, distance))
         return hits
+
+    def _accumulate(
+        self,
+        scores: dict[str, float],
+        posting: dict[str, int],
+        idf: float,
+        average: float,
+        only: dict[str, float] | None,
+    ) -> None:
+        docs = self._docs
+        if only is not None and len(only) < len(posting):
+            pairs = [(q, posting[q]) for q in only if q in posting]
+        else:
+            pairs = [(q, f) for q, f in posting.items() if only is None or q in only]
+        for question_id, frequency in pairs:
+            length = docs[question_id].length
+            scores[question_id] = scores.get(question_id, 0.0) + policy.bm25_term(
+                idf, frequency, length, average
+            )
 
     def _cells_near(self, lat: float, lng: float, radius_m: float) -> Iterator[tuple[int, int]]:
         span = radius_m / _M_PER_DEG / CELL_DEG

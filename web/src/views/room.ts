@@ -35,6 +35,7 @@ import type {
   UserTypingEvent,
 } from "../types";
 import { imagePicker } from "./images";
+import { roomSuggestion } from "./similar";
 import type { View } from "./view";
 
 const TYPING_SEND_EVERY_MS = 2_000;
@@ -373,10 +374,14 @@ export function roomView(questionId: string): View {
       notice.hidden = false;
       notice.textContent = t("loadFailed");
     }
-    if (detail?.user.id === me) myQuestions().remember(questionId);
+    if (detail?.user.id === me) {
+      myQuestions().remember(questionId);
+      if (!state.acceptedAnswerId) suggestion.replaceWith(roomSuggestion(questionId));
+    }
     renderHeader();
     renderComposer();
   };
+  const suggestion = h("div", { hidden: true });
   myQuestions().seen(questionId);
   void load();
 
@@ -391,6 +396,7 @@ export function roomView(questionId: string): View {
       meta,
       people,
     ),
+    suggestion,
     log,
     typing,
     notice,
