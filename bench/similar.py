@@ -9,6 +9,7 @@ busy place are long.
 from __future__ import annotations
 
 import argparse
+import gc
 import random
 import statistics
 import sys
@@ -61,6 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         )
     built = time.perf_counter() - started
+    gc.freeze()  # as the server does after start-up (kit/gctune.py): no full collections of the index
     timings: list[float] = []
     offered = 0
     for _ in range(args.queries):
