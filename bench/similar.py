@@ -20,10 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.eval_similar import NOW, load  # noqa: E402
-from dongne.regions.policy import default_region_map  # noqa: E402
-from dongne.similar.index import SimilarIndex  # noqa: E402
-from dongne.similar.matcher import rank, stored_from  # noqa: E402
+from bench.eval_similar import NOW, load
+
+from dongne.regions.policy import default_region_map
+from dongne.similar.index import SimilarIndex
+from dongne.similar.matcher import rank, stored_from
 
 METRES_PER_DEGREE = 111_195.0
 
@@ -62,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         )
     built = time.perf_counter() - started
-    gc.freeze()  # as the server does after start-up (kit/gctune.py): no full collections of the index
+    gc.freeze()  # as the server does after start-up (kit/gctune.py)
     timings: list[float] = []
     offered = 0
     for _ in range(args.queries):

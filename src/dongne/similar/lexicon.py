@@ -384,4 +384,6 @@ PLACE_NAMES: dict[str, str] = {
 }
 
 # Chinese function characters: a bigram holding one spans two words and means nothing.
-ZH_FUNCTION_CHARS: frozenset[str] = frozenset("在哪里吗有的是可以么什怎吧呢了去我你他们近附这那个要能想请问还")
+ZH_FUNCTION_CHARS: frozenset[str] = frozenset(
+    "在哪里吗有的是可以么什怎吧呢了去我你他们近附这那个要能想请问还"
+)
