@@ -14,7 +14,7 @@ WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) \
 	$(WEB)/index.html $(WEB)/admin.html $(WEB)/vite.config.ts $(WEB)/tsconfig.json $(WEB)/tsconfig.sw.json \
 	src/dongne/regions/data/jeju_hotspots.json src/dongne/regions/data/jeju_regions.geojson
 
-.PHONY: install run test lint format bench clean web
+.PHONY: install run test lint format bench clean web eval-similar bench-similar
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,14 @@ bench/loadgen/node_modules/.package-lock.json: bench/loadgen/package-lock.json
 # The load benchmark (bench/README.md); BENCH_ARGS=--quick for a one-minute run.
 bench: $(STAMP) bench/loadgen/node_modules/.package-lock.json
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# [17] Precision and recall of the similar-question matcher against a character n-gram
+# baseline, on tests/fixtures/similar; and its query latency at 100,000 stored questions.
+eval-similar: $(STAMP)
+	$(BIN)/python bench/eval_similar.py
+
+bench-similar: $(STAMP)
+	$(BIN)/python bench/similar.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache $(WEB)/node_modules src/dongne/static bench/loadgen/node_modules

@@ -49,6 +49,7 @@ from dongne.regions import endpoints as regions_endpoints
 from dongne.regions import tasks as regions_tasks
 from dongne.runtime import Runtime, build_runtime
 from dongne.settings import endpoints as settings_endpoints
+from dongne.similar import endpoints as similar_endpoints
 from dongne.users import endpoints as users_endpoints
 from dongne.web import mount_web_client
 
@@ -77,6 +78,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             probe.start()
         sio.start()
         runtime.dashboard.start()
+        # Outside tests the index of answered questions is built at once, in a thread.
+        runtime.similar.start(build=settings.env is not Environment.TEST)
         if settings.run_jobs:
             # The loop's first pass sweeps what came due while no process was running.
             runtime.jobs.start()
@@ -128,6 +131,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     api.include_router(monitoring_endpoints.router)
     for router in (
         users_endpoints.router,
+        similar_endpoints.router,  # before questions: /api/questions/similar is no id
         questions_endpoints.router,
         questions_endpoints.hashtags_router,
         notifications_endpoints.router,

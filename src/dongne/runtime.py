@@ -12,8 +12,10 @@ from dongne.conversation.followups import FollowUpService
 from dongne.conversation.service import ReadStateService
 from dongne.escalation.service import EscalationPlanner, EscalationService
 from dongne.eventlog.service import EventLogService
+from dongne.infra.broadcast import RedisBroadcast
 from dongne.infra.cache.base import Cache
 from dongne.infra.cache.memory import MemoryCache
+from dongne.infra.cache.observed import ObservedCache
 from dongne.infra.cache.redis import RedisCache
 from dongne.infra.concentration.base import ConcentrationStore
 from dongne.infra.concentration.memory import MemoryConcentrationStore
@@ -54,9 +56,11 @@ from dongne.regions.policy import HotRule, RegionMap, default_region_map
 from dongne.regions.service import HotspotService
 from dongne.settings.service import SettingsService
 from dongne.users.limits import AuthLimits, AuthLimitSettings
+from dongne.similar.service import SimilarService
 from dongne.users.service import UsersService
 
 MEDIA_FOLDER = "media"
+SIMILAR_CHANNEL = "dongne-similar"
 
 
 @dataclass
@@ -93,6 +97,7 @@ class Runtime:
     blocklist: BlocklistService
     safety: SafetyService
     trusted_proxies: list[Network]
+    similar: SimilarService
     # name -> probe; /ready is ready when every probe answers True.
     readiness_checks: dict[str, Callable[[], Awaitable[bool]]] = field(default_factory=dict)
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
@@ -120,6 +125,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
     rate_limiter: RateLimiter
     cache: Cache
     wakeups: JobWakeups | None = None
+    similar_feed: RedisBroadcast | None = None
     if settings.redis_url:
         redis = connect_redis(settings.redis_url)
         checks["redis"] = lambda: redis_answers(redis)
@@ -133,6 +139,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         cache = RedisCache(redis, monotonic=clock.monotonic)
         wakeups = JobWakeups(redis, scoped_channel(JOBS_CHANNEL, settings.redis_url))
         closers.append(wakeups.close)
+        similar_feed = RedisBroadcast(redis, scoped_channel(SIMILAR_CHANNEL, settings.redis_url))
     else:
         presence = MemoryPresenceIndex(now=clock.monotonic)
         concentration = MemoryConcentrationStore()
@@ -175,6 +182,8 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         is_online=sockets.is_online,
     )
     safety = SafetyService(clock)
+    # [17] follows every change of a question through its page's after-commit invalidation.
+    question_cache = ObservedCache(cache)
     questions = QuestionsService(
         clock=clock,
         regions=regions,
@@ -186,8 +195,13 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         follow_ups=[EscalationPlanner(jobs), SlowAnswerWatch(jobs)],
         safety=safety,
         is_online=sockets.is_online,
-        cache=cache,
+        cache=question_cache,
     )
+    similar = SimilarService(
+        clock=clock, db=db, regions=regions, questions=questions, broadcast=similar_feed
+    )
+    question_cache.listen(similar.questions_changed)
+    closers.append(similar.close)
     escalation = EscalationService(
         clock=clock,
         presence=presence,
@@ -229,6 +243,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         jobs=jobs,
         notifications=notifications,
         cache=cache,
+        archive=similar,
     )
     hotspots = HotspotService(
         clock=clock,
@@ -278,6 +293,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         blocklist=BlocklistService(db, clock),
         safety=safety,
         trusted_proxies=parse_networks(settings.trusted_proxies),
+        similar=similar,
         readiness_checks=checks,
         closers=closers,
         wakeups=wakeups,

@@ -236,6 +236,14 @@ const ko = {
   langEn: "영어 (English)",
   langZh: "중국어 (中文)",
   langJa: "일본어 (日本語)",
+  similarHeading: "비슷한 질문에 이미 답변이 있어요",
+  similarRoomHeading: "이 답변이 도움이 될까요?",
+  similarSolved: "이 답변으로 해결됐어요",
+  similarSolvedDone: "해결됨 — 더 이상 알림을 보내지 않아요",
+  similarAskAnyway: "그래도 물어볼래요",
+  similarThanks: "다행이에요! 아무에게도 알리지 않았어요.",
+  similarAnswered: "{age} 답변",
+  similarAccepted: "채택된 답변",
 };
 
 export type Key = keyof typeof ko;
@@ -466,6 +474,14 @@ const en: Dictionary = {
   langEn: "English",
   langZh: "Chinese (中文)",
   langJa: "Japanese (日本語)",
+  similarHeading: "Similar questions already have answers",
+  similarRoomHeading: "Does this earlier answer help?",
+  similarSolved: "This answer solved it",
+  similarSolvedDone: "Solved — no more alerts are sent",
+  similarAskAnyway: "Ask anyway",
+  similarThanks: "Glad it helped! Nobody was notified.",
+  similarAnswered: "answered {age}",
+  similarAccepted: "Accepted answer",
 };
 
 export const dictionaries = { ko, en } as const;

@@ -114,7 +114,8 @@ class EscalationService:
             hashtags=frozenset(tags),
             urgent=question.urgency == "urgent",
             answer_count=question.answer_count,
-            accepted=question.accepted_answer_id is not None,
+            accepted=question.accepted_answer_id is not None
+            or question.archive_answer_id is not None,
         )
         plan = plan_for(wave)
         if not wave_should_run(plan, facts):

@@ -11,11 +11,13 @@ from dongne.models.presence import LivePosition
 from dongne.models.push import PushSubscription, SentDelivery
 from dongne.models.questions import Answer, Hashtag, Image, Question, QuestionHashtag, RoomMember
 from dongne.models.settings import UserInterest, UserSettings
+from dongne.models.similar import Deflection
 from dongne.models.users import RefreshToken, User
 
 __all__ = [
     "Answer",
     "Base",
+    "Deflection",
     "FollowUp",
     "Hashtag",
     "Image",

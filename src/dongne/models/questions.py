@@ -28,6 +28,10 @@ class Question(Base):
     first_answer_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # [17] The asker took an earlier answer (of another question) as solving this one: no
+    # further escalation round runs, and the figures count it as answered by the archive.
+    archive_answer_id: Mapped[str | None] = mapped_column(id_column_type(), nullable=True)
+    archive_solved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class Hashtag(Base):

@@ -40,6 +40,13 @@ class Stats(WireModel):
     overall: FiguresOut
     urgent: FiguresOut
     regions: list[RegionFigures]
+    # [17] Questions that never needed a local: travelers who found an earlier answer
+    # before asking (deflections), and questions the asker marked solved by one (archive
+    # answers). `overall` counts locals' answers only; `withArchive` also counts a
+    # question solved by the archive as answered, at the moment it was.
+    deflections: int = 0
+    archive_answers: int = 0
+    with_archive: FiguresOut | None = None
 
 
 class WaitingQuestion(WireModel):

@@ -3,7 +3,7 @@ the live dashboard feed for the admin room."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
@@ -28,6 +28,7 @@ from dongne.notifications import messages
 from dongne.notifications.service import NotificationsService
 from dongne.questions.service import QuestionsService
 from dongne.regions.policy import RegionMap
+from dongne.similar.service import SimilarService
 
 log = structlog.get_logger("dongne.monitoring")
 
@@ -39,6 +40,10 @@ WINDOWS = {
 # The seed's TTL of region stats: the public region pages may show figures this old.
 REGION_STATS_TTL = timedelta(minutes=15)
 SLOW_CHECK_JOB = "monitoring.slow_check"
+
+
+def _earliest(first: datetime | None, other: datetime | None) -> datetime | None:
+    return min((t for t in (first, other) if t is not None), default=None)
 
 
 def _out(figures_: Figures) -> dict[str, Any]:
@@ -65,6 +70,7 @@ class MonitoringService:
         jobs: JobQueue,
         notifications: NotificationsService,
         cache: Cache,
+        archive: SimilarService | None = None,
     ) -> None:
         self._clock = clock
         self._questions = questions
@@ -72,6 +78,7 @@ class MonitoringService:
         self._events = events
         self._jobs = jobs
         self._notifications = notifications
+        self._archive = archive
         self._region_stats = CachedModels(cache, "region-stats", Stats, REGION_STATS_TTL)
 
     async def stats(self, uow: UnitOfWork, window: StatsWindow) -> Stats:
@@ -81,9 +88,11 @@ class MonitoringService:
             Timing(region, urgency == "urgent", asked, first)
             for region, urgency, asked, first in rows
         ]
+        archive = await self._archive_figures(uow, now - WINDOWS[window], now)
         return Stats(
             window=window,
             generated_at=now,
+            **archive,
             overall=FiguresOut(**_out(figures(timings, now))),
             urgent=FiguresOut(**_out(figures((t for t in timings if t.urgent), now))),
             regions=[
@@ -96,6 +105,23 @@ class MonitoringService:
                 for region in self._regions.regions()
             ],
         )
+
+    async def _archive_figures(
+        self, uow: UnitOfWork, since: datetime, now: datetime
+    ) -> dict[str, Any]:
+        if self._archive is None:
+            return {}
+        rows = await self._archive.archive_timings(uow, since)
+        solved = [
+            Timing(region, urgency == "urgent", asked, _earliest(first, archived))
+            for region, urgency, asked, first, archived in rows
+        ]
+        counts = await self._archive.figures(uow, since)
+        return {
+            "deflections": counts.deflections,
+            "archive_answers": counts.archive_answers,
+            "with_archive": FiguresOut(**_out(figures(solved, now))),
+        }
 
     async def last_day_cached(self, uow: UnitOfWork) -> Stats:
         """The 24-hour figures for the public region pages: up to 15 minutes old (the admin

@@ -11,6 +11,7 @@ import { addTag, MAX_HASHTAGS, removeTag, splitTagInput } from "../state/hashtag
 import { pickSource, type Permission, type Source } from "../state/source";
 import type { LatLng, Question } from "../types";
 import { imagePicker } from "./images";
+import { similarPanel } from "./similar";
 import { createMap, mapUnavailableNote, type MapHandle } from "./map";
 import { errorBox, field, renderTagChips, showError, type View } from "./view";
 
@@ -161,6 +162,8 @@ export function askView(): View {
   // ---- photos ----
   const photos = imagePicker(uniqueId("photos"));
 
+  const similar = similarPanel(() => `${title.value}\n${content.value}`, chosenPosition);
+  for (const input of [title, content]) input.addEventListener("input", similar.changed);
   const error = errorBox();
   const submit = h("button", { type: "submit", class: "button primary wide", "data-testid": "ask-submit" }, t("submitQuestion"));
   const form = h(
@@ -229,6 +232,7 @@ export function askView(): View {
       h("label", { for: photos.input.id, class: "button" }, icon("camera"), t("addPhotos")),
       photos.el,
     ),
+    similar.el,
     error,
     submit,
   );

@@ -45,6 +45,7 @@ import { imagePicker } from "./images";
 import { missingQuestion, questionMissing } from "./missing";
 import { progressPanel } from "./progress";
 import { pushOfferCard } from "./pushoffer";
+import { roomSuggestion } from "./similar";
 import type { View } from "./view";
 
 const TYPING_SEND_EVERY_MS = 2_000;
@@ -458,10 +459,14 @@ export function roomView(questionId: string): View {
       notice.hidden = false;
       notice.textContent = t("loadFailed");
     }
-    if (detail?.user.id === me) myQuestions().remember(questionId);
+    if (detail?.user.id === me) {
+      myQuestions().remember(questionId);
+      if (!state.acceptedAnswerId) suggestion.replaceWith(roomSuggestion(questionId));
+    }
     renderHeader();
     renderComposer();
   };
+  const suggestion = h("div", { hidden: true });
   myQuestions().seen(questionId);
   askedQuestions().markRead(questionId);
   void load();
@@ -484,6 +489,7 @@ export function roomView(questionId: string): View {
       people,
     ),
     progress.el,
+    suggestion,
     log,
     typing,
     notice,

@@ -1,0 +1,1 @@
+"""[17] "Answered before": answered questions that ask the same thing nearby."""

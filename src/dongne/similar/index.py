@@ -1,0 +1,172 @@
+"""The in-memory index of answered questions: BM25 postings per map cell.
+
+Terms are posted per (cell, term), cells being about 1 km squares, so a query reads only
+the postings of its own terms in the cells within the cut-off: the cost follows what is
+near, not how much is stored. Document frequencies are counted over the whole island.
+
+Single-threaded by design (the event loop); `add_many` is what a start-up build uses.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from dongne.kit.geo import EARTH_RADIUS_M, haversine_m
+from dongne.similar import analyzer, policy
+
+# Cell edge in degrees of latitude (~1.1 km); longitude cells are scaled to the latitude.
+CELL_DEG = 0.01
+_M_PER_DEG = math.pi * EARTH_RADIUS_M / 180.0
+
+
+@dataclass(slots=True)
+class Stored:
+    """One answered question as the index keeps it (with the answer to show)."""
+
+    question_id: str
+    title: str
+    region_code: str
+    created_at: datetime
+    hashtags: list[str]
+    lat: float
+    lng: float
+    answer_id: str
+    answer_preview: str
+    answer_accepted: bool
+    answer_created_at: datetime
+    freshness: policy.Freshness
+    terms: Counter[str] = field(default_factory=Counter)
+    length: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    stored: Stored
+    relevance: float
+    distance_m: float
+
+
+def _cell(lat: float, lng: float) -> tuple[int, int]:
+    return (math.floor(lat / CELL_DEG), math.floor(lng * math.cos(math.radians(lat)) / CELL_DEG))
+
+
+class SimilarIndex:
+    def __init__(self) -> None:
+        self._docs: dict[str, Stored] = {}
+        self._postings: dict[tuple[tuple[int, int], str], dict[str, int]] = {}
+        self._df: Counter[str] = Counter()
+        self._total_length = 0
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def __contains__(self, question_id: str) -> bool:
+        return question_id in self._docs
+
+    def get(self, question_id: str) -> Stored | None:
+        return self._docs.get(question_id)
+
+    def upsert(self, stored: Stored) -> None:
+        self.remove(stored.question_id)
+        stored.length = sum(stored.terms.values())
+        self._docs[stored.question_id] = stored
+        self._total_length += stored.length
+        cell = _cell(stored.lat, stored.lng)
+        for term, frequency in stored.terms.items():
+            self._df[term] += 1
+            self._postings.setdefault((cell, term), {})[stored.question_id] = frequency
+
+    def add_many(self, stored: Iterable[Stored]) -> None:
+        for item in stored:
+            self.upsert(item)
+
+    def remove(self, question_id: str) -> None:
+        old = self._docs.pop(question_id, None)
+        if old is None:
+            return
+        self._total_length -= old.length
+        cell = _cell(old.lat, old.lng)
+        for term in old.terms:
+            self._df[term] -= 1
+            if not self._df[term]:
+                del self._df[term]
+            posting = self._postings.get((cell, term))
+            if posting is not None:
+                posting.pop(question_id, None)
+                if not posting:
+                    del self._postings[(cell, term)]
+
+    def search(
+        self, query_terms: Iterable[str], lat: float, lng: float, cutoff_m: float
+    ) -> list[Hit]:
+        """Stored questions within `cutoff_m` sharing a term, with their BM25 relevance."""
+        unique = list(dict.fromkeys(query_terms))
+        documents = len(self._docs)
+        if not unique or not documents:
+            return []
+        average = self._total_length / documents
+        idfs = {term: policy.idf(documents, self._df.get(term, 0)) for term in unique}
+        topics = [t for t in unique if not t.startswith(analyzer.NAME_PREFIX)]
+        names = [t for t in unique if t.startswith(analyzer.NAME_PREFIX)]
+        cells = list(self._cells_near(lat, lng, cutoff_m))
+        # Only the question's own words make candidates; place names, common near a busy
+        # place, are looked up for those candidates alone.
+        topic: dict[str, float] = {}
+        for cell in cells:
+            for term in topics:
+                posting = self._postings.get((cell, term))
+                if posting:
+                    self._accumulate(topic, posting, idfs[term], average, None)
+        if not topic:
+            return []
+        name_scores: dict[str, float] = {}
+        for cell in cells:
+            for term in names:
+                posting = self._postings.get((cell, term))
+                if posting:
+                    self._accumulate(name_scores, posting, idfs[term], average, topic)
+        topic_idfs = [idfs[t] for t in topics]
+        name_idfs = [idfs[t] for t in names]
+        hits: list[Hit] = []
+        for question_id, topic_score in topic.items():
+            shared = policy.relevance(
+                topic_score, name_scores.get(question_id, 0.0), topic_idfs, name_idfs
+            )
+            if shared < policy.MIN_RELEVANCE:
+                continue  # measured before the distance: most candidates stop here
+            stored = self._docs[question_id]
+            distance = haversine_m(lat, lng, stored.lat, stored.lng)
+            if distance <= cutoff_m:
+                hits.append(Hit(stored, shared, distance))
+        return hits
+
+    def _accumulate(
+        self,
+        scores: dict[str, float],
+        posting: dict[str, int],
+        idf: float,
+        average: float,
+        only: dict[str, float] | None,
+    ) -> None:
+        docs = self._docs
+        if only is not None and len(only) < len(posting):
+            pairs = [(q, posting[q]) for q in only if q in posting]
+        else:
+            pairs = [(q, f) for q, f in posting.items() if only is None or q in only]
+        for question_id, frequency in pairs:
+            length = docs[question_id].length
+            scores[question_id] = scores.get(question_id, 0.0) + policy.bm25_term(
+                idf, frequency, length, average
+            )
+
+    def _cells_near(self, lat: float, lng: float, radius_m: float) -> Iterator[tuple[int, int]]:
+        span = radius_m / _M_PER_DEG / CELL_DEG
+        row, column = _cell(lat, lng)
+        reach = math.ceil(span) + 1  # longitude cells are scaled per latitude: one extra
+        for dr in range(-reach, reach + 1):
+            for dc in range(-reach, reach + 1):
+                yield (row + dr, column + dc)

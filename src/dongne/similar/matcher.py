@@ -1,0 +1,89 @@
+"""A query against the index: terms, candidates near the asker, scored and ranked."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from dongne.similar import analyzer, policy
+from dongne.similar.index import SimilarIndex, Stored
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    stored: Stored
+    score: float
+    relevance: float
+    distance_m: float
+
+
+def rank(
+    index: SimilarIndex,
+    text: str,
+    lat: float,
+    lng: float,
+    *,
+    now: datetime,
+    region_code: str | None = None,
+    limit: int = 3,
+    exclude: Collection[str] = (),
+    cutoff_m: float = policy.CUTOFF_M,
+) -> list[Match]:
+    """The best `limit` stored questions for this text asked here, best first."""
+    query_terms = analyzer.terms(text)
+    query_tags = set(analyzer.hashtags_in(text))
+    matches: list[Match] = []
+    for hit in index.search(query_terms, lat, lng, cutoff_m):
+        stored = hit.stored
+        if stored.question_id in exclude:
+            continue
+        features = policy.Features(
+            relevance=hit.relevance,
+            distance_m=hit.distance_m,
+            age=now - stored.answer_created_at,
+            freshness=stored.freshness,
+            shared_tags=len(query_tags.intersection(stored.hashtags)),
+            same_region=region_code is not None and region_code == stored.region_code,
+        )
+        score = policy.score(features, cutoff_m)
+        if score is not None:
+            matches.append(Match(stored, score, hit.relevance, hit.distance_m))
+    matches.sort(key=lambda m: (-m.score, m.distance_m, m.stored.question_id))
+    return matches[:limit]
+
+
+def stored_from(
+    *,
+    question_id: str,
+    title: str,
+    content: str,
+    region_code: str,
+    created_at: datetime,
+    hashtags: list[str],
+    lat: float,
+    lng: float,
+    answer_id: str,
+    answer_preview: str,
+    answer_accepted: bool,
+    answer_created_at: datetime,
+) -> Stored:
+    """What the index keeps of an answered question; its terms come from the analyzer."""
+    text = title if content.strip() == title.strip() else f"{title}\n{content}"
+    stored = Stored(
+        question_id=question_id,
+        title=title,
+        region_code=region_code,
+        created_at=created_at,
+        hashtags=hashtags,
+        lat=lat,
+        lng=lng,
+        answer_id=answer_id,
+        answer_preview=answer_preview,
+        answer_accepted=answer_accepted,
+        answer_created_at=answer_created_at,
+        freshness=policy.freshness_of(text),
+    )
+    stored.terms.update(analyzer.terms(text))
+    stored.terms.update(analyzer.tag_terms(hashtags))
+    return stored
