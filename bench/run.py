@@ -25,6 +25,7 @@ import secrets
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -61,6 +62,7 @@ from harness.report import markdown
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 LOADGEN = BENCH / "loadgen"
+REFERENCE = BENCH / "reference"
 RESULTS = BENCH / "results"
 READY_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 20.0
@@ -76,21 +78,49 @@ class Scenario:
     users: int
     rate: float
     duration_s: float
+    # "load": the product's mix; "stress": fan-out only (no answers, no location updates
+    # during the load), measured against the reference servers on the same clients.
+    kind: str = "load"
+    # None: --fatigue-cap (lifted by default); a number keeps that cap (the product's 10).
+    fatigue_cap: int | None = None
 
     @property
     def name(self) -> str:
-        return f"{self.users}u-{self.rate:g}qps-{self.duration_s:g}s"
+        base = f"{self.users}u-{self.rate:g}qps-{self.duration_s:g}s"
+        if self.kind == "stress":
+            base = f"stress-{base}"
+        return base if self.fatigue_cap is None else f"{base}-cap{self.fatigue_cap}"
 
 
 FULL = [(users, rate) for users in (1_000, 5_000, 10_000) for rate in (20.0, 100.0)]
+# The product's real fatigue cap at 20 q/s: what it does when attention runs out.
+REAL_CAP = 10
+# Fan-out stress: ~150 locals per question's QUICK wave at 5,000 users (quick: ~70 at 2,000).
+STRESS = Scenario(5_000, 20.0, 30.0, kind="stress")
+STRESS_QUICK = Scenario(2_000, 10.0, 10.0, kind="stress")
+# The stress scenario forces the seed's broadcast plan (every online local within 5 km in
+# QUICK) where the routing offers another; unknown DONGNE_* variables are ignored.
+STRESS_ENV = {"DONGNE_ROUTING_PLAN": "seed"}
+NO_LOCATION_UPDATES_S = 1e9
 
 
 def parse_scenarios(text: str, duration_s: float) -> list[Scenario]:
-    """'5000@100,10000@20' -> scenarios of `duration_s` each."""
+    """'5000@100,10000@20/cap10,stress:5000@20' -> scenarios of `duration_s` each
+    (`/capN`: that fatigue cap; `stress:`: the fan-out stress scenario)."""
     scenarios = []
     for item in text.split(","):
-        users, _, rate = item.strip().partition("@")
-        scenarios.append(Scenario(int(users), float(rate or 20), duration_s))
+        kind, _, spec = item.strip().rpartition(":")
+        spec, _, cap = spec.partition("/cap")
+        users, _, rate = spec.partition("@")
+        scenarios.append(
+            Scenario(
+                int(users),
+                float(rate or 20),
+                duration_s,
+                kind=kind or "load",
+                fatigue_cap=int(cap) if cap else None,
+            )
+        )
     return scenarios
 
 
@@ -115,7 +145,9 @@ RATE_SETTINGS = (
 )
 
 
-def bench_env(data_dir: Path, port: int, fatigue_cap: int) -> dict[str, str]:
+def bench_env(
+    data_dir: Path, port: int, fatigue_cap: int, extra: dict[str, str] | None = None
+) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DONGNE_")}
     env.update(
         {
@@ -132,6 +164,7 @@ def bench_env(data_dir: Path, port: int, fatigue_cap: int) -> dict[str, str]:
             # minute: the per-IP and per-user limits would refuse the load itself.
             **{f"DONGNE_RATE_{name}": UNLIMITED_RATE for name in RATE_SETTINGS},
             "PYTHONUNBUFFERED": "1",
+            **(extra or {}),
         }
     )
     return env
@@ -277,10 +310,14 @@ async def run_scenario(
     data_dir = run_dir / "data"
     run_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    env = bench_env(data_dir, port, args.fatigue_cap)
+    stress = scenario.kind == "stress"
+    cap = args.fatigue_cap if scenario.fatigue_cap is None else scenario.fatigue_cap
+    env = bench_env(data_dir, port, cap, STRESS_ENV if stress else None)
     task = progress.add_task(f"{scenario.name}: seed", total=None)
     view = ProgressView(progress, task)
-    record: dict[str, Any] = {"scenario": asdict(scenario) | {"name": scenario.name}}
+    record: dict[str, Any] = {
+        "scenario": asdict(scenario) | {"name": scenario.name, "fatigueCap": cap}
+    }
 
     accounts = run_dir / "accounts.json"
     seed = await asyncio.create_subprocess_exec(
@@ -335,8 +372,8 @@ async def run_scenario(
             "out": str(run_dir / "loadgen-result.json"),
             "rate": scenario.rate,
             "durationS": scenario.duration_s,
-            "answerShare": args.answer_share,
-            "locationIntervalS": args.location_interval,
+            "answerShare": 0.0 if stress else args.answer_share,
+            "locationIntervalS": NO_LOCATION_UPDATES_S if stress else args.location_interval,
             "connectPhaseTimeoutS": args.connect_timeout,
             "drainMaxS": args.drain_max,
             "seed": args.seed,
@@ -347,6 +384,7 @@ async def run_scenario(
         loadgen_started = time.time()
         loadgen = await run_loadgen(config, run_dir, view, timeout_s=bound)
         loadgen_ended = time.time()
+        loadgen_ended_mono = time.monotonic()
     finally:
         if spy is not None:
             await stop_py_spy(spy)
@@ -392,6 +430,11 @@ async def run_scenario(
         ),
         "samples": sampler.samples,
     }
+    record["fanOut"] = fan_out_cost(sampler, view.marks.get("load"), loadgen_ended_mono, loadgen)
+    if stress:
+        plan = fan_out_plan(data_dir / "dongne.db", loadgen, accounts)
+        (run_dir / "plan.json").write_text(json.dumps(plan))
+        record["references"] = await run_references(scenario, run_dir, config, bound, progress)
     record["serverLogErrors"] = server_errors(run_dir / "server.log")
     if (run_dir / "py-spy.txt").exists():
         (run_dir / "py-spy-summary.txt").write_text(summarize_stacks(run_dir / "py-spy.txt"))
@@ -407,6 +450,117 @@ async def run_scenario(
         shutil.rmtree(data_dir, ignore_errors=True)
     (run_dir / "result.json").write_text(json.dumps(record, indent=1, ensure_ascii=False))
     return record
+
+
+def fan_out_cost(
+    sampler: Sampler, start: float | None, end: float, loadgen: dict[str, Any]
+) -> dict[str, Any]:
+    """Server CPU-seconds from the load's start to the load generator's end, and the question
+    notifications the clients received meanwhile: CPU per delivered notification, all the
+    server's work included (questions, waves, answers, location updates)."""
+    cpu_s = sum(
+        s["cpuPct"] / 100 * s.get("dt", 1.0)
+        for s in sampler.samples
+        if start is not None and start < s["t"] <= end + 1.0
+    )
+    notify = loadgen.get("notify", {})
+    delivered = sum(int(notify.get(w, {}).get("received", 0) or 0) for w in WAVE_NAMES)
+    return {
+        "cpuSeconds": round(cpu_s, 2),
+        "delivered": delivered,
+        "cpuMsPerNotification": round(cpu_s * 1000 / delivered, 4) if delivered else None,
+        "notificationsPerCpuSecond": round(delivered / cpu_s) if cpu_s else None,
+    }
+
+
+WAVE_NAMES = ("IMMEDIATE", "QUICK", "EXTENDED", "FINAL")
+
+
+def fan_out_plan(db_path: Path, loadgen: dict[str, Any], accounts: Path) -> dict[str, Any]:
+    """What the real server sent, for the reference servers to send the same: per question
+    (by its bench number) and wave, the users notified; one real payload as the template."""
+    seq_of = {row[0]: str(row[1]) for row in loadgen.get("perQuestion", []) if row[0]}
+    questions: dict[str, dict[str, list[str]]] = {}
+    with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as db:
+        for question_id, wave, user_id in db.execute(
+            "SELECT question_id, wave, user_id FROM question_notified ORDER BY created_at"
+        ):
+            seq = seq_of.get(question_id)
+            if seq is not None:
+                questions.setdefault(seq, {}).setdefault(wave, []).append(user_id)
+        row = db.execute(
+            "SELECT payload FROM user_events WHERE type = 'new_question_notification' LIMIT 1"
+        ).fetchone()
+    template = json.loads(row[0]) if row else {"question": {}}
+    doc = json.loads(accounts.read_text())
+    return {
+        "accounts": [{"id": a["id"], "token": a["token"]} for a in doc["accounts"]],
+        "waves": {"IMMEDIATE": 0.0, "QUICK": 3.0},
+        "questions": questions,
+        "template": template,
+        "nearby": {"questions": []},
+    }
+
+
+async def run_references(
+    scenario: Scenario,
+    run_dir: Path,
+    config: dict[str, Any],
+    bound: float,
+    progress: Progress,
+) -> dict[str, Any]:
+    """The same load generator, accounts and fan-out against the bare servers."""
+    commands = {"python-socketio": [sys.executable, str(REFERENCE / "server.py")]}
+    if shutil.which("node"):
+        commands["node-socket.io"] = ["node", str(LOADGEN / "reference-server.mjs")]
+    out: dict[str, Any] = {}
+    for name, command in commands.items():
+        ref_dir = run_dir / f"reference-{name}"
+        ref_dir.mkdir(exist_ok=True)
+        task = progress.add_task(f"{scenario.name}: reference {name}", total=None)
+        view = ProgressView(progress, task)
+        port = free_port()
+        log = (ref_dir / "server.log").open("w")
+        process = await asyncio.create_subprocess_exec(
+            *command,
+            "--plan",
+            str(run_dir / "plan.json"),
+            "--port",
+            str(port),
+            cwd=LOADGEN,
+            stdout=log,
+            stderr=log,
+        )
+        stop = asyncio.Event()
+        sampler = Sampler(process.pid)
+        monitor: asyncio.Task[None] | None = None
+        try:
+            await wait_ready(port, process)
+            monitor = asyncio.create_task(sampler.run(stop))
+            ref_config = config | {
+                "url": f"http://127.0.0.1:{port}",
+                "out": str(ref_dir / "loadgen-result.json"),
+            }
+            loadgen = await run_loadgen(ref_config, ref_dir, view, timeout_s=bound)
+            ended = time.monotonic()
+        except Exception as exc:  # noqa: BLE001 - a failed reference must not stop the run
+            out[name] = {"error": str(exc)}
+            continue
+        finally:
+            stop.set()
+            if monitor is not None:
+                with contextlib.suppress(Exception):
+                    await monitor
+            await stop_process(process)
+            log.close()
+            progress.update(task, description=f"{scenario.name}: reference {name} done")
+        out[name] = fan_out_cost(sampler, view.marks.get("load"), ended, loadgen) | {
+            "connected": loadgen.get("connect", {}).get("connected"),
+            "immediate": loadgen.get("notify", {}).get("IMMEDIATE", {}).get("latency"),
+            "duplicates": loadgen.get("notify", {}).get("duplicates"),
+            "ok": loadgen.get("ok"),
+        }
+    return out
 
 
 def _mean(values: list[float]) -> float | None:
@@ -437,10 +591,16 @@ async def presence_table() -> str:
 async def main_async(args: argparse.Namespace) -> int:
     if args.quick:
         scenarios = [Scenario(1_000, 20.0, args.duration or 15.0)]
+        if not args.no_stress:
+            scenarios.append(STRESS_QUICK)
     elif args.scenarios:
         scenarios = parse_scenarios(args.scenarios, args.duration or 60.0)
     else:
-        scenarios = [Scenario(u, r, args.duration or 60.0) for u, r in FULL]
+        duration = args.duration or 60.0
+        scenarios = [Scenario(u, r, duration) for u, r in FULL]
+        scenarios.append(Scenario(1_000, 20.0, duration, fatigue_cap=REAL_CAP))
+        if not args.no_stress:
+            scenarios.append(STRESS)
     ensure_loadgen()
     run = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     run_root = RESULTS / run
@@ -499,6 +659,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep-data", action="store_true", help="keep each scenario's DB")
     parser.add_argument("--no-presence", action="store_true", help="skip presence_bench.py")
+    parser.add_argument("--no-stress", action="store_true", help="skip the fan-out stress scenario")
     parser.add_argument(
         "--py-spy",
         action="store_true",

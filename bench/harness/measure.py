@@ -132,6 +132,7 @@ class Sampler:
             self.samples.append(
                 {
                     "t": round(wall, 3),
+                    "dt": round(wall - wall0, 3),
                     "cpuPct": round((ticks - ticks0) / CLK_TCK / (wall - wall0) * 100, 1),
                     "rssMB": round(rss / 1048576, 1),
                     "machineBusyPct": round((busy - busy0) / max(1, total - total0) * 100, 1),

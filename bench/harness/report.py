@@ -34,7 +34,9 @@ def markdown(doc: dict[str, Any]) -> str:
         f"Machine: {m['cpus']} × {m['cpuModel']}, {m['memoryGiB']} GiB RAM, Linux "
         f"{m['kernel']}, Python {m['python']}, Node.js {m['node']}. Embedded mode (SQLite, "
         f"one process); loopback; fatigue cap {doc['options']['fatigue_cap']:,}; "
-        f"Engine.IO ping interval {_ping(doc)}.",
+        f"Engine.IO ping interval {_ping(doc)}. Lifted for the load: the per-IP and "
+        "per-user rate limits (one loopback address) and, unless the scenario name says "
+        "`-capN`, the per-local fatigue cap.",
         "",
         "## Latency (ms): p50 / p95 / p99 / max",
         "",
@@ -109,6 +111,7 @@ def markdown(doc: dict[str, Any]) -> str:
             f" | {_num(lag.get('p99'))} / {_num(lag.get('max'))} | {lag['source']}"
             f" | {client.get('cpuPctLoad')} / {_num(loop.get('p99'))} |"
         )
+    lines += fan_out_table(doc)
     errors = [s for s in doc["scenarios"] if s.get("serverLogErrors")]
     if errors:
         lines += ["", "## Server log errors (most frequent)", ""]
@@ -123,6 +126,44 @@ def markdown(doc: dict[str, Any]) -> str:
             doc["presence"],
         ]
     return "\n".join(lines) + "\n"
+
+
+def fan_out_table(doc: dict[str, Any]) -> list[str]:
+    """Server CPU per delivered question notification, all work included, and in the
+    stress scenarios the bare reference servers' on the same clients and fan-out."""
+    lines = [
+        "",
+        "## CPU per delivered notification (ours vs bare servers, same run)",
+        "",
+        "| scenario | server | delivered | CPU s | CPU ms / notification "
+        "| notifications / CPU s | ratio to ours | out-of-order eventIds |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for s in doc["scenarios"]:
+        ours = s.get("fanOut")
+        if not ours:
+            continue
+        name = s["scenario"]["name"]
+        dupes = s["loadgen"].get("notify", {}).get("duplicates")
+        lines.append(_cost_row(name, "dongne", ours, ours, dupes))
+        for ref_name, ref in (s.get("references") or {}).items():
+            if "error" in ref:
+                lines.append(f"| {name} | {ref_name} | failed: {ref['error']} | | | | | |")
+                continue
+            lines.append(_cost_row(name, ref_name, ref, ours, ref.get("duplicates")))
+    return lines
+
+
+def _cost_row(
+    name: str, server: str, cost: dict[str, Any], ours: dict[str, Any], dupes: Any
+) -> str:
+    per, base = cost.get("cpuMsPerNotification"), ours.get("cpuMsPerNotification")
+    ratio = f"{base / per:.1f} ×" if per and base and server != "dongne" else "–"
+    return (
+        f"| {name} | {server} | {cost.get('delivered', 0):,} | {cost.get('cpuSeconds')}"
+        f" | {per if per is not None else '–'} | {cost.get('notificationsPerCpuSecond') or '–'}"
+        f" | {ratio} | {dupes if dupes is not None else '–'} |"
+    )
 
 
 def problems(s: dict[str, Any]) -> list[str]:
