@@ -77,9 +77,13 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             probe.start()
         sio.start()
         runtime.dashboard.start()
+        # Before any job: who was connected when the last process stopped (locations/live.py).
+        await runtime.live_positions.restore()
+        runtime.live_positions.start()
         if settings.run_jobs:
-            # The loop's first pass sweeps what came due while no process was running.
-            runtime.jobs.start()
+            # The loop's first pass sweeps what came due while no process was running, after
+            # the warm-up that lets reconnecting clients be counted (jobs/service.py).
+            runtime.jobs.start(warmup_s=settings.resolved_jobs_warmup_s)
             if runtime.wakeups is not None:
                 runtime.wakeups.start(runtime.jobs.wake)
         if settings.redis_url:
@@ -94,6 +98,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         # closed the open ones; clients reconnect to another node and resync from the event
         # log. What is still running here finishes before the runtime closes.
         restore_signals()
+        runtime.live_positions.freeze()
         drain.begin()
         if not await sio.wait_for_handlers(HANDLER_GRACE_S):
             log.warning("shutdown_cut_handlers", running=sio.running_handlers)

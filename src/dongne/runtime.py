@@ -39,6 +39,7 @@ from dongne.kit.events import Events, EventSink
 from dongne.kit.net import Network, parse_networks
 from dongne.kit.passwords import Passwords
 from dongne.kit.tokens import AccessTokens
+from dongne.locations.live import LivePositions
 from dongne.locations.service import LocationsService
 from dongne.media.service import MediaService
 from dongne.moderation.service import BlocklistService, SafetyService
@@ -76,6 +77,7 @@ class Runtime:
     jobs: JobQueue
     escalation: EscalationService
     locations: LocationsService
+    live_positions: LivePositions
     hotspots: HotspotService
     event_log: EventLogService
     read_state: ReadStateService
@@ -240,6 +242,11 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         locals_needed_below=settings.hotspot_locals_needed_below,
         usual_span=timedelta(days=settings.hotspot_usual_days),
     )
+    live_positions = LivePositions(
+        clock=clock, db=db, presence=presence, is_online=sockets.is_online
+    )
+    # Closed before the database (closers run in reverse): the last positions are written.
+    closers.append(live_positions.stop)
     return Runtime(
         settings=settings,
         clock=clock,
@@ -256,7 +263,8 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         concentration=concentration,
         jobs=jobs,
         escalation=escalation,
-        locations=LocationsService(clock, presence, questions, hotspots),
+        locations=LocationsService(clock, presence, questions, hotspots, live=live_positions),
+        live_positions=live_positions,
         hotspots=hotspots,
         event_log=event_log,
         read_state=ReadStateService(questions.rooms, questions, events),

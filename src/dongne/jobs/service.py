@@ -185,9 +185,13 @@ class JobQueue:
     def wake(self) -> None:
         self._wake.set()
 
-    def start(self) -> None:
+    def start(self, *, warmup_s: float = 0.0) -> None:
+        """Runs the loop. Its first pass waits `warmup_s`: work that came due while no
+        process ran, or comes due in the first seconds up, waits for the clients that are
+        reconnecting to be counted. A new question's IMMEDIATE wave, run by the process
+        that enqueued it, does not wait."""
         self._eager = True
-        self._loop_task = asyncio.create_task(self._loop(), name="dongne-jobs")
+        self._loop_task = asyncio.create_task(self._loop(warmup_s), name="dongne-jobs")
 
     async def _run_soon(self, job_id: str) -> None:
         if not self._eager:
@@ -213,7 +217,10 @@ class JobQueue:
         # Sends under way finish (or their lease lets another node retry them).
         await asyncio.gather(*self._in_flight, return_exceptions=True)
 
-    async def _loop(self) -> None:
+    async def _loop(self, warmup_s: float = 0.0) -> None:
+        if warmup_s > 0:
+            log.info("jobs_warmup", seconds=warmup_s)
+            await asyncio.sleep(warmup_s)
         while True:
             await self._run_chores()
             try:
