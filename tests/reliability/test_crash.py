@@ -16,7 +16,6 @@ import signal
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import orjson
 import pytest
@@ -94,7 +93,8 @@ async def crashable(tmp_path: Path) -> AsyncIterator[Crashable]:
 
 async def online(world: Crashable, person: Person, north_m: float) -> SocketClient:
     client = await connect(world.as_server(), person.token)
-    ack = await client.call("update_location", dict(zip(("lat", "lng"), offset(SEONGSAN, north_m))))
+    lat, lng = offset(SEONGSAN, north_m)
+    ack = await client.call("update_location", {"lat": lat, "lng": lng})
     assert ack["ok"] is True, ack
     return client
 
