@@ -51,6 +51,11 @@ async def test_backup_under_load_keeps_what_was_committed_before_it(tmp_path: Pa
         clients = [await connect(server, a.access_token) for a in askers]
         committed: list[str] = []
         stop = asyncio.Event()
+        progress = asyncio.Condition()
+
+        async def until(count: int) -> None:
+            async with progress:
+                await progress.wait_for(lambda: len(committed) >= count)
 
         async def ask(n: int) -> None:
             client = clients[n]
@@ -61,17 +66,17 @@ async def test_backup_under_load_keeps_what_was_committed_before_it(tmp_path: Pa
                 ack = await client.call("create_question", payload)
                 assert ack["ok"] is True, ack
                 committed.append(str(ack["question"]["id"]))  # acknowledged: committed
+                async with progress:
+                    progress.notify_all()
 
         load = [asyncio.create_task(ask(n)) for n in range(len(clients))]
-        while len(committed) < 20:
-            await asyncio.sleep(0.05)
+        await until(20)
         before = set(committed)
         manifest = await asyncio.to_thread(
             backup.backup, live, server.settings.resolved_database_url, tmp_path / "copy"
         )
         during_and_after = len(committed)
-        while len(committed) < during_and_after + 10:  # the load went on meanwhile
-            await asyncio.sleep(0.05)
+        await until(during_and_after + 10)  # the load went on meanwhile
         stop.set()
         await asyncio.gather(*load)
         for client in clients:
@@ -122,12 +127,10 @@ async def test_pg_dump_and_pg_restore_round_trip(tmp_path: Path) -> None:
         finally:
             await runtime.close()
         dump = tmp_path / "dongne.dump"
-        subprocess.run(
-            [str(pg_dump), "--format=custom", f"--file={dump}", _libpq(source)], check=True
-        )
-        subprocess.run(
-            [pg_restore, "--no-owner", f"--dbname={_libpq(target)}", str(dump)], check=True
-        )
+        dump_argv = [str(pg_dump), "--format=custom", f"--file={dump}", _libpq(source)]
+        await asyncio.to_thread(subprocess.run, dump_argv, check=True)
+        restore_argv = [pg_restore, "--no-owner", f"--dbname={_libpq(target)}", str(dump)]
+        await asyncio.to_thread(subprocess.run, restore_argv, check=True)
         connection = await asyncpg.connect(_libpq(target))
         try:
             emails = await connection.fetch("SELECT email FROM users")
