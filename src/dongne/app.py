@@ -41,7 +41,11 @@ from dongne.notifications import socket as notifications_socket
 from dongne.notifications import tasks as notifications_tasks
 from dongne.questions import endpoints as questions_endpoints
 from dongne.questions import socket as questions_socket
-from dongne.realtime.connection import register_connection_handlers, register_reauthentication
+from dongne.realtime.connection import (
+    register_connection_handlers,
+    register_reauthentication,
+    start_cluster_presence,
+)
 from dongne.realtime.dispatch import SocketRouter
 from dongne.realtime.publisher import Publisher
 from dongne.realtime.server import SocketServer, create_socket_server
@@ -80,6 +84,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         # Before any job: who was connected when the last process stopped (locations/live.py).
         await runtime.live_positions.restore()
         runtime.live_positions.start()
+        start_cluster_presence(runtime)
         if settings.run_jobs:
             # The loop's first pass sweeps what came due while no process was running, after
             # the warm-up that lets reconnecting clients be counted (jobs/service.py).

@@ -18,6 +18,7 @@ from dongne.infra.concentration.base import ConcentrationStore
 from dongne.infra.concentration.memory import MemoryConcentrationStore
 from dongne.infra.concentration.redis import RedisConcentrationStore
 from dongne.infra.presence.base import PresenceIndex
+from dongne.infra.presence.cluster import ClusterSockets
 from dongne.infra.presence.memory import MemoryPresenceIndex
 from dongne.infra.presence.redis import RedisPresenceIndex
 from dongne.infra.ratelimit import RateLimiter, memory_rate_limiter, redis_rate_limiter
@@ -98,6 +99,8 @@ class Runtime:
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     # Scaled mode: job wake-ups between nodes over Redis pub/sub (app.py starts listening).
     wakeups: JobWakeups | None = None
+    # Scaled mode: users' open sockets per node, so "offline" is decided cluster-wide.
+    cluster_sockets: ClusterSockets | None = None
 
     async def close(self) -> None:
         for close in reversed(self.closers):
@@ -120,12 +123,15 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
     rate_limiter: RateLimiter
     cache: Cache
     wakeups: JobWakeups | None = None
+    cluster_sockets: ClusterSockets | None = None
     if settings.redis_url:
         redis = connect_redis(settings.redis_url)
         checks["redis"] = lambda: redis_answers(redis)
         closers.append(redis.aclose)
         # Wall-clock seconds: the last-seen set is shared by nodes whose monotonic clocks differ.
         presence = RedisPresenceIndex(redis, now=lambda: clock.now().timestamp())
+        cluster_sockets = ClusterSockets(redis, now=lambda: clock.now().timestamp())
+        closers.append(cluster_sockets.stop)
         concentration = RedisConcentrationStore(redis)
         # Shared limits; counted in this process while Redis does not answer.
         rate_limiter = FallbackRateLimiter(redis_rate_limiter(settings.redis_url))
@@ -276,11 +282,18 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         rate_limiter=rate_limiter,
         cache=cache,
         monitoring=monitoring,
-        dashboard=DashboardFeed(db, events, monitoring, sockets),
+        dashboard=DashboardFeed(
+            db,
+            events,
+            monitoring,
+            sockets,
+            totals=(lambda: cluster_sockets.totals) if cluster_sockets is not None else None,
+        ),
         blocklist=BlocklistService(db, clock),
         safety=safety,
         trusted_proxies=parse_networks(settings.trusted_proxies),
         readiness_checks=checks,
         closers=closers,
         wakeups=wakeups,
+        cluster_sockets=cluster_sockets,
     )
