@@ -98,6 +98,8 @@ class Settings(BaseSettings):
     # clients are in the presence index before overdue waves run (docs/reliability.md).
     # None: 15 s embedded, 0 scaled (the shared Redis index outlives a node).
     jobs_warmup_s: float | None = None
+    # A push/email/SMS send whose process died is taken over after this (jobs/service.py).
+    jobs_lease_s: float = Field(default=120.0, gt=0)
     # Logs the event loop's lag once a second (bench/README.md, "Event-loop lag").
     loop_lag_probe: bool = False
 

@@ -167,7 +167,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
     )
     media = MediaService(clock, LocalDiskStorage(settings.data_dir / MEDIA_FOLDER))
     settings_service = SettingsService(regions)
-    jobs = JobQueue(db, clock)
+    jobs = JobQueue(db, clock, lease=timedelta(seconds=settings.jobs_lease_s))
     if wakeups is not None:
         jobs.on_enqueue(wakeups.notify)
     senders = build_senders(settings, clock)

@@ -60,9 +60,11 @@ def backoff(attempts: int) -> timedelta:
 
 
 class JobQueue:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, *, lease: timedelta = LEASE) -> None:
         self._db = db
         self._clock = clock
+        # How long an external send may take before another process takes the job over.
+        self._lease = lease
         self._handlers: dict[str, JobHandler] = {}
         self._external: dict[str, tuple[ExternalHandler, asyncio.Semaphore]] = {}
         self._in_flight: set[asyncio.Task[None]] = set()
@@ -268,7 +270,7 @@ class JobQueue:
                 JOB_LAG_SECONDS.labels(kind).observe(max(0.0, (now - job.due_at).total_seconds()))
                 if kind in self._external:
                     job.status = RUNNING
-                    job.claimed_until = now + LEASE
+                    job.claimed_until = now + self._lease
                 else:
                     handler = self._handlers.get(kind)
                     if handler is None:
