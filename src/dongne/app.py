@@ -41,7 +41,11 @@ from dongne.notifications import socket as notifications_socket
 from dongne.notifications import tasks as notifications_tasks
 from dongne.questions import endpoints as questions_endpoints
 from dongne.questions import socket as questions_socket
-from dongne.realtime.connection import register_connection_handlers, register_reauthentication
+from dongne.realtime.connection import (
+    register_connection_handlers,
+    register_reauthentication,
+    start_cluster_presence,
+)
 from dongne.realtime.dispatch import SocketRouter
 from dongne.realtime.publisher import Publisher
 from dongne.realtime.server import SocketServer, create_socket_server
@@ -80,9 +84,14 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         runtime.dashboard.start()
         # Outside tests the index of answered questions is built at once, in a thread.
         runtime.similar.start(build=settings.env is not Environment.TEST)
+        # Before any job: who was connected when the last process stopped (locations/live.py).
+        await runtime.live_positions.restore()
+        runtime.live_positions.start()
+        start_cluster_presence(runtime)
         if settings.run_jobs:
-            # The loop's first pass sweeps what came due while no process was running.
-            runtime.jobs.start()
+            # The loop's first pass sweeps what came due while no process was running, after
+            # the warm-up that lets reconnecting clients be counted (jobs/service.py).
+            runtime.jobs.start(warmup_s=settings.resolved_jobs_warmup_s)
             if runtime.wakeups is not None:
                 runtime.wakeups.start(runtime.jobs.wake)
         if settings.redis_url:
@@ -97,6 +106,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         # closed the open ones; clients reconnect to another node and resync from the event
         # log. What is still running here finishes before the runtime closes.
         restore_signals()
+        runtime.live_positions.freeze()
         drain.begin()
         if not await sio.wait_for_handlers(HANDLER_GRACE_S):
             log.warning("shutdown_cut_handlers", running=sio.running_handlers)

@@ -1,4 +1,4 @@
-"""Command line: `dongne serve | migrate | demo | simulate | user create | user verify-local`."""
+"""Command line: `dongne serve | migrate | backup | restore | demo | simulate | user …`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Annotated, TypeVar
 import typer
 import uvicorn
 
+from dongne import backup
 from dongne.config import Settings
 from dongne.kit.clock import SystemClock
 from dongne.kit.errors import DongneError
@@ -74,6 +75,34 @@ def migrate() -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.resolved_database_url)
     typer.echo("database is up to date")
+
+
+@app.command("backup")
+def backup_command(
+    path: Annotated[Path, typer.Argument(help="A new or empty folder for the backup.")],
+) -> None:
+    """Copy the embedded database (consistently, while the server runs) and the uploads."""
+    settings = Settings()
+    try:
+        manifest = backup.backup(settings.data_dir, settings.resolved_database_url, path)
+    except backup.BackupError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"backup written to {path} ({manifest['files']} files besides the database)")
+
+
+@app.command("restore")
+def restore_command(
+    path: Annotated[Path, typer.Argument(help="A folder written by `dongne backup`.")],
+) -> None:
+    """Put a backup back (stop the server first: the database file is replaced)."""
+    settings = Settings()
+    try:
+        manifest = backup.restore(path, settings.data_dir, settings.resolved_database_url)
+    except backup.BackupError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"restored the backup of {manifest['startedAt']} into {settings.data_dir}")
 
 
 @app.command()

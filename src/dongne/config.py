@@ -20,6 +20,7 @@ class Environment(StrEnum):
 
 
 DEFAULT_CHANNEL_CONCURRENCY = 2
+EMBEDDED_WARMUP_S = 15.0
 
 
 class Settings(BaseSettings):
@@ -93,6 +94,12 @@ class Settings(BaseSettings):
     email_concurrency: int = 5
     sms_concurrency: int = 5
     webhook_concurrency: int = 2
+    # After a start, the job loop waits this long before its first pass, so reconnecting
+    # clients are in the presence index before overdue waves run (docs/reliability.md).
+    # None: 15 s embedded, 0 scaled (the shared Redis index outlives a node).
+    jobs_warmup_s: float | None = None
+    # A push/email/SMS send whose process died is taken over after this (jobs/service.py).
+    jobs_lease_s: float = Field(default=120.0, gt=0)
     # Logs the event loop's lag once a second (bench/README.md, "Event-loop lag").
     loop_lag_probe: bool = False
 
@@ -123,6 +130,12 @@ class Settings(BaseSettings):
             "update_location": self.rate_update_location,
         }
         return specific.get(event, self.rate_event)
+
+    @property
+    def resolved_jobs_warmup_s(self) -> float:
+        if self.jobs_warmup_s is not None:
+            return self.jobs_warmup_s
+        return 0.0 if self.redis_url else EMBEDDED_WARMUP_S
 
     @property
     def resolved_database_url(self) -> str:

@@ -21,6 +21,7 @@ from dongne.infra.concentration.base import ConcentrationStore
 from dongne.infra.concentration.memory import MemoryConcentrationStore
 from dongne.infra.concentration.redis import RedisConcentrationStore
 from dongne.infra.presence.base import PresenceIndex
+from dongne.infra.presence.cluster import ClusterSockets
 from dongne.infra.presence.memory import MemoryPresenceIndex
 from dongne.infra.presence.redis import RedisPresenceIndex
 from dongne.infra.ratelimit import RateLimiter, memory_rate_limiter, redis_rate_limiter
@@ -42,6 +43,7 @@ from dongne.kit.events import Events, EventSink
 from dongne.kit.net import Network, parse_networks
 from dongne.kit.passwords import Passwords
 from dongne.kit.tokens import AccessTokens
+from dongne.locations.live import LivePositions
 from dongne.locations.service import LocationsService
 from dongne.media.service import MediaService
 from dongne.moderation.service import BlocklistService, SafetyService
@@ -81,6 +83,7 @@ class Runtime:
     jobs: JobQueue
     escalation: EscalationService
     locations: LocationsService
+    live_positions: LivePositions
     hotspots: HotspotService
     event_log: EventLogService
     read_state: ReadStateService
@@ -103,6 +106,8 @@ class Runtime:
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     # Scaled mode: job wake-ups between nodes over Redis pub/sub (app.py starts listening).
     wakeups: JobWakeups | None = None
+    # Scaled mode: users' open sockets per node, so "offline" is decided cluster-wide.
+    cluster_sockets: ClusterSockets | None = None
 
     async def close(self) -> None:
         for close in reversed(self.closers):
@@ -126,12 +131,15 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
     cache: Cache
     wakeups: JobWakeups | None = None
     similar_feed: RedisBroadcast | None = None
+    cluster_sockets: ClusterSockets | None = None
     if settings.redis_url:
         redis = connect_redis(settings.redis_url)
         checks["redis"] = lambda: redis_answers(redis)
         closers.append(redis.aclose)
         # Wall-clock seconds: the last-seen set is shared by nodes whose monotonic clocks differ.
         presence = RedisPresenceIndex(redis, now=lambda: clock.now().timestamp())
+        cluster_sockets = ClusterSockets(redis, now=lambda: clock.now().timestamp())
+        closers.append(cluster_sockets.stop)
         concentration = RedisConcentrationStore(redis)
         # Shared limits; counted in this process while Redis does not answer.
         rate_limiter = FallbackRateLimiter(redis_rate_limiter(settings.redis_url))
@@ -168,7 +176,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
     )
     media = MediaService(clock, LocalDiskStorage(settings.data_dir / MEDIA_FOLDER))
     settings_service = SettingsService(regions)
-    jobs = JobQueue(db, clock)
+    jobs = JobQueue(db, clock, lease=timedelta(seconds=settings.jobs_lease_s))
     if wakeups is not None:
         jobs.on_enqueue(wakeups.notify)
     senders = build_senders(settings, clock)
@@ -260,6 +268,11 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
     follow_ups = FollowUpService(
         clock=clock, views=questions, rooms=questions.rooms, users=users, event_log=event_log
     )
+    live_positions = LivePositions(
+        clock=clock, db=db, presence=presence, is_online=sockets.is_online
+    )
+    # Closed before the database (closers run in reverse): the last positions are written.
+    closers.append(live_positions.stop)
     return Runtime(
         settings=settings,
         clock=clock,
@@ -276,7 +289,8 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         concentration=concentration,
         jobs=jobs,
         escalation=escalation,
-        locations=LocationsService(clock, presence, questions, hotspots),
+        locations=LocationsService(clock, presence, questions, hotspots, live=live_positions),
+        live_positions=live_positions,
         hotspots=hotspots,
         event_log=event_log,
         read_state=ReadStateService(questions.rooms, questions, events, follow_ups),
@@ -289,7 +303,13 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         rate_limiter=rate_limiter,
         cache=cache,
         monitoring=monitoring,
-        dashboard=DashboardFeed(db, events, monitoring, sockets),
+        dashboard=DashboardFeed(
+            db,
+            events,
+            monitoring,
+            sockets,
+            totals=(lambda: cluster_sockets.totals) if cluster_sockets is not None else None,
+        ),
         blocklist=BlocklistService(db, clock),
         safety=safety,
         trusted_proxies=parse_networks(settings.trusted_proxies),
@@ -297,4 +317,5 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         readiness_checks=checks,
         closers=closers,
         wakeups=wakeups,
+        cluster_sockets=cluster_sockets,
     )

@@ -60,9 +60,11 @@ def backoff(attempts: int) -> timedelta:
 
 
 class JobQueue:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, *, lease: timedelta = LEASE) -> None:
         self._db = db
         self._clock = clock
+        # How long an external send may take before another process takes the job over.
+        self._lease = lease
         self._handlers: dict[str, JobHandler] = {}
         self._external: dict[str, tuple[ExternalHandler, asyncio.Semaphore]] = {}
         self._in_flight: set[asyncio.Task[None]] = set()
@@ -185,9 +187,13 @@ class JobQueue:
     def wake(self) -> None:
         self._wake.set()
 
-    def start(self) -> None:
+    def start(self, *, warmup_s: float = 0.0) -> None:
+        """Runs the loop. Its first pass waits `warmup_s`: work that came due while no
+        process ran, or comes due in the first seconds up, waits for the clients that are
+        reconnecting to be counted. A new question's IMMEDIATE wave, run by the process
+        that enqueued it, does not wait."""
         self._eager = True
-        self._loop_task = asyncio.create_task(self._loop(), name="dongne-jobs")
+        self._loop_task = asyncio.create_task(self._loop(warmup_s), name="dongne-jobs")
 
     async def _run_soon(self, job_id: str) -> None:
         if not self._eager:
@@ -213,7 +219,10 @@ class JobQueue:
         # Sends under way finish (or their lease lets another node retry them).
         await asyncio.gather(*self._in_flight, return_exceptions=True)
 
-    async def _loop(self) -> None:
+    async def _loop(self, warmup_s: float = 0.0) -> None:
+        if warmup_s > 0:
+            log.info("jobs_warmup", seconds=warmup_s)
+            await asyncio.sleep(warmup_s)
         while True:
             await self._run_chores()
             try:
@@ -261,7 +270,7 @@ class JobQueue:
                 JOB_LAG_SECONDS.labels(kind).observe(max(0.0, (now - job.due_at).total_seconds()))
                 if kind in self._external:
                     job.status = RUNNING
-                    job.claimed_until = now + LEASE
+                    job.claimed_until = now + self._lease
                 else:
                     handler = self._handlers.get(kind)
                     if handler is None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from dongne.infra.presence.base import PresenceIndex
 from dongne.kit.clock import Clock
 from dongne.kit.db import UnitOfWork
+from dongne.locations.live import LivePositions
 from dongne.locations.schemas import (
     NearbyQuestionItem,
     NearbyQuestionsUpdate,
@@ -28,16 +29,20 @@ class LocationsService:
         presence: PresenceIndex,
         questions: QuestionsService,
         hotspots: HotspotService,
+        live: LivePositions | None = None,
     ) -> None:
         self._clock = clock
         self._presence = presence
         self._questions = questions
         self._hotspots = hotspots
+        self._live = live
 
     async def update(
         self, uow: UnitOfWork, user_id: str, *, is_local: bool, request: UpdateLocation
     ) -> NearbyQuestionsUpdate:
         await self._presence.upsert(user_id, request.lat, request.lng, is_local=is_local)
+        if self._live is not None:
+            self._live.moved(user_id, request.lat, request.lng, is_local=is_local)
         await self._hotspots.moved(user_id, request.lat, request.lng, is_local=is_local)
         nearby = await self._questions.nearby(
             uow,
@@ -64,4 +69,6 @@ class LocationsService:
     async def went_offline(self, user_id: str) -> None:
         """The user's last socket closed: they leave the index at once."""
         await self._presence.remove(user_id)
+        if self._live is not None:
+            self._live.went_offline(user_id)
         await self._hotspots.went_offline(user_id)

@@ -19,5 +19,6 @@ class LivePosition(Base):
     )
     lat: Mapped[float] = mapped_column(Float)
     lng: Mapped[float] = mapped_column(Float)
+    is_local: Mapped[bool] = mapped_column(Boolean)
     online: Mapped[bool] = mapped_column(Boolean)
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 
 import structlog
 from prometheus_client import REGISTRY
@@ -32,9 +33,17 @@ def _total(metric: str) -> float:
 
 class DashboardFeed:
     def __init__(
-        self, db: Database, events: Events, monitoring: MonitoringService, sockets: SocketSessions
+        self,
+        db: Database,
+        events: Events,
+        monitoring: MonitoringService,
+        sockets: SocketSessions,
+        *,
+        totals: Callable[[], tuple[int, int] | None] | None = None,
     ) -> None:
         self._db = db
+        # Scaled mode: (sockets, users) of the whole cluster; this node's otherwise.
+        self._totals = totals
         self._events = events
         self._monitoring = monitoring
         self._sockets = sockets
@@ -82,9 +91,10 @@ class DashboardFeed:
         async with self._db.transaction(readonly=True) as uow:
             stats = await self._monitoring.stats(uow, StatsWindow.HOUR)
             waiting = await self._monitoring.waiting_longest(uow)
+        cluster = self._totals() if self._totals is not None else None
         return MetricsUpdate(
-            connected_sockets=self._sockets.socket_count,
-            connected_users=self._sockets.user_count,
+            connected_sockets=cluster[0] if cluster else self._sockets.socket_count,
+            connected_users=cluster[1] if cluster else self._sockets.user_count,
             events_per_second=max(0.0, rate[0]),
             errors_per_second=max(0.0, rate[1]),
             stats=stats,

@@ -53,6 +53,7 @@ def register_connection_handlers(sio: socketio.AsyncServer, runtime: Runtime) ->
             SocketSession(sid, claims.user_id, claims.expires_at, user.is_local_verified)
         )
         await sio.enter_room(sid, user_room(claims.user_id))
+        await _cluster_count(runtime, claims.user_id, +1)
         _count(runtime)
         if first:
             # After the handshake completes: the new socket is not in any question room yet.
@@ -65,13 +66,54 @@ def register_connection_handlers(sio: socketio.AsyncServer, runtime: Runtime) ->
             return
         log.info("socket_disconnected", sid=sid, user_id=session.user_id, reason=str(reason))
         runtime.dashboard.forget(sid)
+        await _cluster_count(runtime, session.user_id, -1)
         _count(runtime)
-        if not runtime.sockets.is_online(session.user_id):
-            await runtime.locations.went_offline(session.user_id)
-            runtime.presence_events.last_socket_closed(session.user_id)
+        if runtime.sockets.is_online(session.user_id):
+            return
+        if await _online_on_another_node(runtime, session.user_id):
+            return  # their last socket here, not their last one
+        await user_gone(runtime, session.user_id)
 
     sio.on("connect", connect)
     sio.on("disconnect", disconnect)
+
+
+async def user_gone(runtime: Runtime, user_id: str) -> None:
+    """The user's last socket anywhere closed (or their node died): offline."""
+    await runtime.locations.went_offline(user_id)
+    runtime.presence_events.last_socket_closed(user_id)
+
+
+def start_cluster_presence(runtime: Runtime) -> None:
+    """Scaled mode: beat, count the cluster's sockets, and drop a dead node's users."""
+    if runtime.cluster_sockets is not None:
+
+        async def gone(user_id: str) -> None:
+            if not runtime.sockets.is_online(user_id):
+                await user_gone(runtime, user_id)
+
+        runtime.cluster_sockets.start(gone)
+
+
+async def _cluster_count(runtime: Runtime, user_id: str, delta: int) -> None:
+    cluster = runtime.cluster_sockets
+    if cluster is None:
+        return
+    try:
+        await (cluster.connected(user_id) if delta > 0 else cluster.disconnected(user_id))
+    except Exception as exc:  # noqa: BLE001 - Redis away: this node decides alone
+        log.warning("cluster_sockets_unavailable", error=str(exc) or type(exc).__name__)
+
+
+async def _online_on_another_node(runtime: Runtime, user_id: str) -> bool:
+    cluster = runtime.cluster_sockets
+    if cluster is None:
+        return False
+    try:
+        return await cluster.online_elsewhere(user_id)
+    except Exception as exc:  # noqa: BLE001 - Redis away: this node decides alone
+        log.warning("cluster_sockets_unavailable", error=str(exc) or type(exc).__name__)
+        return False
 
 
 def _count(runtime: Runtime) -> None:

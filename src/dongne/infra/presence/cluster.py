@@ -1,0 +1,128 @@
+"""Which users have sockets open on which node, shared through Redis (scaled mode).
+
+Each node keeps a hash `{prefix}sockets:{node}` (user → open sockets) and beats into the
+sorted set `{prefix}nodes` (node → last beat, wall-clock seconds) every `beat_s`. A user is
+offline when their last socket on *any* live node closes. A node that stops beating for
+`dead_after_s` is dead: the first node to remove it from the set (ZREM answers 1 to one
+node only) takes its users and reports those not connected anywhere else, so a crashed
+node's users drop out within `dead_after_s + beat_s`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+from collections.abc import Awaitable, Callable
+
+import structlog
+from redis.asyncio import Redis
+
+log = structlog.get_logger("dongne.presence")
+
+BEAT_S = 3.0
+DEAD_AFTER_S = 10.0
+
+
+class ClusterSockets:
+    def __init__(
+        self,
+        redis: Redis,
+        *,
+        now: Callable[[], float],
+        prefix: str = "dongne:",
+        beat_s: float = BEAT_S,
+        dead_after_s: float = DEAD_AFTER_S,
+    ) -> None:
+        self._redis = redis
+        self._now = now
+        self.node = secrets.token_hex(6)
+        self._nodes_key = f"{prefix}nodes"
+        self._prefix = prefix
+        self._beat_s = beat_s
+        self._dead_after_s = dead_after_s
+        self._task: asyncio.Task[None] | None = None
+        # Cluster-wide (sockets, users) as of the last beat; None before the first.
+        self.totals: tuple[int, int] | None = None
+
+    def _sockets_key(self, node: str) -> str:
+        return f"{self._prefix}sockets:{node}"
+
+    async def connected(self, user_id: str) -> None:
+        await self._redis.hincrby(self._sockets_key(self.node), user_id, 1)
+
+    async def disconnected(self, user_id: str) -> None:
+        key = self._sockets_key(self.node)
+        if await self._redis.hincrby(key, user_id, -1) <= 0:
+            await self._redis.hdel(key, user_id)
+
+    async def live_nodes(self) -> list[str]:
+        since = self._now() - self._dead_after_s
+        nodes = await self._redis.zrangebyscore(self._nodes_key, since, "+inf")
+        return [n.decode() if isinstance(n, bytes) else str(n) for n in nodes]
+
+    async def online_elsewhere(self, user_id: str) -> bool:
+        """Whether another live node has a socket of the user open."""
+        for node in await self.live_nodes():
+            if node == self.node:
+                continue
+            count = await self._redis.hget(self._sockets_key(node), user_id)
+            if count is not None and int(count) > 0:
+                return True
+        return False
+
+    async def beat(self) -> None:
+        await self._redis.zadd(self._nodes_key, {self.node: self._now()})
+        sockets, users = 0, set()
+        for node in await self.live_nodes():
+            for user, count in (await self._redis.hgetall(self._sockets_key(node))).items():
+                if int(count) > 0:
+                    sockets += int(count)
+                    users.add(user)
+        self.totals = (sockets, len(users))
+
+    async def claim_dead(self) -> list[str]:
+        """Users of nodes that stopped beating, who have no socket on a live node."""
+        before = self._now() - self._dead_after_s
+        dead = await self._redis.zrangebyscore(self._nodes_key, "-inf", before)
+        gone: set[str] = set()
+        for raw in dead:
+            node = raw.decode() if isinstance(raw, bytes) else str(raw)
+            if not await self._redis.zrem(self._nodes_key, node):
+                continue  # another node took it
+            key = self._sockets_key(node)
+            users = await self._redis.hkeys(key)
+            await self._redis.delete(key)
+            gone.update(u.decode() if isinstance(u, bytes) else str(u) for u in users)
+            log.warning("node_presumed_dead", node=node, users=len(users))
+        return [u for u in sorted(gone) if not await self._online_anywhere(u)]
+
+    async def _online_anywhere(self, user_id: str) -> bool:
+        for node in await self.live_nodes():
+            count = await self._redis.hget(self._sockets_key(node), user_id)
+            if count is not None and int(count) > 0:
+                return True
+        return False
+
+    def start(self, on_gone: Callable[[str], Awaitable[None]]) -> None:
+        self._task = asyncio.create_task(self._run(on_gone), name="dongne-cluster-sockets")
+
+    async def _run(self, on_gone: Callable[[str], Awaitable[None]]) -> None:
+        while True:
+            try:
+                await self.beat()
+                for user_id in await self.claim_dead():
+                    await on_gone(user_id)
+            except Exception as exc:  # noqa: BLE001 - Redis away: try again next beat
+                log.warning("cluster_sockets_beat_failed", error=str(exc) or type(exc).__name__)
+            await asyncio.sleep(self._beat_s)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        with contextlib.suppress(Exception):
+            await self._redis.zrem(self._nodes_key, self.node)
+            await self._redis.delete(self._sockets_key(self.node))

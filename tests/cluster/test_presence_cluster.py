@@ -1,0 +1,59 @@
+"""Presence is cluster-wide (issue [15] item 5): a user is offline when their last socket on
+any node closes, and a crashed node's users drop out within a bounded time."""
+
+from __future__ import annotations
+
+import signal
+
+from dongne.infra.presence.cluster import BEAT_S, DEAD_AFTER_S
+from tests.cluster.harness import Client, Cluster, notifications_for, offset, online, wait_until
+from tests.fixtures.jeju import place, question_payload
+
+SPOT = place("seongsan_ilchulbong")
+
+
+async def test_a_user_on_both_nodes_stays_online_when_one_socket_closes(
+    shared_cluster: Cluster,
+) -> None:
+    cluster = shared_cluster
+    on_a = await online(cluster, cluster.a, "two-devices", offset(SPOT, 300))
+    on_b = Client("two-devices-b", cluster.b.url, on_a.token, ("websocket",), on_a.user_id)
+    await on_b.connect()
+    await on_b.locate(*offset(SPOT, 300))
+    sockets_on_a = await cluster.a.connected_sockets()
+    await on_a.close()
+
+    async def closed_on_a() -> bool:
+        return await cluster.a.connected_sockets() == sockets_on_a - 1
+
+    await wait_until(closed_on_a, 10, "node A to see the socket close")
+    asker = await online(cluster, cluster.a, "asker", offset(SPOT, 10), local=False)
+    try:
+        ack = await asker.call("create_question", question_payload())
+        assert ack["ok"] is True, ack
+        qid = ack["question"]["id"]
+        # Still online, still where they were: the IMMEDIATE wave finds them.
+        await on_b.wait_for("the question", lambda c: bool(notifications_for(c, qid)))
+        assert asker.live_events("user_offline") == []
+    finally:
+        for client in (asker, on_b):
+            await client.close()
+
+
+async def test_a_crashed_nodes_users_drop_out_in_bounded_time(cluster: Cluster) -> None:
+    asker = await online(cluster, cluster.a, "watcher", offset(SPOT, 10), local=False)
+    gone = await online(cluster, cluster.b, "on-b-only", offset(SPOT, 500))
+    try:
+        qid = (await asker.call("create_question", question_payload()))["question"]["id"]
+        assert (await gone.call("join_question", {"questionId": qid}))["ok"] is True
+        cluster.b.send(signal.SIGKILL)
+        await cluster.b.wait(5)
+
+        def heard_offline(client: Client) -> bool:
+            return any(e["userId"] == gone.user_id for e in client.live_events("user_offline"))
+
+        bound = DEAD_AFTER_S + 2 * BEAT_S + 5  # + the offline debounce and a margin
+        await asker.wait_for("the crashed node's user to go offline", heard_offline, bound)
+    finally:
+        await asker.close()
+        await gone.close()
