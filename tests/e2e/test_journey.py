@@ -27,7 +27,10 @@ TILE = base64.b64decode(
 # Hands the page's watchPosition callbacks to the test: `window.__fix(lat, lng)` is a GPS fix.
 FAKE_GPS = """
 window.__watchers = [];
-navigator.geolocation.watchPosition = (ok) => { window.__watchers.push(ok); return window.__watchers.length; };
+navigator.geolocation.watchPosition = (ok) => {
+  window.__watchers.push(ok);
+  return window.__watchers.length;
+};
 navigator.geolocation.clearWatch = () => {};
 window.__fix = (lat, lng) => window.__watchers.forEach((ok) =>
   ok({ coords: { latitude: lat, longitude: lng, accuracy: 12 }, timestamp: Date.now() }));
@@ -66,7 +69,12 @@ async def test_a_missed_question_is_kept_under_alerts_with_a_badge(
         await expect(banner).to_contain_text("성산 근처 조용한 카페 있나요?")
         # A normal question's card no longer vanishes on its own …
         await local.wait_for_timeout(1_000)
-        assert await local.evaluate("document.querySelectorAll('[data-testid=banner-question]').length") == 1
+        assert (
+            await local.evaluate(
+                "document.querySelectorAll('[data-testid=banner-question]').length"
+            )
+            == 1
+        )
         # … the local dismisses it, and the question is still there under 알림, with a badge.
         await banner.get_by_role("button", name="닫기").click()
         await expect(banner).to_have_count(0)
@@ -84,7 +92,9 @@ async def test_a_missed_question_is_kept_under_alerts_with_a_badge(
         await local.reload()
         await expect(local.get_by_test_id("asked-item")).to_have_count(1)
         await local.get_by_test_id("asked-item").click()
-        await expect(local.get_by_test_id("room-title")).to_have_text("성산 근처 조용한 카페 있나요?")
+        await expect(local.get_by_test_id("room-title")).to_have_text(
+            "성산 근처 조용한 카페 있나요?"
+        )
         await expect(local.get_by_test_id("notification-count")).to_have_count(0)
     finally:
         await traveler.close()
@@ -177,7 +187,8 @@ async def test_unknown_paths_and_questions_end_on_a_404_page(
     page: Page = await (await new_phone(web_server.url, SEONGSAN)).new_page()
     await log_in(page, account)
     response = await page.goto("/no/such/page")
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     await expect(page.get_by_test_id("not-found")).to_be_visible()
     await expect(page.get_by_role("heading", level=1)).to_have_text("페이지를 찾을 수 없어요")
     await artifacts(page, "01-404-page")
@@ -232,7 +243,9 @@ async def test_presence_while_a_local_types_and_the_askers_follow_up_seen_live(
     follow_up = local.locator('[data-kind="follow_up"]')
     await expect(follow_up).to_contain_text("아이가 4살이에요. 괜찮을까요?")
     await expect(follow_up.get_by_test_id("accept")).to_have_count(0)
-    await expect(traveler.locator('[data-kind="follow_up"] [data-testid="accept"]')).to_have_count(0)
+    await expect(traveler.locator('[data-kind="follow_up"] [data-testid="accept"]')).to_have_count(
+        0
+    )
     await assert_fits_phone(local)
     await artifacts(local, "02-local-sees-follow-up")
     await artifacts(traveler, "03-asker-room")

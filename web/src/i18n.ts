@@ -218,7 +218,7 @@ const ko = {
   pushOfferBody: "앱을 닫아 두어도 현지인의 답변이 오면 바로 알려 드려요.",
   pushOfferYes: "알림 받기",
   pushOfferNo: "괜찮아요",
-  followUpPlaceholder: "덧붙일 내용이나 고마운 마음을 남겨 보세요",
+  followUpPlaceholder: "덧붙이거나 고마움 전하기",
   followUpBadge: "덧붙임",
   askerWaiting: "현지인의 답변을 기다리는 중이에요. 궁금한 점을 덧붙일 수 있어요.",
   alertFollowUp: "질문자가 내용을 덧붙였어요",

@@ -74,7 +74,10 @@ class FollowUpService:
         await self._event_log.deliver(
             uow,
             "new_follow_up",
-            [Delivery(m, lambda event_id: NewFollowUp(event_id=event_id, message=message)) for m in others],
+            [
+                Delivery(m, lambda event_id: NewFollowUp(event_id=event_id, message=message))
+                for m in others
+            ],
         )
         return FollowUpPosted(message=message)
 
