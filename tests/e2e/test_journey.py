@@ -249,3 +249,15 @@ async def test_presence_while_a_local_types_and_the_askers_follow_up_seen_live(
     await assert_fits_phone(local)
     await artifacts(local, "02-local-sees-follow-up")
     await artifacts(traveler, "03-asker-room")
+
+    # Before any answer the asker can still edit; closing stops answers in the local's room.
+    await traveler.get_by_test_id("edit-question").click()
+    await traveler.get_by_test_id("edit-title").fill("섭지코지 지금 바람 많이 세요?")
+    await traveler.get_by_test_id("edit-save").click()
+    await expect(local.get_by_test_id("room-title")).to_have_text("섭지코지 지금 바람 많이 세요?")
+    traveler.once("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
+    await traveler.get_by_test_id("close-question").click()
+    await expect(local.get_by_test_id("composer")).to_be_hidden()
+    await expect(local.get_by_test_id("room-notice")).to_contain_text("질문한 분이 닫은 질문이에요")
+    await expect(traveler.get_by_test_id("close-question")).to_be_hidden()
+    await artifacts(local, "04-closed")
