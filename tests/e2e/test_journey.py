@@ -261,3 +261,46 @@ async def test_presence_while_a_local_types_and_the_askers_follow_up_seen_live(
     await expect(local.get_by_test_id("room-notice")).to_contain_text("질문한 분이 닫은 질문이에요")
     await expect(traveler.get_by_test_id("close-question")).to_be_hidden()
     await artifacts(local, "04-closed")
+
+
+async def test_a_report_filed_in_the_room_is_seen_in_the_admin_queue(
+    web_server: RunningServer, new_phone: Any, artifacts: Any
+) -> None:
+    from tests.e2e.test_admin_dashboard import log_in_to_dashboard, make_admin
+
+    traveler_account = await make_account(web_server, "광고여행자", local=False)
+    local_account = await make_account(web_server, "신고주민", local=True)
+    asker_socket = await socket_for(web_server, traveler_account)
+    try:
+        ack = await asker_socket.call(
+            "create_question",
+            {
+                "title": "싸게 렌터카 빌려 드려요 연락 주세요",
+                "content": "010-0000-0000",
+                "location": {"lat": SEONGSAN["latitude"], "lng": SEONGSAN["longitude"]},
+            },
+        )
+        question_id = ack["question"]["id"]
+    finally:
+        await asker_socket.close()
+    local = await (await new_phone(web_server.url, NEAR_SEONGSAN)).new_page()
+    await log_in(local, local_account)
+    await local.goto(f"/q/{question_id}")
+    menu = local.locator('[data-kind="question"]').get_by_test_id("message-menu")
+    await menu.locator("summary").click()
+    await menu.get_by_test_id("report-reason").select_option("reportSpam")
+    await menu.get_by_test_id("report-send").click()
+    await expect(menu.get_by_test_id("report-status")).to_have_text(
+        "신고했어요. 운영자가 확인할게요."
+    )
+    await assert_fits_phone(local)
+    await artifacts(local, "01-reported")
+
+    admin = await make_admin(web_server)
+    page = await (await new_phone(web_server.url, SEONGSAN)).new_page()
+    await log_in_to_dashboard(page, admin)
+    row = page.get_by_test_id("report-row").filter(has_text="스팸·광고")
+    await expect(row.first).to_be_visible()
+    await expect(row.first.get_by_role("link")).to_have_attribute("href", f"/q/{question_id}")
+    await row.first.scroll_into_view_if_needed()
+    await artifacts(page, "02-reports-queue")

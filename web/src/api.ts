@@ -118,6 +118,9 @@ export const api = {
     return request<UploadedImage>("POST", "/api/uploads", form);
   },
   hotspots: () => request<HotspotList>("GET", "/api/hotspots"),
+  report: (targetType: string, targetId: string, reason: string) =>
+    request<unknown>("POST", "/api/reports", { targetType, targetId, reason }),
+  block: (userId: string) => request<unknown>("POST", "/api/blocks", { userId }),
   vapidPublicKey: () => request<{ publicKey: string }>("GET", "/api/push/vapid-public-key"),
   subscribePush: (subscription: PushSubscriptionJSON) =>
     request<unknown>("POST", "/api/push/subscriptions", {

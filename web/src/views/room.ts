@@ -2,6 +2,7 @@
 // unread counts, accepting an answer (the asker), the accepted badge and points.
 
 import { humanError } from "../errors";
+import { dismiss } from "../alerts";
 import { api, ApiError } from "../api";
 import { askedQuestions, myQuestions, realtime, refreshMe } from "../app";
 import { h, uniqueId } from "../dom";
@@ -46,6 +47,7 @@ import { imagePicker } from "./images";
 import { missingQuestion, questionMissing } from "./missing";
 import { progressPanel } from "./progress";
 import { pushOfferCard } from "./pushoffer";
+import { messageActions } from "./report";
 import type { View } from "./view";
 
 const TYPING_SEND_EVERY_MS = 2_000;
@@ -300,6 +302,17 @@ export function roomView(questionId: string): View {
     );
   };
 
+  // One report/block menu per message, kept across re-renders (read marks redraw a bubble).
+  const menus = new Map<string, HTMLElement>();
+  const menuFor = (m: ChatMessage): HTMLElement => {
+    let menu = menus.get(m.id);
+    if (!menu) {
+      menu = messageActions({ ...m, questionId });
+      menus.set(m.id, menu);
+    }
+    return menu;
+  };
+
   const messageNode = (m: ChatMessage): HTMLElement => {
     const mine = m.user.id === me;
     const canAccept = isAsker() && m.kind === "answer" && !mine && state.acceptedAnswerId === null;
@@ -310,6 +323,7 @@ export function roomView(questionId: string): View {
       m.user.isLocalVerified ? h("span", { class: "badge verified" }, t("verifiedLocal")) : null,
       m.kind === "question" ? h("span", { class: "badge" }, t("asker")) : null,
       m.kind === "follow_up" ? h("span", { class: "badge" }, t("followUpBadge")) : null,
+      mine || me === null ? null : menuFor(m),
     );
     return h(
       "li",
@@ -536,6 +550,7 @@ export function roomView(questionId: string): View {
   };
   myQuestions().seen(questionId);
   askedQuestions().markRead(questionId);
+  dismiss(`question-${questionId}`); // its card has done its job once the room is open
   void load();
   if (new URLSearchParams(location.search).has("posted")) {
     history.replaceState(null, "", location.pathname); // a reload doesn't ask again
