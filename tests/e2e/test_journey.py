@@ -45,6 +45,24 @@ async def socket_for(server: RunningServer, account: Account) -> SocketClient:
     return await connect(server, session.tokens.access_token)
 
 
+async def ask_as(server: RunningServer, account: Account, title: str, content: str) -> str:
+    """A question asked at Seongsan from a socket of `account` (not a page); its id."""
+    asker = await socket_for(server, account)
+    try:
+        ack = await asker.call(
+            "create_question",
+            {
+                "title": title,
+                "content": content,
+                "location": {"lat": SEONGSAN["latitude"], "lng": SEONGSAN["longitude"]},
+            },
+        )
+    finally:
+        await asker.close()
+    assert ack["ok"], ack
+    return str(ack["question"]["id"])
+
+
 async def test_a_missed_question_is_kept_under_alerts_with_a_badge(
     web_server: RunningServer, new_phone: Any, artifacts: Any
 ) -> None:
@@ -204,19 +222,9 @@ async def test_presence_while_a_local_types_and_the_askers_follow_up_seen_live(
 ) -> None:
     traveler_account = await make_account(web_server, "덧붙임여행자", local=False)
     local_account = await make_account(web_server, "방문주민", local=True)
-    asker_socket = await socket_for(web_server, traveler_account)
-    try:
-        ack = await asker_socket.call(
-            "create_question",
-            {
-                "title": "섭지코지 지금 바람 세요?",
-                "content": "유모차 끌고 가도 될까요?",
-                "location": {"lat": SEONGSAN["latitude"], "lng": SEONGSAN["longitude"]},
-            },
-        )
-        question_id = ack["question"]["id"]
-    finally:
-        await asker_socket.close()
+    question_id = await ask_as(
+        web_server, traveler_account, "섭지코지 지금 바람 세요?", "유모차 끌고 가도 될까요?"
+    )
     traveler = await (await new_phone(web_server.url, SEONGSAN)).new_page()
     local = await (await new_phone(web_server.url, NEAR_SEONGSAN)).new_page()
     await log_in(traveler, traveler_account)
@@ -270,19 +278,9 @@ async def test_a_report_filed_in_the_room_is_seen_in_the_admin_queue(
 
     traveler_account = await make_account(web_server, "광고여행자", local=False)
     local_account = await make_account(web_server, "신고주민", local=True)
-    asker_socket = await socket_for(web_server, traveler_account)
-    try:
-        ack = await asker_socket.call(
-            "create_question",
-            {
-                "title": "싸게 렌터카 빌려 드려요 연락 주세요",
-                "content": "010-0000-0000",
-                "location": {"lat": SEONGSAN["latitude"], "lng": SEONGSAN["longitude"]},
-            },
-        )
-        question_id = ack["question"]["id"]
-    finally:
-        await asker_socket.close()
+    question_id = await ask_as(
+        web_server, traveler_account, "싸게 렌터카 빌려 드려요 연락 주세요", "010-0000-0000"
+    )
     local = await (await new_phone(web_server.url, NEAR_SEONGSAN)).new_page()
     await log_in(local, local_account)
     await local.goto(f"/q/{question_id}")
