@@ -302,3 +302,31 @@ async def test_a_report_filed_in_the_room_is_seen_in_the_admin_queue(
     await expect(row.first.get_by_role("link")).to_have_attribute("href", f"/q/{question_id}")
     await row.first.scroll_into_view_if_needed()
     await artifacts(page, "02-reports-queue")
+
+
+async def test_the_landing_page_without_login(
+    web_server: RunningServer, new_phone: Any, artifacts: Any
+) -> None:
+    traveler = await make_account(web_server, "랜딩질문자", local=False)
+    question_id = await ask_as(web_server, traveler, "성산 일출 몇 시예요?", "내일 보러 가요")
+    local = await socket_for(web_server, await make_account(web_server, "일출주민", local=True))
+    try:
+        ack = await local.call(
+            "create_answer", {"questionId": question_id, "content": "7시 10분쯤이에요."}
+        )
+        assert ack["ok"], ack
+    finally:
+        await local.close()
+    page = await (await new_phone(web_server.url, SEONGSAN)).new_page()
+    await page.goto("/")
+    await expect(page.get_by_test_id("landing")).to_be_visible()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        "제주 현지인에게 지금 바로 물어보세요"
+    )
+    card = page.get_by_test_id("landing-question").filter(has_text="성산 일출 몇 시예요?")
+    await expect(card).to_contain_text("7시 10분쯤이에요.")
+    await expect(page.get_by_test_id("tab-home")).to_be_hidden()  # no account, no tabs
+    await assert_fits_phone(page)
+    await artifacts(page, "01-landing")
+    await page.get_by_test_id("landing-signup").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("회원가입")
