@@ -144,6 +144,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         similar_endpoints.router,  # before questions: /api/questions/similar is no id
         questions_endpoints.router,
         questions_endpoints.hashtags_router,
+        questions_endpoints.public_router,
         notifications_endpoints.router,
         media_endpoints.router,
         settings_endpoints.router,

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from dongne.config import Settings
-from dongne.conversation.live import PresenceService, TypingService
 from dongne.conversation.followups import FollowUpService
+from dongne.conversation.live import PresenceService, TypingService
 from dongne.conversation.service import ReadStateService
 from dongne.escalation.service import EscalationPlanner, EscalationService
 from dongne.eventlog.service import EventLogService
@@ -52,6 +52,7 @@ from dongne.monitoring.service import MonitoringService, SlowAnswerWatch
 from dongne.notifications.delivery import DeliveryService
 from dongne.notifications.service import NotificationsService
 from dongne.points.service import PointsService
+from dongne.questions.manage import QuestionManager
 from dongne.questions.service import QuestionsService
 from dongne.realtime.sessions import SocketSessions
 from dongne.regions.policy import HotRule, RegionMap, default_region_map
@@ -88,6 +89,7 @@ class Runtime:
     event_log: EventLogService
     read_state: ReadStateService
     follow_ups: FollowUpService
+    question_manager: QuestionManager
     typing: TypingService
     presence_events: PresenceService
     background: BackgroundTasks
@@ -295,6 +297,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         event_log=event_log,
         read_state=ReadStateService(questions.rooms, questions, events, follow_ups),
         follow_ups=follow_ups,
+        question_manager=QuestionManager(clock=clock, views=questions, events=events),
         typing=typing,
         presence_events=presence_events,
         background=background,

@@ -90,6 +90,8 @@ async def test_traveler_asks_local_answers_and_is_accepted(
     traveler_ctx = await new_phone(web_server.url, SEONGSAN)
     traveler = await traveler_ctx.new_page()
     await traveler.goto("/")
+    # Without an account "/" is the landing page ([16]); its button leads to sign-in.
+    await traveler.get_by_test_id("landing-login").click()
     await expect(traveler).to_have_url(re.compile(r"/login$"))
     await expect(traveler.locator("html")).to_have_attribute("lang", "ko")
     await artifacts(traveler, "01-traveler-login")

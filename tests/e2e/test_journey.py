@@ -27,7 +27,10 @@ TILE = base64.b64decode(
 # Hands the page's watchPosition callbacks to the test: `window.__fix(lat, lng)` is a GPS fix.
 FAKE_GPS = """
 window.__watchers = [];
-navigator.geolocation.watchPosition = (ok) => { window.__watchers.push(ok); return window.__watchers.length; };
+navigator.geolocation.watchPosition = (ok) => {
+  window.__watchers.push(ok);
+  return window.__watchers.length;
+};
 navigator.geolocation.clearWatch = () => {};
 window.__fix = (lat, lng) => window.__watchers.forEach((ok) =>
   ok({ coords: { latitude: lat, longitude: lng, accuracy: 12 }, timestamp: Date.now() }));
@@ -40,6 +43,24 @@ async def socket_for(server: RunningServer, account: Account) -> SocketClient:
             uow, email=account.email, password=account.password
         )
     return await connect(server, session.tokens.access_token)
+
+
+async def ask_as(server: RunningServer, account: Account, title: str, content: str) -> str:
+    """A question asked at Seongsan from a socket of `account` (not a page); its id."""
+    asker = await socket_for(server, account)
+    try:
+        ack = await asker.call(
+            "create_question",
+            {
+                "title": title,
+                "content": content,
+                "location": {"lat": SEONGSAN["latitude"], "lng": SEONGSAN["longitude"]},
+            },
+        )
+    finally:
+        await asker.close()
+    assert ack["ok"], ack
+    return str(ack["question"]["id"])
 
 
 async def test_a_missed_question_is_kept_under_alerts_with_a_badge(
@@ -66,7 +87,12 @@ async def test_a_missed_question_is_kept_under_alerts_with_a_badge(
         await expect(banner).to_contain_text("성산 근처 조용한 카페 있나요?")
         # A normal question's card no longer vanishes on its own …
         await local.wait_for_timeout(1_000)
-        assert await local.evaluate("document.querySelectorAll('[data-testid=banner-question]').length") == 1
+        assert (
+            await local.evaluate(
+                "document.querySelectorAll('[data-testid=banner-question]').length"
+            )
+            == 1
+        )
         # … the local dismisses it, and the question is still there under 알림, with a badge.
         await banner.get_by_role("button", name="닫기").click()
         await expect(banner).to_have_count(0)
@@ -84,7 +110,9 @@ async def test_a_missed_question_is_kept_under_alerts_with_a_badge(
         await local.reload()
         await expect(local.get_by_test_id("asked-item")).to_have_count(1)
         await local.get_by_test_id("asked-item").click()
-        await expect(local.get_by_test_id("room-title")).to_have_text("성산 근처 조용한 카페 있나요?")
+        await expect(local.get_by_test_id("room-title")).to_have_text(
+            "성산 근처 조용한 카페 있나요?"
+        )
         await expect(local.get_by_test_id("notification-count")).to_have_count(0)
     finally:
         await traveler.close()
@@ -177,7 +205,8 @@ async def test_unknown_paths_and_questions_end_on_a_404_page(
     page: Page = await (await new_phone(web_server.url, SEONGSAN)).new_page()
     await log_in(page, account)
     response = await page.goto("/no/such/page")
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     await expect(page.get_by_test_id("not-found")).to_be_visible()
     await expect(page.get_by_role("heading", level=1)).to_have_text("페이지를 찾을 수 없어요")
     await artifacts(page, "01-404-page")
@@ -193,19 +222,9 @@ async def test_presence_while_a_local_types_and_the_askers_follow_up_seen_live(
 ) -> None:
     traveler_account = await make_account(web_server, "덧붙임여행자", local=False)
     local_account = await make_account(web_server, "방문주민", local=True)
-    asker_socket = await socket_for(web_server, traveler_account)
-    try:
-        ack = await asker_socket.call(
-            "create_question",
-            {
-                "title": "섭지코지 지금 바람 세요?",
-                "content": "유모차 끌고 가도 될까요?",
-                "location": {"lat": SEONGSAN["latitude"], "lng": SEONGSAN["longitude"]},
-            },
-        )
-        question_id = ack["question"]["id"]
-    finally:
-        await asker_socket.close()
+    question_id = await ask_as(
+        web_server, traveler_account, "섭지코지 지금 바람 세요?", "유모차 끌고 가도 될까요?"
+    )
     traveler = await (await new_phone(web_server.url, SEONGSAN)).new_page()
     local = await (await new_phone(web_server.url, NEAR_SEONGSAN)).new_page()
     await log_in(traveler, traveler_account)
@@ -232,7 +251,82 @@ async def test_presence_while_a_local_types_and_the_askers_follow_up_seen_live(
     follow_up = local.locator('[data-kind="follow_up"]')
     await expect(follow_up).to_contain_text("아이가 4살이에요. 괜찮을까요?")
     await expect(follow_up.get_by_test_id("accept")).to_have_count(0)
-    await expect(traveler.locator('[data-kind="follow_up"] [data-testid="accept"]')).to_have_count(0)
+    await expect(traveler.locator('[data-kind="follow_up"] [data-testid="accept"]')).to_have_count(
+        0
+    )
     await assert_fits_phone(local)
     await artifacts(local, "02-local-sees-follow-up")
     await artifacts(traveler, "03-asker-room")
+
+    # Before any answer the asker can still edit; closing stops answers in the local's room.
+    await traveler.get_by_test_id("edit-question").click()
+    await traveler.get_by_test_id("edit-title").fill("섭지코지 지금 바람 많이 세요?")
+    await traveler.get_by_test_id("edit-save").click()
+    await expect(local.get_by_test_id("room-title")).to_have_text("섭지코지 지금 바람 많이 세요?")
+    traveler.once("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
+    await traveler.get_by_test_id("close-question").click()
+    await expect(local.get_by_test_id("composer")).to_be_hidden()
+    await expect(local.get_by_test_id("room-notice")).to_contain_text("질문한 분이 닫은 질문이에요")
+    await expect(traveler.get_by_test_id("close-question")).to_be_hidden()
+    await artifacts(local, "04-closed")
+
+
+async def test_a_report_filed_in_the_room_is_seen_in_the_admin_queue(
+    web_server: RunningServer, new_phone: Any, artifacts: Any
+) -> None:
+    from tests.e2e.test_admin_dashboard import log_in_to_dashboard, make_admin
+
+    traveler_account = await make_account(web_server, "광고여행자", local=False)
+    local_account = await make_account(web_server, "신고주민", local=True)
+    question_id = await ask_as(
+        web_server, traveler_account, "싸게 렌터카 빌려 드려요 연락 주세요", "010-0000-0000"
+    )
+    local = await (await new_phone(web_server.url, NEAR_SEONGSAN)).new_page()
+    await log_in(local, local_account)
+    await local.goto(f"/q/{question_id}")
+    menu = local.locator('[data-kind="question"]').get_by_test_id("message-menu")
+    await menu.locator("summary").click()
+    await menu.get_by_test_id("report-reason").select_option("reportSpam")
+    await menu.get_by_test_id("report-send").click()
+    await expect(menu.get_by_test_id("report-status")).to_have_text(
+        "신고했어요. 운영자가 확인할게요."
+    )
+    await assert_fits_phone(local)
+    await artifacts(local, "01-reported")
+
+    admin = await make_admin(web_server)
+    page = await (await new_phone(web_server.url, SEONGSAN)).new_page()
+    await log_in_to_dashboard(page, admin)
+    row = page.get_by_test_id("report-row").filter(has_text="스팸·광고")
+    await expect(row.first).to_be_visible()
+    await expect(row.first.get_by_role("link")).to_have_attribute("href", f"/q/{question_id}")
+    await row.first.scroll_into_view_if_needed()
+    await artifacts(page, "02-reports-queue")
+
+
+async def test_the_landing_page_without_login(
+    web_server: RunningServer, new_phone: Any, artifacts: Any
+) -> None:
+    traveler = await make_account(web_server, "랜딩질문자", local=False)
+    question_id = await ask_as(web_server, traveler, "성산 일출 몇 시예요?", "내일 보러 가요")
+    local = await socket_for(web_server, await make_account(web_server, "일출주민", local=True))
+    try:
+        ack = await local.call(
+            "create_answer", {"questionId": question_id, "content": "7시 10분쯤이에요."}
+        )
+        assert ack["ok"], ack
+    finally:
+        await local.close()
+    page = await (await new_phone(web_server.url, SEONGSAN)).new_page()
+    await page.goto("/")
+    await expect(page.get_by_test_id("landing")).to_be_visible()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        "제주 현지인에게 지금 바로 물어보세요"
+    )
+    card = page.get_by_test_id("landing-question").filter(has_text="성산 일출 몇 시예요?")
+    await expect(card).to_contain_text("7시 10분쯤이에요.")
+    await expect(page.get_by_test_id("tab-home")).to_be_hidden()  # no account, no tabs
+    await assert_fits_phone(page)
+    await artifacts(page, "01-landing")
+    await page.get_by_test_id("landing-signup").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("회원가입")

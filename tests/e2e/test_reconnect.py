@@ -1,9 +1,11 @@
 """Reconnection in the browser: the traveler's socket is cut while their question's room is
 open; an answer posted meanwhile appears after the automatic reconnect, without a reload.
-After five failed tries the page shows the offline banner, whose button reconnects."""
+After five failed tries the page shows the offline banner, whose button reconnects, and it
+keeps trying on its own every 30–60 s: a minute-long outage recovers without a tap."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,7 +17,7 @@ from playwright.async_api import expect
 
 from tests.e2e.conftest import SEONGSAN, make_account
 from tests.e2e.test_conversation import log_in, wait_online
-from tests.fixtures.clients import connect
+from tests.e2e.test_journey import socket_for
 from tests.fixtures.server import RunningServer
 from tests.fixtures.tcp_proxy import TcpProxy
 
@@ -43,12 +45,7 @@ async def open_question(web_server: RunningServer, new_phone: Any) -> tuple[Any,
 
 
 async def answerer(web_server: RunningServer) -> Any:
-    local = await make_account(web_server, "우도주민", local=True)
-    async with web_server.runtime.db.transaction() as uow:
-        session = await web_server.runtime.users.login(
-            uow, email=local.email, password=local.password
-        )
-    return await connect(web_server, session.tokens.access_token)
+    return await socket_for(web_server, await make_account(web_server, "우도주민", local=True))
 
 
 async def test_answer_posted_while_disconnected_appears_after_reconnect(
@@ -115,6 +112,35 @@ async def test_offline_banner_after_five_tries_and_retry(
         await expect(page.locator('[data-kind="answer"]')).to_contain_text("배 떠요!")
         assert await page.evaluate("window.__sameDocument === true")
         await artifacts(page, "02-back-online")
+    finally:
+        await local.close()
+        await proxy.stop()
+
+
+async def test_a_minute_long_outage_recovers_without_a_tap(
+    web_server: RunningServer, new_phone: Any, artifacts: Any
+) -> None:
+    page, proxy, question_id, _ = await open_question(web_server, new_phone)
+    local = await answerer(web_server)
+    try:
+        await proxy.stop()
+        outage_started = asyncio.get_running_loop().time()
+        banner = page.get_by_test_id("conn-banner")
+        await expect(banner).to_have_attribute("data-state", "offline", timeout=45_000)
+        # Past the fast round it says it is still trying, and when.
+        await expect(page.get_by_test_id("conn-retrying")).to_contain_text("다시 연결 중…")
+        await artifacts(page, "01-still-trying")
+        await local.call("create_answer", {"questionId": question_id, "content": "이제 떠요!"})
+        # The outage lasts a full minute (the network's doing, not an event to wait for).
+        await asyncio.sleep(max(0.0, 60 - (asyncio.get_running_loop().time() - outage_started)))
+        await proxy.start()
+        # No tap, no `online` event: the next slow retry (≤ 60 s) finds the server.
+        await expect(page.get_by_test_id("conn-state")).to_have_attribute(
+            "data-state", "online", timeout=65_000
+        )
+        await expect(page.locator('[data-kind="answer"]')).to_contain_text("이제 떠요!")
+        assert await page.evaluate("window.__sameDocument === true")
+        await artifacts(page, "02-recovered")
     finally:
         await local.close()
         await proxy.stop()

@@ -25,7 +25,11 @@ BROWSER = {"Accept-Encoding": "gzip, deflate, br, zstd", "Accept": "text/html,*/
 def first_screen(static: Path) -> list[str]:
     index = (static / "index.html").read_text()
     paths = ["/", *re.findall(r'(?:src|href)="(/assets/[^"]+)"', index)]
-    paths += [f"/assets/{p.name}" for p in (static / "assets").glob("leaflet*") if p.suffix in (".js", ".css")]
+    paths += [
+        f"/assets/{p.name}"
+        for p in (static / "assets").glob("leaflet*")
+        if p.suffix in (".js", ".css")
+    ]
     return sorted(set(paths))
 
 
@@ -39,7 +43,8 @@ def client_for(static: Path) -> httpx.AsyncClient:
 async def test_the_first_screen_is_sent_compressed_within_its_budget() -> None:
     static = ensure_built()
     paths = first_screen(static)
-    assert any("leaflet" in p for p in paths) and any(p.endswith(".css") for p in paths)
+    assert any("leaflet" in p for p in paths)
+    assert any(p.endswith(".css") for p in paths)
     total = plain = 0
     async with client_for(static) as http:
         for path in paths:
@@ -53,7 +58,9 @@ async def test_the_first_screen_is_sent_compressed_within_its_budget() -> None:
             name = "index.html" if path == "/" else path.lstrip("/")
             plain += (static / name).stat().st_size
     print(f"first screen: {total} bytes brotli, {plain} bytes uncompressed")
-    assert total <= FIRST_SCREEN_BUDGET, f"first screen is {total} bytes, budget {FIRST_SCREEN_BUDGET}"
+    assert total <= FIRST_SCREEN_BUDGET, (
+        f"first screen is {total} bytes, budget {FIRST_SCREEN_BUDGET}"
+    )
     assert total < plain / 3
 
 

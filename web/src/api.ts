@@ -3,6 +3,7 @@
 import { session } from "./session";
 import type { HotspotList } from "./state/busy";
 import type {
+  AnsweredQuestion,
   AuthResponse,
   NearbyQuestionsUpdate,
   NotificationPage,
@@ -118,6 +119,11 @@ export const api = {
     return request<UploadedImage>("POST", "/api/uploads", form);
   },
   hotspots: () => request<HotspotList>("GET", "/api/hotspots"),
+  publicAnswered: (lat: number, lng: number) =>
+    request<{ questions: AnsweredQuestion[] }>("GET", `/api/public/answered?lat=${lat}&lng=${lng}`),
+  report: (targetType: string, targetId: string, reason: string) =>
+    request<unknown>("POST", "/api/reports", { targetType, targetId, reason }),
+  block: (userId: string) => request<unknown>("POST", "/api/blocks", { userId }),
   vapidPublicKey: () => request<{ publicKey: string }>("GET", "/api/push/vapid-public-key"),
   subscribePush: (subscription: PushSubscriptionJSON) =>
     request<unknown>("POST", "/api/push/subscriptions", {

@@ -32,6 +32,7 @@ import type {
 import { askView } from "./views/ask";
 import { authView } from "./views/auth";
 import { homeView, setHomeRadius } from "./views/home";
+import { landingView } from "./views/landing";
 import { notFoundView } from "./views/missing";
 import { notificationsView } from "./views/notifications";
 import { profileView } from "./views/profile";
@@ -165,8 +166,13 @@ function renderConnection(): void {
 
 // ---- routing --------------------------------------------------------------------------
 
+/** Pages open without an account: sign-in, the landing page at "/", the 404 page. */
 function needsLogin(route: Route): boolean {
-  return route.name !== "login" && route.name !== "signup";
+  return !["login", "signup", "home", "notFound"].includes(route.name);
+}
+
+function isAuthPage(route: Route): boolean {
+  return route.name === "login" || route.name === "signup";
 }
 
 function logout(): void {
@@ -183,7 +189,7 @@ function build(route: Route): View {
     case "signup":
       return authView(route.name);
     case "home":
-      return homeView();
+      return session.user ? homeView() : landingView();
     case "ask":
       return askView();
     case "room":
@@ -204,7 +210,7 @@ function render(route: Route): void {
     navigate("/login", true);
     return;
   }
-  if (!needsLogin(route) && session.user) {
+  if (isAuthPage(route) && session.user) {
     navigate("/", true);
     return;
   }

@@ -30,6 +30,7 @@ export const LIVE_EVENTS = [
   "question_created",
   "question_progress",
   "room_users",
+  "question_updated",
   "error",
 ] as const;
 export type LiveEvent = (typeof LIVE_EVENTS)[number];

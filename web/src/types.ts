@@ -67,6 +67,12 @@ export interface Question {
   distance?: number;
 }
 
+/** GET /api/public/answered: the landing page's read-only questions. */
+export interface AnsweredQuestion extends Question {
+  distance: number;
+  topAnswer: Answer | null;
+}
+
 export interface Answer {
   id: string;
   questionId: string;

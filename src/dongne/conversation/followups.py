@@ -14,6 +14,7 @@ from dongne.kit.db import UnitOfWork
 from dongne.kit.errors import DongneError, ErrorCode
 from dongne.kit.ids import new_id
 from dongne.models.conversation import FollowUp
+from dongne.models.users import User
 from dongne.moderation.policy import strip_html
 from dongne.questions.schemas import Message
 from dongne.questions.views import QuestionViews, brief
@@ -24,6 +25,20 @@ ONLY_THE_ASKER = (
     "(Only the asker can add follow-ups; please send an answer)"
 )
 EMPTY = "내용을 입력해 주세요 (The message is empty)"
+
+
+def as_message(row: FollowUp, author: User) -> Message:
+    """A follow-up as a message of its room: no images, never accepted."""
+    return Message(
+        id=row.id,
+        kind="follow_up",
+        question_id=row.question_id,
+        content=row.content,
+        user=brief(author),
+        created_at=row.created_at,
+        images=[],
+        accepted=False,
+    )
 
 
 class FollowUpService:
@@ -59,22 +74,15 @@ class FollowUpService:
         )
         await FollowUpRepository(uow.session).add(row)
         await self._rooms.add_member(uow, question.id, user_id, now)
-        author = await self._users.get(uow, user_id)
-        message = Message(
-            id=row.id,
-            kind="follow_up",
-            question_id=question.id,
-            content=row.content,
-            user=brief(author),
-            created_at=row.created_at,
-            images=[],
-            accepted=False,
-        )
+        message = as_message(row, await self._users.get(uow, user_id))
         others = [m for m in await self._rooms.member_ids(uow, question.id) if m != user_id]
         await self._event_log.deliver(
             uow,
             "new_follow_up",
-            [Delivery(m, lambda event_id: NewFollowUp(event_id=event_id, message=message)) for m in others],
+            [
+                Delivery(m, lambda event_id: NewFollowUp(event_id=event_id, message=message))
+                for m in others
+            ],
         )
         return FollowUpPosted(message=message)
 
@@ -84,20 +92,7 @@ class FollowUpService:
         if not rows:
             return []
         authors = await self._users.get_many(uow, list({r.author_id for r in rows}))
-        return [
-            Message(
-                id=r.id,
-                kind="follow_up",
-                question_id=question_id,
-                content=r.content,
-                user=brief(authors[r.author_id]),
-                created_at=r.created_at,
-                images=[],
-                accepted=False,
-            )
-            for r in rows
-            if r.author_id in authors
-        ]
+        return [as_message(r, authors[r.author_id]) for r in rows if r.author_id in authors]
 
     async def author_of(self, uow: UnitOfWork, question_id: str, message_id: str) -> str | None:
         """The follow-up's author, or None when `message_id` is no follow-up of this room."""

@@ -8,7 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from dongne.api.deps import ClaimsDep, RuntimeDep
+from dongne.kit.schema import WireModel
 from dongne.questions.schemas import (
+    AnswerOut,
+    NearbyQuestion,
     NearbyQuestions,
     QuestionWithAnswers,
     TrendingHashtags,
@@ -16,6 +19,7 @@ from dongne.questions.schemas import (
 )
 
 router = APIRouter(prefix="/api/questions", tags=["questions"])
+public_router = APIRouter(prefix="/api/public", tags=["questions"])
 hashtags_router = APIRouter(prefix="/api/hashtags", tags=["questions"])
 
 MAX_RADIUS_M = 50_000
@@ -57,3 +61,43 @@ async def trending_hashtags(
     minutes ago (`generatedAt`)."""
     async with runtime.db.transaction(readonly=True) as uow:
         return await runtime.questions.trending(uow, window, region)
+
+
+class AnsweredQuestion(NearbyQuestion):
+    """A question as the landing page shows it, with its best answer (accepted, or first)."""
+
+    top_answer: AnswerOut | None
+
+
+class AnsweredQuestions(WireModel):
+    questions: list[AnsweredQuestion]
+
+
+# The landing page's look at what Dongne does, for people without an account: read-only,
+# answered questions only, a handful.
+PUBLIC_LIMIT = 6
+
+
+@public_router.get("/answered", response_model=AnsweredQuestions)
+async def recently_answered(
+    runtime: RuntimeDep,
+    lat: Annotated[float, Query(ge=-90, le=90)],
+    lng: Annotated[float, Query(ge=-180, le=180)],
+    radius: Annotated[float, Query(gt=0, le=MAX_RADIUS_M)] = MAX_RADIUS_M,
+) -> AnsweredQuestions:
+    """Recently answered questions near a point, without login (the landing page)."""
+    async with runtime.db.transaction(readonly=True) as uow:
+        nearby = await runtime.questions.nearby(
+            uow, lat=lat, lng=lng, radius_m=radius, since=None, limit=50
+        )
+        answered = [q for q in nearby if q.answer_count > 0][:PUBLIC_LIMIT]
+        out = []
+        for q in answered:
+            page = await runtime.questions.with_answers(uow, q.id)
+            best = next((a for a in page.answers if a.accepted), None)
+            out.append(
+                AnsweredQuestion(
+                    **q.model_dump(), top_answer=best or (page.answers[0] if page.answers else None)
+                )
+            )
+    return AnsweredQuestions(questions=out)

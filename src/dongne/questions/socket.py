@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dongne.kit.rooms import question_room
+from dongne.questions.manage import EditQuestion, QuestionUpdated
 from dongne.questions.schemas import (
     AcceptAnswer,
     AnswerAccepted,
@@ -50,3 +51,13 @@ def register(router: SocketRouter) -> None:
         runtime = ctx.runtime
         async with runtime.db.transaction() as uow:
             return await runtime.questions.accept(uow, ctx.user_id, request)
+
+    @router.on("edit_question", EditQuestion)
+    async def edit_question(ctx: SocketContext, request: EditQuestion) -> QuestionUpdated:
+        async with ctx.runtime.db.transaction() as uow:
+            return await ctx.runtime.question_manager.edit(uow, ctx.user_id, request)
+
+    @router.on("close_question", QuestionRef)
+    async def close_question(ctx: SocketContext, request: QuestionRef) -> QuestionUpdated:
+        async with ctx.runtime.db.transaction() as uow:
+            return await ctx.runtime.question_manager.close(uow, ctx.user_id, request.question_id)

@@ -171,7 +171,11 @@ def mount_web_client(app: FastAPI, static_dir: Path) -> None:
     async def not_found(request: Request) -> Response:
         path = request.url.path.lstrip("/")
         wants_page = "text/html" in request.headers.get("accept", "")
-        if request.method not in ("GET", "HEAD") or path.startswith(MACHINE_PREFIXES) or not wants_page:
+        if (
+            request.method not in ("GET", "HEAD")
+            or path.startswith(MACHINE_PREFIXES)
+            or not wants_page
+        ):
             raise HTTPException(status_code=404)
         page = static_dir / "index.html"
         if page.is_file():

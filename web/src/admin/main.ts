@@ -27,6 +27,7 @@ import type {
   HotspotUpdate,
   IpBlock,
   MetricsUpdate,
+  ReportItem,
   Stats,
   StatsWindow,
   VerificationQueue,
@@ -50,6 +51,7 @@ const adminApi = {
   verify: (userId: string) =>
     request<unknown>("POST", `/api/admin/users/${encodeURIComponent(userId)}/verify-local`),
   blocks: () => request<{ blocks: IpBlock[] }>("GET", "/api/admin/ip-blocks"),
+  reports: () => request<{ reports: ReportItem[] }>("GET", "/api/admin/reports"),
   block: (cidr: string, reason: string) =>
     request<IpBlock>("POST", "/api/admin/ip-blocks", { cidr, reason }),
   unblock: (id: string) =>
@@ -66,6 +68,7 @@ interface DashboardState {
   areas: HotspotUpdate[];
   queue: VerificationQueue | null;
   blocks: IpBlock[];
+  reports: ReportItem[];
 }
 
 const state: DashboardState = {
@@ -78,6 +81,7 @@ const state: DashboardState = {
   areas: [],
   queue: null,
   blocks: [],
+  reports: [],
 };
 
 const root = document.getElementById("admin") as HTMLElement;
@@ -100,6 +104,7 @@ const parts = {
   queue: h("div", { class: "table-wrap", "data-testid": "verify-queue" }),
   queueCount: h("span", { class: "count" }),
   blocks: h("div", { class: "table-wrap", "data-testid": "ip-blocks" }),
+  reports: h("div", { class: "table-wrap", "data-testid": "reports" }),
   notice: h("p", { class: "notice", role: "status", "aria-live": "polite", "data-testid": "notice" }),
 };
 
@@ -304,6 +309,7 @@ function dashboardView(): HTMLElement {
     ),
     section("hot", "hotTitle", parts.areas),
     section("verify", "verifyTitle", parts.queueCount, parts.queue),
+    section("reports", "reportsTitle", parts.reports),
     section("blocks", "blocksTitle", blockForm, parts.blocks),
   );
 }
@@ -591,6 +597,35 @@ function renderBlocks(): void {
   );
 }
 
+function renderReports(): void {
+  if (!state.reports.length) {
+    replaceChildren(parts.reports, h("p", { class: "empty" }, t("reportsEmpty")));
+    return;
+  }
+  replaceChildren(
+    parts.reports,
+    table(
+      [t("reportWhen"), t("reportTarget"), t("reason"), ""],
+      state.reports.map((report) =>
+        h(
+          "tr",
+          { "data-testid": "report-row", "data-report-id": report.id },
+          h("td", {}, formatDate(report.createdAt)),
+          h("td", {}, t(report.targetType === "question" ? "reportQuestion" : "reportAnswer")),
+          h("td", {}, report.reason),
+          h(
+            "td",
+            {},
+            report.targetType === "question"
+              ? h("a", { href: `/q/${encodeURIComponent(report.targetId)}`, target: "_blank", rel: "noopener" }, t("reportOpen"))
+              : h("code", {}, report.targetId),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
 function renderSections(): void {
   renderLive();
   renderStats();
@@ -599,6 +634,7 @@ function renderSections(): void {
   renderAreas();
   renderQueue();
   renderBlocks();
+  renderReports();
 }
 
 // ---- data ------------------------------------------------------------------------------
@@ -615,6 +651,11 @@ async function loadStats(): Promise<void> {
 async function loadQueue(): Promise<void> {
   state.queue = await adminApi.queue();
   renderQueue();
+}
+
+async function loadReports(): Promise<void> {
+  state.reports = (await adminApi.reports()).reports;
+  renderReports();
 }
 
 async function loadBlocks(): Promise<void> {
@@ -650,6 +691,7 @@ async function loadAll(): Promise<void> {
     loadStats(),
     loadQueue(),
     loadBlocks(),
+    loadReports(),
   ]);
   state.waiting = waiting.questions;
   renderWaiting();

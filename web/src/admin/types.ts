@@ -103,3 +103,13 @@ export interface IpBlock {
   createdAt: string;
   expiresAt: string | null;
 }
+
+/** GET /api/admin/reports: what people reported, newest first. */
+export interface ReportItem {
+  id: string;
+  reporterId: string;
+  targetType: "question" | "answer";
+  targetId: string;
+  reason: string;
+  createdAt: string;
+}

@@ -2,6 +2,7 @@
 // unread counts, accepting an answer (the asker), the accepted badge and points.
 
 import { humanError } from "../errors";
+import { dismiss } from "../alerts";
 import { api, ApiError } from "../api";
 import { askedQuestions, myQuestions, realtime, refreshMe } from "../app";
 import { h, uniqueId } from "../dom";
@@ -33,6 +34,7 @@ import type {
   NewAnswerEvent,
   NewFollowUpEvent,
   PresenceEvent,
+  Question,
   QuestionWithAnswers,
   RoomMessage,
   RoomUser,
@@ -46,6 +48,7 @@ import { missingQuestion, questionMissing } from "./missing";
 import { progressPanel } from "./progress";
 import { pushOfferCard } from "./pushoffer";
 import { roomSuggestion } from "./similar";
+import { messageActions } from "./report";
 import type { View } from "./view";
 
 const TYPING_SEND_EVERY_MS = 2_000;
@@ -82,6 +85,67 @@ export function roomView(questionId: string): View {
   const typing = h("p", { class: "typing", "aria-live": "polite", "data-testid": "typing" });
   const notice = h("p", { class: "note", role: "status", "data-testid": "room-notice", hidden: true });
   const error = h("p", { class: "form-error", role: "alert", hidden: true });
+  // The asker's own controls: edit until the first answer, close at any time.
+  const editButton = h("button", { type: "button", class: "button small", "data-testid": "edit-question", hidden: true }, t("editQuestion"));
+  const closeButton = h("button", { type: "button", class: "button small", "data-testid": "close-question", hidden: true }, t("closeQuestion"));
+  const editTitle = h("input", { type: "text", maxlength: 100, "data-testid": "edit-title", "aria-label": t("fieldTitle") });
+  const editContent = h("textarea", { rows: 3, maxlength: 1000, "data-testid": "edit-content", "aria-label": t("fieldContent") });
+  const editError = h("p", { class: "form-error", role: "alert", hidden: true });
+  const editForm = h(
+    "form",
+    {
+      class: "card form edit-question",
+      hidden: true,
+      onsubmit: async (event: Event) => {
+        event.preventDefault();
+        const ack = await realtime.request<{ question: Question }>("edit_question", {
+          questionId,
+          title: editTitle.value.trim(),
+          content: editContent.value.trim(),
+        });
+        if (!ack.ok) {
+          editError.textContent = humanError(ack.error);
+          editError.hidden = false;
+          return;
+        }
+        editForm.hidden = true;
+        applyQuestion(ack.question);
+      },
+    },
+    editTitle,
+    editContent,
+    editError,
+    h("div", { class: "row" }, h("button", { type: "submit", class: "button small primary", "data-testid": "edit-save" }, t("save")), h("button", { type: "button", class: "button small", onclick: () => (editForm.hidden = true) }, t("cancel"))),
+  );
+  editButton.addEventListener("click", () => {
+    if (!question) return;
+    editTitle.value = question.title;
+    editContent.value = question.content;
+    editError.hidden = true;
+    editForm.hidden = false;
+    editTitle.focus();
+  });
+  closeButton.addEventListener("click", async () => {
+    if (!window.confirm(t("closeQuestionConfirm"))) return;
+    const ack = await realtime.request<{ question: Question }>("close_question", { questionId });
+    if (!ack.ok) {
+      error.textContent = humanError(ack.error);
+      error.hidden = false;
+      return;
+    }
+    applyQuestion(ack.question);
+  });
+  /** The question changed (edited or closed), here or on another device. */
+  const applyQuestion = (q: Question): void => {
+    if (!question || q.id !== questionId) return;
+    question = { ...question, ...q, answers: question.answers };
+    const first = state.messages[0];
+    if (first?.kind === "question" && first.content !== q.content) {
+      update({ ...state, messages: [{ ...first, content: q.content }, ...state.messages.slice(1)] });
+    }
+    renderHeader();
+    renderComposer();
+  };
   const progress = progressPanel(questionId);
   cleanups.push(progress.destroy);
   // "답변할게요": a notified local tells the asker (and the router, which holds its next round).
@@ -239,6 +303,17 @@ export function roomView(questionId: string): View {
     );
   };
 
+  // One report/block menu per message, kept across re-renders (read marks redraw a bubble).
+  const menus = new Map<string, HTMLElement>();
+  const menuFor = (m: ChatMessage): HTMLElement => {
+    let menu = menus.get(m.id);
+    if (!menu) {
+      menu = messageActions({ ...m, questionId });
+      menus.set(m.id, menu);
+    }
+    return menu;
+  };
+
   const messageNode = (m: ChatMessage): HTMLElement => {
     const mine = m.user.id === me;
     const canAccept = isAsker() && m.kind === "answer" && !mine && state.acceptedAnswerId === null;
@@ -249,6 +324,7 @@ export function roomView(questionId: string): View {
       m.user.isLocalVerified ? h("span", { class: "badge verified" }, t("verifiedLocal")) : null,
       m.kind === "question" ? h("span", { class: "badge" }, t("asker")) : null,
       m.kind === "follow_up" ? h("span", { class: "badge" }, t("followUpBadge")) : null,
+      mine || me === null ? null : menuFor(m),
     );
     return h(
       "li",
@@ -337,10 +413,19 @@ export function roomView(questionId: string): View {
     } else if (state.acceptedAnswerId || question?.status === "closed") {
       composerWrap.hidden = true;
       notice.hidden = false;
-      notice.textContent = t("questionClosed");
+      notice.textContent = state.acceptedAnswerId ? t("questionClosed") : t("questionClosedByAsker");
     } else {
       composerWrap.hidden = state.messages.length === 0;
       notice.hidden = true;
+    }
+    const answeredYet = state.messages.some((m) => m.kind === "answer");
+    const closed = question?.status === "closed";
+    editButton.hidden = !isAsker() || answeredYet || closed || !question;
+    closeButton.hidden = !isAsker() || closed || !question;
+    if (isAsker() && closed) {
+      composerWrap.hidden = true;
+      notice.hidden = false;
+      notice.textContent = t("questionClosedByAsker");
     }
     const user = session.user;
     claimButton.hidden = !canClaim({
@@ -404,6 +489,7 @@ export function roomView(questionId: string): View {
     realtime.onDurable<NewFollowUpEvent>("new_follow_up", (event) => {
       if (event.message.questionId === questionId) update(addMessage(state, event.message, me));
     }),
+    realtime.onLive<{ question: Question }>("question_updated", (event) => applyQuestion(event.question)),
     realtime.onLive<{ answer: Answer }>("answer_created", (event) => {
       if (event.answer.questionId === questionId) update(addAnswer(state, event.answer, me));
     }),
@@ -469,6 +555,7 @@ export function roomView(questionId: string): View {
   const suggestion = h("div", { hidden: true });
   myQuestions().seen(questionId);
   askedQuestions().markRead(questionId);
+  dismiss(`question-${questionId}`); // its card has done its job once the room is open
   void load();
   if (new URLSearchParams(location.search).has("posted")) {
     history.replaceState(null, "", location.pathname); // a reload doesn't ask again
@@ -487,7 +574,9 @@ export function roomView(questionId: string): View {
       heading,
       meta,
       people,
+      h("div", { class: "row manage" }, editButton, closeButton),
     ),
+    editForm,
     progress.el,
     suggestion,
     log,

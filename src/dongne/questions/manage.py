@@ -1,0 +1,82 @@
+"""The asker manages their question (issue [16] item 4): edit it until the first answer,
+close it at any time. A closed question takes no more answers and its routing stops: the
+router reads the question's status before every round, so locals still being asked are
+released. The room hears of either change at once (`question_updated`)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from dongne.kit.clock import Clock
+from dongne.kit.db import UnitOfWork
+from dongne.kit.errors import DongneError, ErrorCode
+from dongne.kit.events import Events
+from dongne.kit.rooms import question_room
+from dongne.kit.schema import CleanStr, RequestModel, WireModel
+from dongne.moderation.policy import strip_html
+from dongne.questions.schemas import (
+    CONTENT_MAX,
+    TITLE_MAX,
+    IdStr,
+    QuestionOut,
+    QuestionStatus,
+)
+from dongne.questions.views import QuestionViews
+
+NOT_YOURS = "내 질문만 고칠 수 있어요 (Only the asker can change this question)"
+ANSWERED = "답변이 달린 질문은 고칠 수 없어요 (A question with answers can no longer be edited)"
+CLOSED = "닫힌 질문이에요 (This question is closed)"
+EMPTY = "제목과 내용을 입력해 주세요 (Title and content must not be empty)"
+
+
+class EditQuestion(RequestModel):
+    question_id: str = IdStr
+    title: CleanStr | None = Field(default=None, min_length=1, max_length=TITLE_MAX)
+    content: CleanStr | None = Field(default=None, min_length=1, max_length=CONTENT_MAX)
+
+
+class QuestionUpdated(WireModel):
+    """`question_updated` to the room, and the acknowledgement of edit/close."""
+
+    question: QuestionOut
+
+
+class QuestionManager:
+    def __init__(self, *, clock: Clock, views: QuestionViews, events: Events) -> None:
+        self._clock = clock
+        self._views = views
+        self._events = events
+
+    async def edit(self, uow: UnitOfWork, user_id: str, request: EditQuestion) -> QuestionUpdated:
+        question = await self._views.get(uow, request.question_id)
+        if question.asker_id != user_id:
+            raise DongneError(ErrorCode.FORBIDDEN, NOT_YOURS)
+        if question.status == QuestionStatus.CLOSED:
+            raise DongneError(ErrorCode.CONFLICT, CLOSED)
+        if question.answer_count > 0:
+            raise DongneError(ErrorCode.CONFLICT, ANSWERED)
+        title = strip_html(request.title) if request.title is not None else question.title
+        content = strip_html(request.content) if request.content is not None else question.content
+        if not title or not content:
+            raise DongneError(ErrorCode.INVALID, EMPTY)
+        question.title, question.content = title, content
+        question.updated_at = self._clock.now()
+        return await self._changed(uow, question.id)
+
+    async def close(self, uow: UnitOfWork, user_id: str, question_id: str) -> QuestionUpdated:
+        question = await self._views.get(uow, question_id)
+        if question.asker_id != user_id:
+            raise DongneError(ErrorCode.FORBIDDEN, NOT_YOURS)
+        if question.status != QuestionStatus.CLOSED:
+            question.status = QuestionStatus.CLOSED.value
+            question.updated_at = self._clock.now()
+        return await self._changed(uow, question.id)
+
+    async def _changed(self, uow: UnitOfWork, question_id: str) -> QuestionUpdated:
+        await uow.session.flush()
+        self._views.forget_page_after_commit(uow, question_id)
+        question = await self._views.get(uow, question_id)
+        [view] = await self._views.question_views(uow, [question])
+        updated = QuestionUpdated(question=view)
+        self._events.publish(uow, "question_updated", updated, room=question_room(question_id))
+        return updated
