@@ -237,3 +237,31 @@ async def make_admin(server: RunningServer) -> str:
             uow, email="similar-admin@example.com", password=PASSWORD
         )
     return session.tokens.access_token
+
+
+async def test_the_index_follows_answers_and_acceptance_after_commit(
+    clock_server: tuple[RunningServer, ManualClock],
+) -> None:
+    server, _clock = clock_server
+    asker = await make_person(server, "asker", local=False)
+    helper = await make_person(server, "helper")
+    second = await make_person(server, "second", local=False)
+    await go_online(server, asker, **HYEOPJAE)
+    await go_online(server, helper, **near(HYEOPJAE, 2_000))
+    try:
+        question_id = await ask(asker, "협재해수욕장 샤워장 유료인가요?", HYEOPJAE)
+        # The index is built now, before anything is answered.
+        assert await similar(server, second, "협재 샤워장 돈 내야 하나요?", HYEOPJAE) == []
+        answer_id = await answer(helper, question_id, "여름엔 3천원이에요.")
+        [item] = await similar(server, second, "협재 샤워장 돈 내야 하나요?", HYEOPJAE)
+        assert item["answer"]["id"] == answer_id  # type: ignore[index]
+        assert item["answer"]["accepted"] is False  # type: ignore[index]
+        assert asker.socket is not None
+        ack = await asker.socket.call("accept_answer", {"answerId": answer_id})
+        assert ack["ok"] is True, ack
+        [item] = await similar(server, second, "협재 샤워장 돈 내야 하나요?", HYEOPJAE)
+        assert item["answer"]["accepted"] is True  # type: ignore[index]
+    finally:
+        for person in (asker, helper):
+            if person.socket is not None:
+                await person.socket.close()

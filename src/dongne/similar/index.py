@@ -10,6 +10,7 @@ Single-threaded by design (the event loop); `add_many` is what a start-up build 
 from __future__ import annotations
 
 import math
+from itertools import islice
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +21,10 @@ from dongne.similar import analyzer, policy
 
 # Cell edge in degrees of latitude (~1.1 km); longitude cells are scaled to the latitude.
 CELL_DEG = 0.01
+# Per cell and word, only the most recently indexed questions are scored: at a busy place
+# thousands share "주차", and the newest fifty of one square kilometre hold the best
+# three (older ones lose on age). Bounds the cost of a query whatever is stored.
+RECENT_PER_CELL_TERM = 50
 _M_PER_DEG = math.pi * EARTH_RADIUS_M / 180.0
 
 
@@ -102,12 +107,13 @@ class SimilarIndex:
 
     def search(
         self, query_terms: Iterable[str], lat: float, lng: float, cutoff_m: float
-    ) -> list[Hit]:
-        """Stored questions within `cutoff_m` sharing a term, with their BM25 relevance."""
+    ) -> Iterator[Hit]:
+        """Stored questions within `cutoff_m` sharing a word, with their BM25 relevance,
+        most relevant first (a caller may stop early)."""
         unique = list(dict.fromkeys(query_terms))
         documents = len(self._docs)
         if not unique or not documents:
-            return []
+            return
         average = self._total_length / documents
         idfs = {term: policy.idf(documents, self._df.get(term, 0)) for term in unique}
         topics = [t for t in unique if not t.startswith(analyzer.NAME_PREFIX)]
@@ -122,27 +128,26 @@ class SimilarIndex:
                 if posting:
                     self._accumulate(topic, posting, idfs[term], average, None)
         if not topic:
-            return []
+            return
         name_scores: dict[str, float] = {}
         for cell in cells:
             for term in names:
                 posting = self._postings.get((cell, term))
                 if posting:
                     self._accumulate(name_scores, posting, idfs[term], average, topic)
-        topic_idfs = [idfs[t] for t in topics]
-        name_idfs = [idfs[t] for t in names]
-        hits: list[Hit] = []
-        for question_id, topic_score in topic.items():
-            shared = policy.relevance(
-                topic_score, name_scores.get(question_id, 0.0), topic_idfs, name_idfs
-            )
+        ceiling = policy.ceiling([idfs[t] for t in topics], [idfs[t] for t in names])
+        ranked = sorted(
+            ((policy.weighted(score, name_scores.get(q, 0.0)), q) for q, score in topic.items()),
+            reverse=True,
+        )
+        for weighted, question_id in ranked:
+            shared = policy.relevance(weighted, ceiling)
             if shared < policy.MIN_RELEVANCE:
-                continue  # measured before the distance: most candidates stop here
+                return  # sorted: the rest share even less
             stored = self._docs[question_id]
             distance = haversine_m(lat, lng, stored.lat, stored.lng)
             if distance <= cutoff_m:
-                hits.append(Hit(stored, shared, distance))
-        return hits
+                yield Hit(stored, shared, distance)
 
     def _accumulate(
         self,
@@ -155,12 +160,15 @@ class SimilarIndex:
         docs = self._docs
         if only is not None and len(only) < len(posting):
             pairs = [(q, posting[q]) for q in only if q in posting]
+        elif only is not None:
+            pairs = [(q, f) for q, f in posting.items() if q in only]
         else:
-            pairs = [(q, f) for q, f in posting.items() if only is None or q in only]
+            # Insertion order is indexing order: the newest are last.
+            pairs = list(islice(reversed(posting.items()), RECENT_PER_CELL_TERM))
+        get = scores.get
         for question_id, frequency in pairs:
-            length = docs[question_id].length
-            scores[question_id] = scores.get(question_id, 0.0) + policy.bm25_term(
-                idf, frequency, length, average
+            scores[question_id] = get(question_id, 0.0) + policy.bm25_term(
+                idf, frequency, docs[question_id].length, average
             )
 
     def _cells_near(self, lat: float, lng: float, radius_m: float) -> Iterator[tuple[int, int]]:

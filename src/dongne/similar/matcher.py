@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import heapq
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,8 +34,12 @@ def rank(
     """The best `limit` stored questions for this text asked here, best first."""
     query_terms = analyzer.terms(text)
     query_tags = set(analyzer.hashtags_in(text))
-    matches: list[Match] = []
+    bonus = policy.best_bonus(len(query_tags), region_code is not None)
+    kept: list[tuple[float, float, int, Match]] = []  # a min-heap of the best `limit`
+    met = 0
     for hit in index.search(query_terms, lat, lng, cutoff_m):
+        if len(kept) >= limit and hit.relevance + bonus < kept[0][0]:
+            break  # most relevant first: nothing further can score higher
         stored = hit.stored
         if stored.question_id in exclude:
             continue
@@ -47,10 +52,16 @@ def rank(
             same_region=region_code is not None and region_code == stored.region_code,
         )
         score = policy.score(features, cutoff_m)
-        if score is not None:
-            matches.append(Match(stored, score, hit.relevance, hit.distance_m))
-    matches.sort(key=lambda m: (-m.score, m.distance_m, m.stored.question_id))
-    return matches[:limit]
+        if score is None:
+            continue
+        # Ties: the nearer is kept, then the one met first (the index's order).
+        met += 1
+        entry = (score, -hit.distance_m, -met, Match(stored, score, hit.relevance, hit.distance_m))
+        if len(kept) < limit:
+            heapq.heappush(kept, entry)
+        elif entry[:3] > kept[0][:3]:
+            heapq.heapreplace(kept, entry)
+    return [entry[3] for entry in sorted(kept, reverse=True)[:limit]]
 
 
 def stored_from(
@@ -67,8 +78,10 @@ def stored_from(
     answer_preview: str,
     answer_accepted: bool,
     answer_created_at: datetime,
+    terms: Sequence[str] | None = None,
 ) -> Stored:
-    """What the index keeps of an answered question; its terms come from the analyzer."""
+    """What the index keeps of an answered question; its terms come from the analyzer
+    unless given (already analysed)."""
     text = title if content.strip() == title.strip() else f"{title}\n{content}"
     stored = Stored(
         question_id=question_id,
@@ -84,6 +97,6 @@ def stored_from(
         answer_created_at=answer_created_at,
         freshness=policy.freshness_of(text),
     )
-    stored.terms.update(analyzer.terms(text))
+    stored.terms.update(analyzer.terms(text) if terms is None else terms)
     stored.terms.update(analyzer.tag_terms(hashtags))
     return stored

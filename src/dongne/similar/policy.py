@@ -166,19 +166,27 @@ def bm25_term(idf_: float, frequency: int, length: int, average_length: float) -
     return idf_ * frequency * (K1 + 1.0) / (frequency + K1 * norm)
 
 
-def relevance(
-    topic_score: float, name_score: float, topic_idfs: Sequence[float], name_idfs: Sequence[float]
-) -> float:
-    """BM25 as a share of what a stored question holding every query term once, at the
-    average length, would score: 0..~1, comparable between queries.
+def weighted(topic_score: float, name_score: float) -> float:
+    """A stored question's BM25 with place names at `NAME_WEIGHT`; no shared word of the
+    question itself (only a place name) is no match at all."""
+    return topic_score + NAME_WEIGHT * name_score if topic_score > 0 else 0.0
 
-    Place names weigh `NAME_WEIGHT` (the position already says where), and a shared place
-    name alone is no match: at least one word of the question itself must be shared.
-    """
-    if topic_score <= 0:
-        return 0.0
-    ceiling = sum(topic_idfs) + NAME_WEIGHT * sum(name_idfs)
-    return min(1.0, (topic_score + NAME_WEIGHT * name_score) / ceiling) if ceiling > 0 else 0.0
+
+def ceiling(topic_idfs: Sequence[float], name_idfs: Sequence[float]) -> float:
+    """What a stored question holding every query term once, at the average length,
+    would score (place names weighted the same way)."""
+    return sum(topic_idfs) + NAME_WEIGHT * sum(name_idfs)
+
+
+def relevance(weighted_score: float, ceiling_: float) -> float:
+    """BM25 as a share of the ceiling: 0..1, comparable between queries."""
+    return min(1.0, weighted_score / ceiling_) if ceiling_ > 0 else 0.0
+
+
+def best_bonus(query_tags: int, region_known: bool) -> float:
+    """The most the bonuses can add: a stored question less relevant than a kept one by
+    more than this can never overtake it."""
+    return TAG_BONUS * min(query_tags, 2) + (REGION_BONUS if region_known else 0.0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,6 +62,8 @@ class SimilarRepository:
             )
             .join(Answer, Answer.id == _shown_answer_id())
             .where(Question.answer_count > 0)
+            # Oldest answer first: the index treats the last indexed as the most recent.
+            .order_by(Answer.created_at, Question.id)
         )
         if question_ids is not None:
             query = query.where(Question.id.in_(question_ids))

@@ -127,6 +127,11 @@ class SimilarService:
         if self._broadcast is not None:
             self._broadcast.start(self._apply_remote)
 
+    @property
+    def following(self) -> bool:
+        """Subscribed to the other nodes' changes (always, when there are none)."""
+        return self._broadcast is None or self._broadcast.subscription.listening
+
     async def ready(self) -> SimilarIndex:
         """The index, built on first use."""
         if not self._ready:

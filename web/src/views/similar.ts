@@ -33,7 +33,7 @@ const similarApi = {
     request<{ id: string }>("POST", "/api/questions/similar/deflections", {
       questionId: item.question.id,
       answerId: item.answer.id,
-      location: at,
+      location: { lat: at.lat, lng: at.lng },
     }),
   suggestion: (questionId: string) =>
     request<Suggestion>("GET", `/api/questions/${encodeURIComponent(questionId)}/archive-suggestion`),
@@ -100,8 +100,12 @@ export function similarPanel(text: () => string, where: () => LatLng | null): { 
                 class: "button primary",
                 "data-testid": "similar-solved",
                 onclick: async () => {
-                  await similarApi.deflect(item, at);
-                  replaceChildren(el, h("p", { class: "similar-thanks", role: "status" }, t("similarThanks")));
+                  try {
+                    await similarApi.deflect(item, at);
+                    replaceChildren(el, h("p", { class: "similar-thanks", role: "status" }, t("similarThanks")));
+                  } catch (error) {
+                    el.append(h("p", { class: "error", role: "alert" }, t("errGeneric", { reason: String(error) })));
+                  }
                 },
               },
               t("similarSolved"),
@@ -159,8 +163,12 @@ export function roomSuggestion(questionId: string): HTMLElement {
         "data-testid": "room-suggestion-accept",
         disabled: found.archiveAnswerId !== null,
         onclick: async () => {
-          await similarApi.accept(questionId, item.answer.id);
-          show({ ...found, archiveAnswerId: item.answer.id });
+          try {
+            await similarApi.accept(questionId, item.answer.id);
+            show({ ...found, archiveAnswerId: item.answer.id });
+          } catch (error) {
+            el.append(h("p", { class: "error", role: "alert" }, t("errGeneric", { reason: String(error) })));
+          }
         },
       },
       solved ? t("similarSolvedDone") : t("similarSolved"),
