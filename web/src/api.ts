@@ -97,7 +97,7 @@ export const api = {
   login: (email: string, password: string) =>
     request<AuthResponse>("POST", "/api/auth/login", { email, password }),
   me: () => request<User>("GET", "/api/me"),
-  updateMe: (patch: Partial<Pick<User, "nickname" | "bio" | "homeRegion" | "phone">>) =>
+  updateMe: (patch: Partial<Pick<User, "nickname" | "bio" | "homeRegion" | "phone" | "language">>) =>
     request<User>("PATCH", "/api/me", patch),
   settings: () => request<NotificationSettings>("GET", "/api/me/settings"),
   saveSettings: (settings: NotificationSettings) =>

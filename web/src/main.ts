@@ -16,7 +16,8 @@ import { h, replaceChildren } from "./dom";
 import { watchPosition } from "./geo";
 import { icon, type IconName } from "./icons";
 import { regionName } from "./hotspots";
-import { formatDistance, initLang, lang, onLangChange, setLang, t, type Key } from "./i18n";
+import { formatDistance, initLang, lang, onLangChange, t, type Key } from "./i18n";
+import { adoptAccountLang, languageMenu, syncLanguageMenu } from "./language";
 import { registerServiceWorker } from "./push";
 import { currentRoute, navigate, onRoute, roomPath, startRouter, type Route } from "./router";
 import { session } from "./session";
@@ -49,16 +50,15 @@ const alerts = h("section", { class: "alerts", "aria-label": t("alertsRegion"), 
 const connBanner = h("div", { class: "conn-banner", "data-testid": "conn-banner", hidden: true });
 const pointsChip = h("a", { href: "/profile", class: "points-chip", "data-testid": "my-points" });
 const connDot = h("span", { class: "conn-dot", "data-testid": "conn-state", role: "img" });
-const langButton = h("button", { type: "button", class: "lang-toggle", "data-testid": "lang-toggle" });
+const langMenu = languageMenu("lang-menu");
 const tabbar = h("nav", { class: "tabbar" });
 const topbar = h(
   "header",
   { class: "topbar" },
   h("a", { href: "/", class: "brand" }, icon("orange", 26), h("span", { class: "brand-name" })),
-  h("div", { class: "topbar-right" }, connDot, pointsChip, langButton),
+  h("div", { class: "topbar-right" }, connDot, pointsChip, langMenu),
 );
 const skip = h("a", { class: "skip-link", href: "#main" });
-langButton.addEventListener("click", () => setLang(lang() === "ko" ? "en" : "ko", localStorage));
 skip.addEventListener("click", (event) => {
   event.preventDefault();
   main.focus();
@@ -78,9 +78,7 @@ function renderChrome(): void {
   document.documentElement.lang = lang();
   (topbar.querySelector(".brand-name") as HTMLElement).textContent = t("appName");
   skip.textContent = t("skipToContent");
-  langButton.textContent = t("languageToggle");
-  langButton.setAttribute("aria-label", t("languageToggleLabel"));
-  langButton.lang = lang() === "ko" ? "en" : "ko";
+  syncLanguageMenu(langMenu);
   alerts.setAttribute("aria-label", t("alertsRegion"));
   tabbar.setAttribute("aria-label", t("mainNavigation"));
   const user = session.user;
@@ -334,6 +332,7 @@ session.subscribe((user) => {
   renderChrome();
   if (user && user.id !== sessionUserId) {
     sessionUserId = user.id;
+    adoptAccountLang(user);
     startSession();
   } else if (!user && sessionUserId) {
     sessionUserId = null;

@@ -4,7 +4,7 @@
 import { api } from "../api";
 import { myQuestions, realtime, refreshMe } from "../app";
 import { h, uniqueId } from "../dom";
-import { lang, t } from "../i18n";
+import { formatTime, lang, t } from "../i18n";
 import { regionName } from "../hotspots";
 import { icon } from "../icons";
 import { session } from "../session";
@@ -41,7 +41,7 @@ const TYPING_SEND_EVERY_MS = 2_000;
 const TYPING_IDLE_MS = 2_500;
 
 function clock(iso: string): string {
-  return new Date(iso).toLocaleTimeString(lang() === "ko" ? "ko-KR" : "en-GB", { hour: "2-digit", minute: "2-digit" });
+  return formatTime(iso);
 }
 
 /** A room built from the HTTP question when the socket can't join (offline). */

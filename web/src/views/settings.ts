@@ -2,7 +2,8 @@
 
 import { api } from "../api";
 import { h, replaceChildren, uniqueId } from "../dom";
-import { lang, setLang, t } from "../i18n";
+import { t } from "../i18n";
+import { languageMenu } from "../language";
 import { enablePush, currentPushSubscription, pushSupported } from "../push";
 import { normalizeTag, removeTag } from "../state/hashtags";
 import type { NotificationSettings } from "../types";
@@ -50,13 +51,8 @@ export function settingsView(): View {
     });
   }
 
-  const langSelect = h(
-    "select",
-    { "data-testid": "language" },
-    h("option", { value: "ko", selected: lang() === "ko" }, "한국어"),
-    h("option", { value: "en", selected: lang() === "en" }, "English"),
-  );
-  langSelect.addEventListener("change", () => setLang(langSelect.value === "en" ? "en" : "ko", localStorage));
+  const langSelect = languageMenu("language");
+  langSelect.removeAttribute("aria-label"); // labelled by the visible <label> below
 
   const build = (s: NotificationSettings): void => {
     const immediate = checkbox(t("setImmediate"), s.immediateAlerts, "set-immediate");
