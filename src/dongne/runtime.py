@@ -52,6 +52,7 @@ from dongne.realtime.sessions import SocketSessions
 from dongne.regions.policy import HotRule, RegionMap, default_region_map
 from dongne.regions.service import HotspotService
 from dongne.settings.service import SettingsService
+from dongne.trust.service import TrustService
 from dongne.users.service import UsersService
 
 MEDIA_FOLDER = "media"
@@ -89,6 +90,7 @@ class Runtime:
     dashboard: DashboardFeed
     blocklist: BlocklistService
     safety: SafetyService
+    trust: TrustService
     trusted_proxies: list[Network]
     # name -> probe; /ready is ready when every probe answers True.
     readiness_checks: dict[str, Callable[[], Awaitable[bool]]] = field(default_factory=dict)
@@ -257,6 +259,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         dashboard=DashboardFeed(db, events, monitoring, sockets),
         blocklist=BlocklistService(db, clock),
         safety=safety,
+        trust=TrustService(users, cache),
         trusted_proxies=parse_networks(settings.trusted_proxies),
         readiness_checks=checks,
         closers=closers,

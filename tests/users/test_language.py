@@ -1,4 +1,4 @@
-"""The account remembers its language (PATCH /api/me), so every device and every message follows it."""
+"""The account remembers its language (PATCH /api/me): every device and message follows it."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ async def test_the_language_is_remembered_on_the_account(api: Api) -> None:
     assert changed.status_code == 200
     assert changed.json()["language"] == "zh-TW"
     assert (await api.http.get("/api/me", headers=api.auth(account))).json()["language"] == "zh-TW"
-    login = await api.http.post("/api/auth/login", json={"email": account.email, "password": PASSWORD})
+    credentials = {"email": account.email, "password": PASSWORD}
+    login = await api.http.post("/api/auth/login", json=credentials)
     assert login.json()["user"]["language"] == "zh-TW"
 
 

@@ -45,6 +45,7 @@ describe("routes and places", () => {
     expect(parseRoute("/")).toEqual({ name: "home" });
     expect(parseRoute("/q/01JABC")).toEqual({ name: "room", questionId: "01JABC" });
     expect(parseRoute("/settings/")).toEqual({ name: "settings" });
+    expect(parseRoute("/u/01JUSER")).toEqual({ name: "person", userId: "01JUSER" });
     expect(parseRoute("/api/me").name).toBe("notFound");
   });
 

@@ -32,6 +32,7 @@ import { authView } from "./views/auth";
 import { homeView, setHomeRadius } from "./views/home";
 import { notificationsView } from "./views/notifications";
 import { profileView } from "./views/profile";
+import { publicProfileView } from "./views/publicprofile";
 import { roomView } from "./views/room";
 import { settingsView } from "./views/settings";
 import type { View } from "./views/view";
@@ -177,6 +178,8 @@ function build(route: Route): View {
       return askView();
     case "room":
       return roomView(route.questionId);
+    case "person":
+      return publicProfileView(route.userId);
     case "notifications":
       return notificationsView();
     case "settings":

@@ -28,6 +28,7 @@ SPA_ROUTES = (
     "/settings",
     "/profile",
     "/q/{question_id}",
+    "/u/{user_id}",
 )
 
 # The admin dashboard: a page of its own (web/admin.html), so the client's bundle stays free

@@ -5,6 +5,8 @@ import { api } from "../api";
 import { myQuestions, realtime, refreshMe } from "../app";
 import { h, uniqueId } from "../dom";
 import { formatTime, lang, t } from "../i18n";
+import { fillTrust } from "../trust";
+import { profilePath } from "./publicprofile";
 import { regionName } from "../hotspots";
 import { icon } from "../icons";
 import { session } from "../session";
@@ -186,8 +188,9 @@ export function roomView(questionId: string): View {
     const author = h(
       "div",
       { class: "msg-author" },
-      mine ? t("you") : m.user.nickname,
+      mine ? t("you") : h("a", { href: profilePath(m.user.id), "aria-label": t("seeProfile", { nickname: m.user.nickname }) }, m.user.nickname),
       m.user.isLocalVerified ? h("span", { class: "badge verified" }, t("verifiedLocal")) : null,
+      m.kind === "answer" && m.user.isLocalVerified ? fillTrust(h("span", { class: "trust", "data-testid": "trust" }), m.user.id) : null,
       m.kind === "question" ? h("span", { class: "badge" }, t("asker")) : null,
     );
     return h(
