@@ -154,6 +154,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
     closers.append(senders.aclose)
     notifications = NotificationsService(
         clock=clock,
+        users=users,
         event_log=event_log,
         settings=settings_service,
         jobs=jobs,

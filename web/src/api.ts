@@ -1,5 +1,6 @@
 // The HTTP API (`/api`, same origin): bearer token, one refresh on 401, typed replies.
 
+import { lang } from "./i18n";
 import { session } from "./session";
 import type { HotspotList } from "./state/busy";
 import type {
@@ -58,7 +59,8 @@ export async function request<T>(
   body?: unknown,
   retry = true,
 ): Promise<T> {
-  const headers: Record<string, string> = {};
+  // The server writes its error messages in this language.
+  const headers: Record<string, string> = { "Accept-Language": lang() };
   const token = session.accessToken;
   if (token) headers.Authorization = `Bearer ${token}`;
   let payload: BodyInit | undefined;

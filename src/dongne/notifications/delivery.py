@@ -16,16 +16,18 @@ from dongne.infra.senders.registry import ChannelSenders
 from dongne.infra.senders.webpush import PushSubscription as BrowserSubscription
 from dongne.jobs.service import PermanentFailure
 from dongne.kit.db import Database
+from dongne.kit.messages import Language, language_of, render
 from dongne.notifications.repository import PushSubscriptionRepository
 from dongne.users.service import UsersService
 
 log = structlog.get_logger("dongne.notifications")
 
 
-def _message(payload: dict[str, Any]) -> OutgoingMessage:
+def _message(payload: dict[str, Any], language: Language) -> OutgoingMessage:
+    """The queued texts (catalogue keys, or plain text queued earlier) in this language."""
     return OutgoingMessage(
-        title=str(payload["title"]),
-        body=str(payload["body"]),
+        title=render(payload["title"], language),
+        body=render(payload["body"], language),
         data=dict(payload.get("data") or {}),
         urgent=bool(payload.get("urgent")),
     )
@@ -45,7 +47,8 @@ class DeliveryService:
         user_id = str(payload["userId"])
         async with self._db.transaction(readonly=True) as uow:
             rows = await PushSubscriptionRepository(uow.session).of_user(user_id)
-        message = _message(payload)
+            language = (await self._users.profile(uow, user_id)).language if rows else None
+        message = _message(payload, language_of(language))
         retry: DeliveryFailed | None = None
         for row in rows:
             subscription = BrowserSubscription(row.endpoint, row.p256dh, row.auth)
@@ -71,7 +74,7 @@ class DeliveryService:
         async with self._db.transaction(readonly=True) as uow:
             user = await self._users.get(uow, str(payload["userId"]))
         try:
-            await sender.send(user.email, _message(payload))
+            await sender.send(user.email, _message(payload, language_of(user.language)))
         except DeliveryFailed as exc:
             raise _permanent(exc) from exc
 
@@ -84,6 +87,6 @@ class DeliveryService:
         if not user.phone:
             raise PermanentFailure("no phone number")
         try:
-            await sender.send(user.phone, _message(payload))
+            await sender.send(user.phone, _message(payload, language_of(user.language)))
         except DeliveryFailed as exc:
             raise _permanent(exc) from exc

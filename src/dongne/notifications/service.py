@@ -16,6 +16,7 @@ from dongne.kit.clock import Clock
 from dongne.kit.db import UnitOfWork
 from dongne.kit.errors import DongneError, ErrorCode
 from dongne.kit.ids import new_id
+from dongne.kit.messages import MessageKey, Readable, language_of, render, text, to_json
 from dongne.models.events import Notification
 from dongne.models.push import PushSubscription
 from dongne.notifications.policy import (
@@ -34,18 +35,19 @@ from dongne.notifications.schemas import (
 )
 from dongne.settings.schemas import SettingsOut
 from dongne.settings.service import SettingsService
+from dongne.users.service import UsersService
 
 log = structlog.get_logger("dongne.notifications")
 
-NOT_FOUND = "알림을 찾을 수 없습니다 (Notification not found)"
+NOT_FOUND = text(MessageKey.NOTIFICATION_NOT_FOUND)
 DELIVERY_JOB = "notify.{channel}"
 
 
 @dataclass(frozen=True)
 class Message:
     type: str
-    title: str
-    message: str
+    title: Readable
+    message: Readable
     priority: Priority = Priority.NORMAL
     sound: Literal["urgent", "normal"] = "normal"
     data: dict[str, Any] = field(default_factory=dict)
@@ -55,8 +57,9 @@ class Message:
 class Alert:
     """What push, email and SMS carry; `channels` narrows which of them may be used."""
 
-    title: str
-    body: str
+    # Rendered per recipient at delivery (notifications/delivery.py).
+    title: Readable
+    body: Readable
     priority: Priority
     data: dict[str, Any] = field(default_factory=dict)
     channels: frozenset[str] = frozenset({"push", "email", "sms"})
@@ -67,12 +70,14 @@ class NotificationsService:
         self,
         *,
         clock: Clock,
+        users: UsersService,
         event_log: EventLogService,
         settings: SettingsService,
         jobs: JobQueue,
         configured_channels: frozenset[str],
     ) -> None:
         self._clock = clock
+        self._users = users
         self._event_log = event_log
         self._settings = settings
         self._jobs = jobs
@@ -82,14 +87,18 @@ class NotificationsService:
         now = self._clock.now()
         notification_id = new_id(now)
         settings = await self._settings.get(uow, user_id)
+        # Stored and sent in the recipient's language (Korean until they choose one).
+        language = language_of((await self._users.profile(uow, user_id)).language)
+        title = render(message.title, language)
+        body = render(message.message, language)
 
         def build(event_id: int) -> NotificationEvent:
             return NotificationEvent(
                 event_id=event_id,
                 id=notification_id,
                 type=message.type,
-                title=message.title,
-                message=message.message,
+                title=title,
+                message=body,
                 data=message.data,
                 priority=message.priority.value,
                 timestamp=now,
@@ -103,8 +112,8 @@ class NotificationsService:
                 id=notification_id,
                 user_id=user_id,
                 type=message.type,
-                title=message.title,
-                message=message.message,
+                title=title,
+                message=body,
                 data=message.data,
                 priority=message.priority.value,
                 event_id=sent.event_id,
@@ -156,8 +165,8 @@ class NotificationsService:
                 per_channel.setdefault(channel, []).append(
                     {
                         "userId": user_id,
-                        "title": alert.title,
-                        "body": alert.body,
+                        "title": to_json(alert.title),
+                        "body": to_json(alert.body),
                         "data": alert.data,
                         "urgent": alert.priority in (Priority.CRITICAL, Priority.HIGH),
                     }
@@ -198,7 +207,7 @@ class NotificationsService:
             subscription = BrowserSubscription.from_browser_json(browser_json)
         except ValueError as exc:
             raise DongneError(
-                ErrorCode.INVALID, f"푸시 구독 정보가 올바르지 않아요 (Invalid subscription): {exc}"
+                ErrorCode.INVALID, text(MessageKey.PUSH_SUBSCRIPTION_INVALID, detail=str(exc))
             ) from exc
         now = self._clock.now()
         await PushSubscriptionRepository(uow.session).upsert(
@@ -214,7 +223,7 @@ class NotificationsService:
 
     async def unsubscribe_push(self, uow: UnitOfWork, user_id: str, endpoint: str) -> None:
         if not await PushSubscriptionRepository(uow.session).delete(user_id, endpoint):
-            raise DongneError(ErrorCode.NOT_FOUND, "구독을 찾을 수 없어요 (Subscription not found)")
+            raise DongneError(ErrorCode.NOT_FOUND, text(MessageKey.PUSH_SUBSCRIPTION_NOT_FOUND))
 
 
 def _quiet_hours(settings: SettingsOut) -> QuietHours | None:

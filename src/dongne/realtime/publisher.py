@@ -6,6 +6,7 @@ import socketio
 
 from dongne.infra.metrics import EMIT_SECONDS, EVENTS_OUT
 from dongne.kit.errors import DongneError
+from dongne.kit.messages import Language
 from dongne.kit.schema import WireModel
 
 
@@ -26,6 +27,8 @@ class Publisher:
         with EMIT_SECONDS.time():
             await self._sio.emit(event, payload.wire(), to=room, skip_sid=skip_sid)
 
-    async def error(self, sid: str, error: DongneError, event: str) -> None:
-        payload = ErrorEvent(code=error.code.value, message=error.message, event=event)
+    async def error(
+        self, sid: str, error: DongneError, event: str, language: Language | None = None
+    ) -> None:
+        payload = ErrorEvent(code=error.code.value, message=error.render(language), event=event)
         await self.emit("error", payload, room=sid)
