@@ -21,6 +21,7 @@ import { adoptAccountLang, languageMenu, syncLanguageMenu } from "./language";
 import { registerServiceWorker } from "./push";
 import { currentRoute, navigate, onRoute, roomPath, startRouter, type Route } from "./router";
 import { session } from "./session";
+import { SidePane } from "./wide";
 import type {
   AnswerNotification,
   NewAnswerEvent,
@@ -42,6 +43,8 @@ if (!root) throw new Error("#app is missing");
 
 let view: View | null = null;
 let firstRender = true;
+// A language change rebuilds the side pane too (its texts are built once).
+let langChanged = false;
 let stopGeo: (() => void) | null = null;
 
 // ---- shell ----------------------------------------------------------------------------
@@ -64,7 +67,10 @@ skip.addEventListener("click", (event) => {
   event.preventDefault();
   main.focus();
 });
-replaceChildren(root, skip, topbar, connBanner, alerts, main, tabbar);
+const side = h("aside", { class: "side-pane", "data-testid": "side-pane" });
+const sidePane = new SidePane(side, homeView);
+sidePane.watch(currentRoute);
+replaceChildren(root, skip, topbar, connBanner, alerts, h("div", { class: "panes" }, side, main), tabbar);
 mountAlerts(alerts);
 
 const TABS: { path: string; route: Route["name"]; icon: IconName; label: Key }[] = [
@@ -211,8 +217,11 @@ function render(route: Route): void {
   view?.destroy?.();
   view = build(route);
   replaceChildren(main, view.el);
+  sidePane.update(route, langChanged);
+  langChanged = false;
   document.title = `${view.title} · ${t("appName")}`;
   renderChrome();
+  side.setAttribute("aria-label", t("homeTitle"));
   if (!firstRender) {
     const heading = main.querySelector<HTMLElement>("h1");
     (heading ?? main).focus();
@@ -347,6 +356,7 @@ session.subscribe((user) => {
 });
 
 onLangChange(() => {
+  langChanged = true;
   render(currentRoute());
 });
 onRoute(render);

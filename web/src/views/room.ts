@@ -218,7 +218,7 @@ export function roomView(questionId: string): View {
         m.accepted
           ? h(
               "span",
-              { class: "badge accepted-badge", "data-testid": "accepted-badge" },
+              { class: "badge accepted-badge", "data-testid": "accepted-badge", tabindex: "-1" },
               `✓ ${t("acceptedBadge")}`,
               m.pointsAwarded !== undefined ? ` ${t("pointsAwarded", { points: m.pointsAwarded })}` : "",
             )
@@ -323,6 +323,8 @@ export function roomView(questionId: string): View {
       return;
     }
     update(applyAccepted(state, ack.answerId, ack.pointsAwarded));
+    // The button pressed is gone: keep the focus on what it did, not on <body>.
+    log.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(ack.answerId)}"] [data-testid="accepted-badge"]`)?.focus();
   }
 
   // ---- live events ----
