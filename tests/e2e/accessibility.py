@@ -36,7 +36,7 @@ async def small_tap_targets(page: Any) -> list[str]:
                   if (box.width === 0 || box.height === 0) return false;
                   if (el.closest("label") && el.closest("label").getBoundingClientRect().height >= 44) return false;
                   if (el.matches("a") && getComputedStyle(el).display === "inline" && el.closest("p, li, .msg-author")) return false;
-                  if (el.matches(".skip-link")) return false;
+                  if (el.matches(".skip-link, .visually-hidden")) return false;
                   return box.height < 44 || box.width < 44;
                 })
                 .map((el) => `${el.tagName.toLowerCase()}.${el.className} ${Math.round(el.getBoundingClientRect().width)}x${Math.round(el.getBoundingClientRect().height)} ${(el.textContent || el.getAttribute("aria-label") || "").trim().slice(0, 20)}`)"""
@@ -64,7 +64,13 @@ async def fits_at_double_text_size(page: Any, width: int) -> None:
     await page.evaluate("document.documentElement.style.fontSize = '200%'")
     try:
         scroll = await page.evaluate("document.documentElement.scrollWidth")
-        assert scroll <= width, f"{scroll}px wide at {width}px with text at 200%"
+        wide = await page.evaluate(
+            """(w) => [...document.querySelectorAll("body *")]
+                .filter((el) => el.getBoundingClientRect().right > w + 1)
+                .slice(0, 5).map((el) => `${el.tagName}.${el.className}`)""",
+            width,
+        )
+        assert scroll <= width, f"{page.url}: {scroll}px wide at {width}px, text 200%: {wide}"
     finally:
         await page.evaluate("document.documentElement.style.fontSize = ''")
 

@@ -69,7 +69,8 @@ export function roomView(questionId: string): View {
   const heading = h("h1", { class: "room-title", tabindex: "-1", "data-testid": "room-title" }, "…");
   const meta = h("p", { class: "room-meta" });
   const people = h("p", { class: "room-people", "data-testid": "room-people" });
-  const log = h("ol", { class: "chat", role: "log", "aria-live": "polite", "aria-label": t("roomLog"), "data-testid": "chat" });
+  // role="log" on a wrapper: on the <ol> itself it would hide the list from assistive tech.
+  const log = h("ol", { class: "chat", "data-testid": "chat" });
   const typing = h("p", { class: "typing", "aria-live": "polite", "data-testid": "typing" });
   const notice = h("p", { class: "note", role: "status", "data-testid": "room-notice", hidden: true });
   const error = h("p", { class: "form-error", role: "alert", hidden: true });
@@ -396,7 +397,7 @@ export function roomView(questionId: string): View {
       meta,
       people,
     ),
-    log,
+    h("div", { role: "log", "aria-live": "polite", "aria-label": t("roomLog") }, log),
     typing,
     notice,
     composerWrap,
