@@ -41,6 +41,9 @@ ROOT_FILES = {
     "sw.js": "text/javascript; charset=utf-8",
     "manifest.webmanifest": "application/manifest+json",
     "icon.svg": "image/svg+xml",
+    # PNG icons for installing (a splash screen needs a 512 px PNG).
+    "icon-192.png": "image/png",
+    "icon-512.png": "image/png",
 }
 
 NO_CACHE = {"Cache-Control": "no-cache"}
