@@ -18,8 +18,14 @@ async def axe_violations(page: Any, where: str) -> None:
         # Evaluated over the DevTools protocol: the page's CSP forbids inline scripts.
         await page.evaluate(AXE.read_text() + "\n;undefined")
     violations = await page.evaluate(
-        """async () => (await axe.run(document, { resultTypes: ["violations"] })).violations
-            .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }))"""
+        """async () => {
+          const result = await axe.run(document, { resultTypes: ["violations"] });
+          return result.violations.map((v) => ({
+            id: v.id,
+            impact: v.impact,
+            nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+          }));
+        }"""
     )
     blocking = [v for v in violations if v["impact"] in BLOCKING]
     assert blocking == [], f"{where}: {blocking}"
@@ -34,12 +40,19 @@ async def small_tap_targets(page: Any) -> list[str]:
                 .filter((el) => {
                   const box = el.getBoundingClientRect();
                   if (box.width === 0 || box.height === 0) return false;
-                  if (el.closest("label") && el.closest("label").getBoundingClientRect().height >= 44) return false;
-                  if (el.matches("a") && getComputedStyle(el).display === "inline" && el.closest("p, li, .msg-author")) return false;
+                  const label = el.closest("label");
+                  if (label && label.getBoundingClientRect().height >= 44) return false;
+                  const inline = getComputedStyle(el).display === "inline";
+                  if (el.matches("a") && inline && el.closest("p, li, .msg-author")) return false;
                   if (el.matches(".skip-link, .visually-hidden")) return false;
                   return box.height < 44 || box.width < 44;
                 })
-                .map((el) => `${el.tagName.toLowerCase()}.${el.className} ${Math.round(el.getBoundingClientRect().width)}x${Math.round(el.getBoundingClientRect().height)} ${(el.textContent || el.getAttribute("aria-label") || "").trim().slice(0, 20)}`)"""
+                .map((el) => {
+                  const box = el.getBoundingClientRect();
+                  const size = `${Math.round(box.width)}x${Math.round(box.height)}`;
+                  const name = (el.textContent || el.getAttribute("aria-label") || "").trim();
+                  return `${el.tagName.toLowerCase()}.${el.className} ${size} ${name.slice(0, 20)}`;
+                })"""
         )
     )
 
@@ -51,8 +64,9 @@ async def korean_outside_brand(page: Any, brand: str) -> list[str]:
         """() => {
           const clone = document.body.cloneNode(true);
           clone.querySelectorAll(".lang-menu, script, style, noscript").forEach((n) => n.remove());
+          const names = ["aria-label", "placeholder", "title", "alt"];
           const attrs = [...clone.querySelectorAll("[aria-label], [placeholder], [title], [alt]")]
-            .flatMap((el) => ["aria-label", "placeholder", "title", "alt"].map((a) => el.getAttribute(a) || ""));
+            .flatMap((el) => names.map((a) => el.getAttribute(a) || ""));
           return [clone.textContent || "", document.title, ...attrs];
         }"""
     )
