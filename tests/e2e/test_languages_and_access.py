@@ -110,6 +110,8 @@ async def test_the_journey_in_each_language(
     assert await focused_test_id(traveler) == "accepted-badge"
     if html_lang != "ko":
         assert await korean_outside_brand(traveler, "동네물어봐") == []
+    # The room with an answer, its trust line and the accepted badge.
+    await axe_violations(traveler, f"{html_lang} room after accepting")
     await artifacts(traveler, f"{html_lang}-05-accepted")
 
 

@@ -125,6 +125,7 @@ const ko = {
   questionClosed: "채택이 끝난 질문이에요.",
   loadFailed: "불러오지 못했어요.",
   online: "접속 중",
+  onlineCount: "{count}명 접속 중",
   // alerts
   alertNewQuestion: "근처 새 질문",
   alertUrgentQuestion: "긴급 질문",
@@ -307,6 +308,7 @@ const en: Dictionary = {
   questionClosed: "This question has an accepted answer.",
   loadFailed: "Couldn't load.",
   online: "online",
+  onlineCount: "{count} online",
   alertNewQuestion: "New question nearby",
   alertUrgentQuestion: "Urgent question",
   alertNewAnswer: "New answer",

@@ -112,6 +112,7 @@ export const ja: Dictionary = {
   questionClosed: "ベストアンサーが決まった質問です。",
   loadFailed: "読み込めませんでした。",
   online: "オンライン",
+  onlineCount: "{count}人がオンライン",
   alertNewQuestion: "近くの新しい質問",
   alertUrgentQuestion: "緊急の質問",
   alertNewAnswer: "新しい回答",

@@ -112,6 +112,7 @@ export const zhCN: Dictionary = {
   questionClosed: "这个问题已采纳回答。",
   loadFailed: "加载失败。",
   online: "在线",
+  onlineCount: "{count} 人在线",
   alertNewQuestion: "附近的新问题",
   alertUrgentQuestion: "紧急问题",
   alertNewAnswer: "新回答",

@@ -113,6 +113,7 @@ export const zhTW: Dictionary = {
   questionClosed: "這個問題已經採納了回覆。",
   loadFailed: "無法載入。",
   online: "上線中",
+  onlineCount: "{count} 人上線中",
   alertNewQuestion: "附近的新問題",
   alertUrgentQuestion: "緊急問題",
   alertNewAnswer: "新回覆",

@@ -166,7 +166,7 @@ export function roomView(questionId: string): View {
     }
     const online = state.users.filter((u) => u.online).length;
     people.textContent = state.users.length
-      ? `${t("roomParticipants", { count: state.users.length })} · ${online} ${t("online")}`
+      ? `${t("roomParticipants", { count: state.users.length })} · ${t("onlineCount", { count: online })}`
       : "";
   };
 
