@@ -52,7 +52,9 @@ async def focused_test_id(page: Page) -> str | None:
     return await page.evaluate("document.activeElement?.dataset.testid ?? null")  # type: ignore[no-any-return]
 
 
-@pytest.mark.parametrize(("locale", "html_lang", "login", "accepted"), LANGUAGES)
+@pytest.mark.parametrize(
+    ("locale", "html_lang", "login", "accepted"), LANGUAGES, ids=[row[1] for row in LANGUAGES]
+)
 async def test_the_journey_in_each_language(
     web_server: RunningServer,
     new_phone: Any,
