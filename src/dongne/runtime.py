@@ -58,8 +58,9 @@ from dongne.realtime.sessions import SocketSessions
 from dongne.regions.policy import HotRule, RegionMap, default_region_map
 from dongne.regions.service import HotspotService
 from dongne.settings.service import SettingsService
-from dongne.users.limits import AuthLimits, AuthLimitSettings
 from dongne.similar.service import SimilarService
+from dongne.trust.service import TrustService
+from dongne.users.limits import AuthLimits, AuthLimitSettings
 from dongne.users.service import UsersService
 
 MEDIA_FOLDER = "media"
@@ -101,6 +102,7 @@ class Runtime:
     dashboard: DashboardFeed
     blocklist: BlocklistService
     safety: SafetyService
+    trust: TrustService
     trusted_proxies: list[Network]
     similar: SimilarService
     # name -> probe; /ready is ready when every probe answers True.
@@ -185,6 +187,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
     closers.append(senders.aclose)
     notifications = NotificationsService(
         clock=clock,
+        users=users,
         event_log=event_log,
         settings=settings_service,
         jobs=jobs,
@@ -315,6 +318,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         ),
         blocklist=BlocklistService(db, clock),
         safety=safety,
+        trust=TrustService(users, cache),
         trusted_proxies=parse_networks(settings.trusted_proxies),
         similar=similar,
         readiness_checks=checks,

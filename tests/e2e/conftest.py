@@ -147,14 +147,20 @@ async def new_phone(browser: Any) -> AsyncIterator[Callable[..., Any]]:
     """Opens a phone-sized browser context at a position; all closed after the test."""
     contexts: list[Any] = []
 
-    async def open_context(base_url: str, where: dict[str, float]) -> Any:
+    async def open_context(
+        base_url: str,
+        where: dict[str, float],
+        *,
+        locale: str = "ko-KR",
+        viewport: dict[str, int] = PHONE,
+    ) -> Any:
         context = await browser.new_context(
             base_url=base_url,
-            viewport=PHONE,
+            viewport=viewport,
             device_scale_factor=1,
             is_mobile=True,
             has_touch=True,
-            locale="ko-KR",
+            locale=locale,
             timezone_id="Asia/Seoul",
             geolocation=where,
             permissions=["geolocation"],

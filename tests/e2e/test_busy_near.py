@@ -56,7 +56,7 @@ async def test_a_local_near_a_hot_hotspot_sees_it_and_a_traveler_does_not(
     await expect(notice).to_contain_text("지금 성산일출봉 근처에 질문이 많아요")
     await expect(notice).to_contain_text("최근 15분 질문 6개")
     await artifacts(page, "01-local-busy-ko")
-    await page.get_by_test_id("lang-toggle").click()
+    await page.get_by_test_id("lang-menu").select_option("en")
     await expect(notice).to_contain_text("Busy near Seongsan Ilchulbong")
 
     traveler = await make_account(server, "여행자", local=False)

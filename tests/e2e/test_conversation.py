@@ -225,7 +225,7 @@ async def test_english_toggle_and_settings(
     assert saved["radiusMeters"] == 2000
     assert saved["quietHours"] == {"start": "22:00", "end": "07:00"}
 
-    await page.get_by_test_id("lang-toggle").click()
+    await page.get_by_test_id("lang-menu").select_option("en")
     await expect(page.locator("html")).to_have_attribute("lang", "en")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Settings")
     await expect(page.get_by_test_id("tab-home")).to_contain_text("Home")
@@ -233,5 +233,5 @@ async def test_english_toggle_and_settings(
     await artifacts(page, "02-settings-en")
     await page.reload()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Settings")
-    await page.get_by_test_id("lang-toggle").click()
+    await page.get_by_test_id("lang-menu").select_option("ko")
     await expect(page.get_by_role("heading", level=1)).to_have_text("설정")

@@ -286,3 +286,26 @@ async def test_queued_deliveries_survive_a_restart_and_are_sent_once(
     assert len(push.received) == 1
     assert orjson.loads(browser.decrypt(push.received[0].body))["title"] == "채택 알림"
     await push.stop()
+
+
+async def test_a_push_is_written_in_the_recipients_language(world: World) -> None:
+    local, browser = await subscriber(world, "ja-local")
+    asker = await make_person(world.server, "asker-ja", local=False)
+    await world.api.http.patch(
+        "/api/me", json={"language": "ja"}, headers={"Authorization": f"Bearer {local.token}"}
+    )
+    await go_online(world.server, local, *offset(SEONGSAN, 400))
+    await go_online(world.server, asker, *offset(SEONGSAN, 0, 20))
+    assert asker.socket is not None
+    try:
+        ack = await asker.socket.call("create_question", question_payload())
+        assert ack["ok"] is True
+        await world.server.runtime.jobs.run_due()
+        [request] = world.push.received
+        payload = orjson.loads(browser.decrypt(request.body))
+        assert payload["title"] == "🚨 緊急の質問が届きました！"
+        assert payload["body"] == question_payload()["title"]
+    finally:
+        for person in (local, asker):
+            assert person.socket is not None
+            await person.socket.close()

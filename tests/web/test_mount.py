@@ -93,9 +93,10 @@ async def test_an_unknown_path_is_a_404_page_for_browsers_and_json_for_programs(
 def test_the_client_routes_match_the_router() -> None:
     router = (Path(__file__).parents[2] / "web" / "src" / "router.ts").read_text()
     for path in SPA_ROUTES:
-        literal = path.replace("/q/{question_id}", "/q/")
-        assert f'"{literal}"' in router or literal == "/q/", path
+        literal = path.replace("/q/{question_id}", "/q/").replace("/u/{user_id}", "/u/")
+        assert f'"{literal}"' in router or literal in ("/q/", "/u/"), path
     assert "/^\\/q\\/" in router
+    assert "/^\\/u\\/" in router
 
 
 async def test_the_admin_dashboard_is_a_page_of_its_own(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 // The HTTP API (`/api`, same origin): bearer token, one refresh on 401, typed replies.
 
+import { lang } from "./i18n";
 import { session } from "./session";
 import type { HotspotList } from "./state/busy";
 import type {
@@ -59,7 +60,8 @@ export async function request<T>(
   body?: unknown,
   retry = true,
 ): Promise<T> {
-  const headers: Record<string, string> = {};
+  // The server writes its error messages in this language.
+  const headers: Record<string, string> = { "Accept-Language": lang() };
   const token = session.accessToken;
   if (token) headers.Authorization = `Bearer ${token}`;
   let payload: BodyInit | undefined;
@@ -98,7 +100,7 @@ export const api = {
   login: (email: string, password: string) =>
     request<AuthResponse>("POST", "/api/auth/login", { email, password }),
   me: () => request<User>("GET", "/api/me"),
-  updateMe: (patch: Partial<Pick<User, "nickname" | "bio" | "homeRegion" | "phone">>) =>
+  updateMe: (patch: Partial<Pick<User, "nickname" | "bio" | "homeRegion" | "phone" | "language">>) =>
     request<User>("PATCH", "/api/me", patch),
   settings: () => request<NotificationSettings>("GET", "/api/me/settings"),
   saveSettings: (settings: NotificationSettings) =>

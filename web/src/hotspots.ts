@@ -28,13 +28,14 @@ export const REGIONS: readonly Region[] = regionData;
 export function regionName(code: string | null | undefined): string {
   const region = REGIONS.find((r) => r.code === code);
   if (!region) return code ?? "";
-  return lang() === "en" ? region.nameEn : region.nameKo;
+  // Romanized names serve every language but Korean better than Hangul would.
+  return lang() === "ko" ? region.nameKo : region.nameEn;
 }
 
 export const JEJU_CENTER: LatLng = { lat: 33.38, lng: 126.55 };
 
 export function hotspotName(h: Hotspot): string {
-  return lang() === "en" ? h.nameEn : h.nameKo;
+  return lang() === "ko" ? h.nameKo : h.nameEn;
 }
 
 const EARTH_RADIUS_M = 6_371_008.8;

@@ -1,27 +1,32 @@
 import { describe, expect, it } from "vitest";
-import { dictionaries, formatDistance, setLang, t } from "./i18n";
+import { dictionaries, formatDistance, setLang, t, type Key } from "./i18n";
+import { placeholders } from "./messageformat";
 import { parseRoute } from "./router";
 import { HOTSPOTS, nearestHotspot } from "./hotspots";
 
 describe("i18n", () => {
-  it("has every key in both languages, and no empty text", () => {
-    expect(Object.keys(dictionaries.en).sort()).toEqual(Object.keys(dictionaries.ko).sort());
-    for (const dict of Object.values(dictionaries)) {
-      for (const text of Object.values(dict)) expect(text.trim()).not.toBe("");
+  it("has every key of Korean in every language, and no empty text", () => {
+    for (const [code, dict] of Object.entries(dictionaries)) {
+      expect(Object.keys(dict).sort(), code).toEqual(Object.keys(dictionaries.ko).sort());
+      for (const [key, text] of Object.entries(dict)) expect(text.trim(), `${code}.${key}`).not.toBe("");
     }
   });
 
-  it("uses the same placeholders in both languages", () => {
-    const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-    for (const key of Object.keys(dictionaries.ko) as (keyof typeof dictionaries.ko)[]) {
-      expect(names(dictionaries.en[key]), key).toEqual(names(dictionaries.ko[key]));
+  it("uses the same placeholders in every language", () => {
+    for (const [code, dict] of Object.entries(dictionaries)) {
+      for (const key of Object.keys(dictionaries.ko) as Key[]) {
+        expect(placeholders(dict[key]), `${code}.${key}`).toEqual(placeholders(dictionaries.ko[key]));
+      }
     }
   });
 
-  it("is Korean by default and switches to English", () => {
+  it("is Korean by default and switches language", () => {
     expect(t("navHome")).toBe("홈");
     setLang("en", null);
     expect(t("answersCount", { count: 2 })).toBe("2 answers");
+    expect(t("answersCount", { count: 1 })).toBe("1 answer");
+    setLang("ja", null);
+    expect(t("navHome")).toBe("ホーム");
     setLang("ko", null);
     expect(t("typing", { names: "성산 주민" })).toBe("성산 주민님이 입력 중…");
   });
@@ -40,6 +45,7 @@ describe("routes and places", () => {
     expect(parseRoute("/")).toEqual({ name: "home" });
     expect(parseRoute("/q/01JABC")).toEqual({ name: "room", questionId: "01JABC" });
     expect(parseRoute("/settings/")).toEqual({ name: "settings" });
+    expect(parseRoute("/u/01JUSER")).toEqual({ name: "person", userId: "01JUSER" });
     expect(parseRoute("/api/me").name).toBe("notFound");
   });
 

@@ -1,11 +1,18 @@
-// Korean first, English on request. `en` must have every key of `ko` (checked by the compiler).
+// Korean first; English, Simplified and Traditional Chinese and Japanese beside it. Every
+// catalogue must have every key of `ko` (checked by the compiler and by i18n.test.ts); the
+// Chinese and Japanese ones live in ./locales so this file stays a small merge for the others.
+// Counts use ICU plural syntax (`{count, plural, one {# answer} other {# answers}}`), rendered
+// with Intl.PluralRules; times and dates go through Intl, never through concatenation.
+
+import { format } from "./messageformat";
+import { ja } from "./locales/ja";
+import { zhCN } from "./locales/zh-CN";
+import { zhTW } from "./locales/zh-TW";
 
 const ko = {
   appName: "동네물어봐",
   tagline: "제주 현지인에게 지금 바로 물어보세요",
   skipToContent: "본문으로 건너뛰기",
-  languageToggle: "English",
-  languageToggleLabel: "Switch to English",
   // navigation
   navHome: "홈",
   navAsk: "질문하기",
@@ -119,6 +126,7 @@ const ko = {
   questionClosed: "채택이 끝난 질문이에요.",
   loadFailed: "불러오지 못했어요.",
   online: "접속 중",
+  onlineCount: "{count}명 접속 중",
   // alerts
   alertNewQuestion: "근처 새 질문",
   alertUrgentQuestion: "긴급 질문",
@@ -172,8 +180,6 @@ const ko = {
   phoneHint: "SMS 알림용, 예: +821012345678",
   noneSelected: "선택 안 함",
   // misc
-  minutesAgo: "{n}분 전",
-  hoursAgo: "{n}시간 전",
   justNow: "방금",
   notFoundTitle: "페이지를 찾을 수 없어요",
   goHome: "홈으로",
@@ -265,17 +271,25 @@ const ko = {
   similarThanks: "다행이에요! 아무에게도 알리지 않았어요.",
   similarAnswered: "{age} 답변",
   similarAccepted: "채택된 답변",
+  // trust signals (GET /api/users/{id}/profile)
+  trustResponse: "보통 {minutes}분 안에 답해요",
+  trustResponseHours: "보통 {hours}시간 안에 답해요",
+  trustAcceptRate: "채택 {rate}",
+  trustAnswers: "답변 {count}개",
+  trustNoAnswers: "아직 답변이 없어요",
+  trustLabel: "{nickname}님의 답변 기록",
+  publicProfileTitle: "현지인 프로필",
+  seeProfile: "{nickname}님 프로필 보기",
+  memberSince: "{date} 가입",
 };
 
 export type Key = keyof typeof ko;
-type Dictionary = Record<Key, string>;
+export type Dictionary = Record<Key, string>;
 
 const en: Dictionary = {
   appName: "Dongne",
   tagline: "Ask Jeju locals, right now",
   skipToContent: "Skip to content",
-  languageToggle: "한국어",
-  languageToggleLabel: "한국어로 보기",
   navHome: "Home",
   navAsk: "Ask",
   navNotifications: "Alerts",
@@ -315,7 +329,7 @@ const en: Dictionary = {
   noNearby: "No recent questions within {radius}.",
   noMine: "You haven't asked anything yet.",
   askCta: "Ask a question",
-  answersCount: "{count} answers",
+  answersCount: "{count, plural, one {# answer} other {# answers}}",
   unreadBadge: "{count} new",
   urgent: "Urgent",
   statusOpen: "Waiting",
@@ -325,7 +339,7 @@ const en: Dictionary = {
   refresh: "Refresh",
   away: "{distance} away",
   busyNear: "Busy near {place} now",
-  busyDetail: "{count} questions in the last 15 min · {distance} away",
+  busyDetail: "{count, plural, one {# question} other {# questions}} in the last 15 min · {distance} away",
   busyLabel: "Places that need answers",
   askTitle: "Ask a question",
   fieldTitle: "Title",
@@ -361,7 +375,7 @@ const en: Dictionary = {
   errOfflineSend: "Not connected. Send again once reconnected.",
   roomBack: "Back",
   roomLog: "Question and answers",
-  roomParticipants: "{count} people",
+  roomParticipants: "{count, plural, one {# person} other {# people}}",
   typing: "{names} typing…",
   typingShort: "typing…",
   answerPlaceholder: "Write an answer",
@@ -383,6 +397,7 @@ const en: Dictionary = {
   questionClosed: "This question has an accepted answer.",
   loadFailed: "Couldn't load.",
   online: "online",
+  onlineCount: "{count} online",
   alertNewQuestion: "New question nearby",
   alertUrgentQuestion: "Urgent question",
   alertNewAnswer: "New answer",
@@ -431,8 +446,6 @@ const en: Dictionary = {
   phone: "Mobile number",
   phoneHint: "For SMS alerts, e.g. +821012345678",
   noneSelected: "None",
-  minutesAgo: "{n} min ago",
-  hoursAgo: "{n} h ago",
   justNow: "just now",
   notFoundTitle: "Page not found",
   goHome: "Go home",
@@ -524,18 +537,62 @@ const en: Dictionary = {
   similarThanks: "Glad it helped! Nobody was notified.",
   similarAnswered: "answered {age}",
   similarAccepted: "Accepted answer",
+  trustResponse: "{minutes, plural, one {Usually answers within # minute} other {Usually answers within # minutes}}",
+  trustResponseHours: "{hours, plural, one {Usually answers within # hour} other {Usually answers within # hours}}",
+  trustAcceptRate: "{rate} accepted",
+  trustAnswers: "{count, plural, one {# answer} other {# answers}}",
+  trustNoAnswers: "No answers yet",
+  trustLabel: "{nickname}'s answer record",
+  publicProfileTitle: "Local's profile",
+  seeProfile: "View {nickname}'s profile",
+  memberSince: "Member since {date}",
 };
 
-export const dictionaries = { ko, en } as const;
+export const dictionaries = { ko, en, "zh-CN": zhCN, "zh-TW": zhTW, ja } as const;
 export type Lang = keyof typeof dictionaries;
+export const LANGS = Object.keys(dictionaries) as Lang[];
+
+/** Each language named in itself, for the language menu. */
+export const LANG_NAMES: Record<Lang, string> = {
+  ko: "한국어",
+  en: "English",
+  "zh-CN": "简体中文",
+  "zh-TW": "繁體中文",
+  ja: "日本語",
+};
 
 const LANG_KEY = "dongne.lang";
 let current: Lang = "ko";
 const listeners = new Set<() => void>();
 
-export function initLang(storage: Pick<Storage, "getItem"> | null): Lang {
+export function isLang(value: unknown): value is Lang {
+  return typeof value === "string" && (LANGS as string[]).includes(value);
+}
+
+/**
+ * The best of our languages for a browser's preference list (navigator.languages):
+ * Taiwan, Hong Kong and Macau and any "Hant" tag read Traditional Chinese, other Chinese
+ * Simplified; the first tag we can serve wins, Korean when none.
+ */
+export function detectLang(preferred: readonly string[]): Lang {
+  for (const tag of preferred) {
+    const lower = tag.toLowerCase();
+    const [primary] = lower.split("-");
+    if (primary === "zh") {
+      return /-(tw|hk|mo|hant)\b/.test(lower) ? "zh-TW" : "zh-CN";
+    }
+    if (primary === "ko" || primary === "en" || primary === "ja") return primary;
+  }
+  return "ko";
+}
+
+/** The saved choice, else the browser's languages. */
+export function initLang(
+  storage: Pick<Storage, "getItem"> | null,
+  preferred: readonly string[] = typeof navigator === "undefined" ? [] : navigator.languages ?? [],
+): Lang {
   const saved = storage?.getItem(LANG_KEY);
-  current = saved === "en" ? "en" : "ko";
+  current = isLang(saved) ? saved : detectLang(preferred);
   return current;
 }
 
@@ -544,9 +601,10 @@ export function lang(): Lang {
 }
 
 export function setLang(next: Lang, storage: Pick<Storage, "setItem"> | null): void {
+  const changed = next !== current;
   current = next;
   storage?.setItem(LANG_KEY, next);
-  for (const listener of listeners) listener();
+  if (changed) for (const listener of listeners) listener();
 }
 
 export function onLangChange(listener: () => void): () => void {
@@ -554,12 +612,9 @@ export function onLangChange(listener: () => void): () => void {
   return () => listeners.delete(listener);
 }
 
-/** The text for `key` in the current language, with `{name}` placeholders filled. */
+/** The text for `key` in the current language, placeholders and plurals filled. */
 export function t(key: Key, params: Record<string, string | number> = {}): string {
-  const template = dictionaries[current][key];
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+  return format(dictionaries[current][key], params, current);
 }
 
 export function formatDistance(meters: number | null | undefined): string {
@@ -569,9 +624,27 @@ export function formatDistance(meters: number | null | undefined): string {
   return `${km < 10 ? Number(km.toFixed(1)) : Math.round(km)}km`;
 }
 
+/** "3 minutes ago" in the current language (Intl.RelativeTimeFormat). */
 export function timeAgo(iso: string, now = Date.now()): string {
   const minutes = Math.floor((now - Date.parse(iso)) / 60_000);
   if (!Number.isFinite(minutes) || minutes < 1) return t("justNow");
-  if (minutes < 60) return t("minutesAgo", { n: minutes });
-  return t("hoursAgo", { n: Math.floor(minutes / 60) });
+  const relative = new Intl.RelativeTimeFormat(current, { numeric: "always", style: "short" });
+  if (minutes < 60) return relative.format(-minutes, "minute");
+  if (minutes < 60 * 24) return relative.format(-Math.floor(minutes / 60), "hour");
+  return relative.format(-Math.floor(minutes / (60 * 24)), "day");
+}
+
+/** A clock time ("14:05", "오후 2:05") in the current language. */
+export function formatTime(iso: string): string {
+  return new Intl.DateTimeFormat(current, { hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
+}
+
+/** A calendar date in the current language. */
+export function formatDate(iso: string): string {
+  return new Intl.DateTimeFormat(current, { dateStyle: "medium" }).format(new Date(iso));
+}
+
+/** A share (0–1) as a percentage in the current language. */
+export function formatPercent(share: number): string {
+  return new Intl.NumberFormat(current, { style: "percent", maximumFractionDigits: 0 }).format(share);
 }

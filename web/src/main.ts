@@ -18,10 +18,12 @@ import { h, replaceChildren } from "./dom";
 import { watchPosition } from "./geo";
 import { icon, type IconName } from "./icons";
 import { regionName } from "./hotspots";
-import { formatDistance, initLang, lang, onLangChange, setLang, t, type Key } from "./i18n";
+import { formatDistance, initLang, lang, onLangChange, t, type Key } from "./i18n";
+import { adoptAccountLang, languageMenu, syncLanguageMenu } from "./language";
 import { registerServiceWorker } from "./push";
 import { currentRoute, navigate, onRoute, roomPath, startRouter, type Route } from "./router";
 import { session } from "./session";
+import { SidePane } from "./wide";
 import type {
   AnswerNotification,
   NewAnswerEvent,
@@ -36,6 +38,7 @@ import { landingView } from "./views/landing";
 import { notFoundView } from "./views/missing";
 import { notificationsView } from "./views/notifications";
 import { profileView } from "./views/profile";
+import { publicProfileView } from "./views/publicprofile";
 import { roomView } from "./views/room";
 import { settingsView } from "./views/settings";
 import type { View } from "./views/view";
@@ -45,6 +48,8 @@ if (!root) throw new Error("#app is missing");
 
 let view: View | null = null;
 let firstRender = true;
+// A language change rebuilds the side pane too (its texts are built once).
+let langChanged = false;
 let stopGeo: (() => void) | null = null;
 
 // ---- shell ----------------------------------------------------------------------------
@@ -54,21 +59,23 @@ const alerts = h("section", { class: "alerts", "aria-label": t("alertsRegion"), 
 const connBanner = h("div", { class: "conn-banner", "data-testid": "conn-banner", hidden: true });
 const pointsChip = h("a", { href: "/profile", class: "points-chip", "data-testid": "my-points" });
 const connDot = h("span", { class: "conn-dot", "data-testid": "conn-state", role: "img" });
-const langButton = h("button", { type: "button", class: "lang-toggle", "data-testid": "lang-toggle" });
+const langMenu = languageMenu("lang-menu");
 const tabbar = h("nav", { class: "tabbar" });
 const topbar = h(
   "header",
   { class: "topbar" },
   h("a", { href: "/", class: "brand" }, icon("orange", 26), h("span", { class: "brand-name" })),
-  h("div", { class: "topbar-right" }, connDot, pointsChip, langButton),
+  h("div", { class: "topbar-right" }, connDot, pointsChip, langMenu),
 );
 const skip = h("a", { class: "skip-link", href: "#main" });
-langButton.addEventListener("click", () => setLang(lang() === "ko" ? "en" : "ko", localStorage));
 skip.addEventListener("click", (event) => {
   event.preventDefault();
   main.focus();
 });
-replaceChildren(root, skip, topbar, connBanner, alerts, main, tabbar);
+const side = h("aside", { class: "side-pane", "data-testid": "side-pane" });
+const sidePane = new SidePane(side, homeView);
+sidePane.watch(currentRoute);
+replaceChildren(root, skip, topbar, connBanner, alerts, h("div", { class: "panes" }, side, main), tabbar);
 mountAlerts(alerts);
 
 const TABS: { path: string; route: Route["name"]; icon: IconName; label: Key }[] = [
@@ -83,9 +90,7 @@ function renderChrome(): void {
   document.documentElement.lang = lang();
   (topbar.querySelector(".brand-name") as HTMLElement).textContent = t("appName");
   skip.textContent = t("skipToContent");
-  langButton.textContent = t("languageToggle");
-  langButton.setAttribute("aria-label", t("languageToggleLabel"));
-  langButton.lang = lang() === "ko" ? "en" : "ko";
+  syncLanguageMenu(langMenu);
   alerts.setAttribute("aria-label", t("alertsRegion"));
   tabbar.setAttribute("aria-label", t("mainNavigation"));
   const user = session.user;
@@ -194,6 +199,8 @@ function build(route: Route): View {
       return askView();
     case "room":
       return roomView(route.questionId);
+    case "person":
+      return publicProfileView(route.userId);
     case "notifications":
       return notificationsView();
     case "settings":
@@ -217,8 +224,11 @@ function render(route: Route): void {
   view?.destroy?.();
   view = build(route);
   replaceChildren(main, view.el);
+  sidePane.update(route, langChanged);
+  langChanged = false;
   document.title = `${view.title} · ${t("appName")}`;
   renderChrome();
+  side.setAttribute("aria-label", t("homeTitle"));
   if (!firstRender) {
     const heading = main.querySelector<HTMLElement>("h1");
     (heading ?? main).focus();
@@ -376,6 +386,7 @@ session.subscribe((user) => {
   renderChrome();
   if (user && user.id !== sessionUserId) {
     sessionUserId = user.id;
+    adoptAccountLang(user);
     startSession();
   } else if (!user && sessionUserId) {
     sessionUserId = null;
@@ -387,6 +398,7 @@ session.subscribe((user) => {
 });
 
 onLangChange(() => {
+  langChanged = true;
   render(currentRoute());
 });
 onRoute(render);

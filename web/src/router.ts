@@ -7,6 +7,7 @@ export type Route =
   | { name: "signup" }
   | { name: "ask" }
   | { name: "room"; questionId: string }
+  | { name: "person"; userId: string }
   | { name: "notifications" }
   | { name: "settings" }
   | { name: "profile" }
@@ -32,6 +33,8 @@ export function parseRoute(pathname: string): Route {
   }
   const room = /^\/q\/([A-Za-z0-9_-]{1,40})$/.exec(path);
   if (room?.[1]) return { name: "room", questionId: room[1] };
+  const person = /^\/u\/([A-Za-z0-9_-]{1,40})$/.exec(path);
+  if (person?.[1]) return { name: "person", userId: person[1] };
   return { name: "notFound" };
 }
 

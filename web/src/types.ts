@@ -20,6 +20,8 @@ export interface User {
   homeRegion: string | null;
   bio: string | null;
   phone: string | null;
+  /** The account's language (ko, en, zh-CN, zh-TW, ja); null until chosen. */
+  language?: string | null;
   createdAt: string;
   /** [13] on duty until then; absent on an older server. */
   onDutyUntil?: string | null;

@@ -13,6 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from dongne.api.access_log import USER_ID_STATE
 from dongne.kit.errors import DongneError, ErrorCode
+from dongne.kit.messages import MessageKey, text
 from dongne.kit.net import client_ip
 from dongne.kit.tokens import AccessClaims
 from dongne.runtime import Runtime
@@ -34,7 +35,7 @@ def get_claims(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> AccessClaims:
     if credentials is None:
-        raise DongneError(ErrorCode.UNAUTHENTICATED, "로그인이 필요합니다 (Login required)")
+        raise DongneError(ErrorCode.UNAUTHENTICATED, text(MessageKey.LOGIN_REQUIRED))
     claims = runtime.users.authenticate(credentials.credentials)
     # For the request's log line (api/access_log.py).
     setattr(request.state, USER_ID_STATE, claims.user_id)

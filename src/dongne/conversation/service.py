@@ -16,10 +16,11 @@ from dongne.conversation.schemas import (
 from dongne.kit.db import UnitOfWork
 from dongne.kit.errors import DongneError, ErrorCode
 from dongne.kit.events import Events
+from dongne.kit.messages import MessageKey, text
 from dongne.kit.rooms import question_room
 from dongne.questions.views import QuestionViews
 
-NOT_A_MEMBER = "이 질문방의 참여자가 아니에요 (You are not in this question's room)"
+NOT_A_MEMBER = text(MessageKey.NOT_A_MEMBER)
 
 
 class ReadStateService:

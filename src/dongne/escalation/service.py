@@ -37,6 +37,7 @@ from dongne.jobs.service import JobQueue
 from dongne.kit.clock import Clock
 from dongne.kit.db import UnitOfWork
 from dongne.kit.geo import haversine_m
+from dongne.kit.messages import MessageKey, text
 from dongne.models.questions import Question
 from dongne.moderation.service import SafetyService
 from dongne.notifications.service import Alert, NotificationsService
@@ -48,8 +49,8 @@ from dongne.users.service import UsersService
 log = structlog.get_logger("dongne.escalation")
 
 WAVE_JOB = "escalation.wave"
-URGENT_PUSH_TITLE = "🚨 긴급 질문이 도착했습니다!"
-NEARBY_PUSH_TITLE = "근처에 답해 줄 질문이 있어요"
+URGENT_PUSH_TITLE = text(MessageKey.PUSH_URGENT_TITLE)
+NEARBY_PUSH_TITLE = text(MessageKey.PUSH_NEARBY_TITLE)
 PUSH_BODY_CHARS = 50
 FATIGUE_WINDOW = timedelta(hours=1)
 # Proximity waves ask the index for more than they keep: some candidates are filtered out.

@@ -5,6 +5,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from dongne.kit.messages import Language, Text
+
 
 class ErrorCode(StrEnum):
     UNAUTHENTICATED = "unauthenticated"
@@ -30,13 +32,22 @@ HTTP_STATUS: dict[ErrorCode, int] = {
 
 
 class DongneError(Exception):
-    """A refusal with a code from PROTOCOL.md and a message meant for people (Korean first)."""
+    """A refusal with a code from PROTOCOL.md and a message from the catalogue
+    (kit/messages), rendered by the transport in the reader's language."""
 
-    def __init__(self, code: ErrorCode, message: str, **details: Any) -> None:
-        super().__init__(message)
+    def __init__(self, code: ErrorCode, text: Text, **details: Any) -> None:
+        super().__init__(text.render(None))
         self.code = code
-        self.message = message
+        self.text = text
         self.details = details
 
-    def to_wire(self) -> dict[str, Any]:
-        return {"code": self.code.value, "message": self.message, **self.details}
+    @property
+    def message(self) -> str:
+        """Korean with English beside it (the reader's language unknown)."""
+        return self.text.render(None)
+
+    def render(self, language: Language | None) -> str:
+        return self.text.render(language)
+
+    def to_wire(self, language: Language | None = None) -> dict[str, Any]:
+        return {"code": self.code.value, "message": self.render(language), **self.details}

@@ -6,12 +6,13 @@ import re
 import unicodedata
 
 from dongne.kit.errors import DongneError, ErrorCode
+from dongne.kit.messages import MessageKey, Text, text
 
 HASHTAG_MAX_LENGTH = 30
 _NOT_A_TAG_CHARACTER = re.compile(r"[^\w]", re.UNICODE)
 
 
-def invalid(message: str) -> DongneError:
+def invalid(message: Text) -> DongneError:
     return DongneError(ErrorCode.INVALID, message)
 
 
@@ -22,14 +23,11 @@ def normalize_hashtags(raw: list[str], *, at_most: int) -> list[str]:
         tag = unicodedata.normalize("NFC", str(item)).strip().lstrip("#")
         tag = _NOT_A_TAG_CHARACTER.sub("", tag).lower()
         if not tag:
-            raise invalid(f"빈 해시태그입니다 (Empty hashtag): {item!r}")
+            raise invalid(text(MessageKey.HASHTAG_EMPTY, detail=repr(item)))
         if len(tag) > HASHTAG_MAX_LENGTH:
-            raise invalid(
-                f"해시태그는 {HASHTAG_MAX_LENGTH}자 이하입니다 "
-                f"(Hashtags have at most {HASHTAG_MAX_LENGTH} characters)"
-            )
+            raise invalid(text(MessageKey.HASHTAG_TOO_LONG, max=HASHTAG_MAX_LENGTH))
         if tag not in tags:
             tags.append(tag)
     if len(tags) > at_most:
-        raise invalid(f"해시태그는 최대 {at_most}개입니다 (At most {at_most} hashtags)")
+        raise invalid(text(MessageKey.HASHTAGS_TOO_MANY, at_most=at_most))
     return tags

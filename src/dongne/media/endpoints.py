@@ -9,12 +9,13 @@ from fastapi import APIRouter, Response, UploadFile, status
 from dongne.api.deps import ClaimsDep, RuntimeDep
 from dongne.infra.storage import InvalidBlobKey
 from dongne.kit.errors import DongneError, ErrorCode
+from dongne.kit.messages import MessageKey, text
 from dongne.media.policy import DEFAULT_MAX_BYTES
 from dongne.media.schemas import UploadedImage
 
 router = APIRouter(tags=["media"])
 
-NOT_FOUND = "파일을 찾을 수 없어요 (File not found)"
+NOT_FOUND = text(MessageKey.FILE_NOT_FOUND)
 
 
 @router.post("/api/uploads", status_code=status.HTTP_201_CREATED, response_model=UploadedImage)

@@ -23,6 +23,7 @@ from typing import Final
 from PIL import Image, ImageOps
 
 from dongne.kit.errors import DongneError, ErrorCode
+from dongne.kit.messages import MessageKey, Text, text
 
 _MIB: Final = 1024 * 1024
 DEFAULT_MAX_BYTES: Final = 5 * _MIB - 1
@@ -46,7 +47,7 @@ class ImageRejected(DongneError):
     reason travels in the wire details as ``{"reason": ...}``.
     """
 
-    def __init__(self, reason: RejectReason, message: str) -> None:
+    def __init__(self, reason: RejectReason, message: Text) -> None:
         super().__init__(ErrorCode.INVALID, message, reason=reason.value)
         self.reason = reason
 
@@ -116,7 +117,7 @@ def process_image(
     if fmt is None:
         raise ImageRejected(
             RejectReason.UNSUPPORTED_TYPE,
-            "JPEG, PNG, WebP 이미지만 올릴 수 있어요 (Only JPEG, PNG and WebP images are accepted)",
+            text(MessageKey.IMAGE_TYPE),
         )
 
     img = _decode(raw, fmt, max_pixels=max_pixels, max_side=max_side)
@@ -161,7 +162,7 @@ def _decode(raw: bytes, fmt: _Format, *, max_pixels: int, max_side: int) -> Imag
         # these types. UnidentifiedImageError is an OSError.
         raise ImageRejected(
             RejectReason.CORRUPT,
-            "이미지 파일이 손상되었거나 읽을 수 없어요 (The image file is damaged or unreadable)",
+            text(MessageKey.IMAGE_DAMAGED),
         ) from exc
 
 
@@ -206,12 +207,9 @@ def _too_large(max_bytes: int) -> ImageRejected:
     limit = max_bytes + 1
     if limit % _MIB == 0:
         mb = limit // _MIB
-        message = f"이미지는 {mb}MB 미만만 올릴 수 있어요 (Images must be smaller than {mb} MB)"
+        message = text(MessageKey.IMAGE_TOO_LARGE_MB, mb=mb)
     else:
-        message = (
-            f"이미지는 {max_bytes:,}바이트 이하만 올릴 수 있어요 "
-            f"(Images must be {max_bytes:,} bytes or smaller)"
-        )
+        message = text(MessageKey.IMAGE_TOO_LARGE_BYTES, bytes=f"{max_bytes:,}")
     return ImageRejected(RejectReason.TOO_LARGE, message)
 
 
@@ -219,6 +217,5 @@ def _too_many_pixels(max_pixels: int) -> ImageRejected:
     megapixels = f"{max_pixels / 1_000_000:g}"
     return ImageRejected(
         RejectReason.TOO_MANY_PIXELS,
-        f"이미지 해상도가 너무 커요, 최대 {megapixels}메가픽셀까지 올릴 수 있어요 "
-        f"(The image has too many pixels: at most {megapixels} megapixels)",
+        text(MessageKey.IMAGE_TOO_MANY_PIXELS, megapixels=megapixels),
     )

@@ -11,6 +11,7 @@ from dongne.kit.clock import Clock
 from dongne.kit.db import UnitOfWork
 from dongne.kit.errors import DongneError, ErrorCode
 from dongne.kit.ids import new_id
+from dongne.kit.messages import MessageKey, text
 from dongne.media.policy import process_image
 from dongne.media.repository import ImageRepository
 from dongne.media.schemas import UploadedImage
@@ -73,12 +74,12 @@ class MediaService:
             image = found.get(image_id)
             if image is None or image.owner_id != owner_id:
                 raise DongneError(
-                    ErrorCode.NOT_FOUND, f"이미지를 찾을 수 없어요 (Image not found): {image_id}"
+                    ErrorCode.NOT_FOUND, text(MessageKey.IMAGE_NOT_FOUND, detail=image_id)
                 )
             if image.question_id is not None or image.answer_id is not None:
                 raise DongneError(
                     ErrorCode.CONFLICT,
-                    f"이미 다른 글에 첨부된 이미지예요 (Image already attached): {image_id}",
+                    text(MessageKey.IMAGE_ALREADY_ATTACHED, detail=image_id),
                 )
             image.question_id = question_id
             image.answer_id = answer_id

@@ -23,6 +23,8 @@ class User(Base):
     bio: Mapped[str | None] = mapped_column(String(300), nullable=True)
     # For the SMS channel; optional, and never shown to other users.
     phone: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # The language chosen in the client (kit.messages.Language); null until chosen (Korean).
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
     points: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -51,6 +51,7 @@ from enum import StrEnum
 import nh3
 
 from dongne.kit.errors import DongneError, ErrorCode
+from dongne.kit.messages import MessageKey, Text
 
 REVIEW_AT = 3.5
 REFUSE_AT = 6.0
@@ -147,7 +148,7 @@ def spam_refusal() -> DongneError:
     # The reasons stay in the log: telling a spammer which signal fired helps them evade it.
     return DongneError(
         ErrorCode.SPAM,
-        "광고·스팸으로 보여 게시할 수 없어요 (This looks like spam and was not posted)",
+        Text(MessageKey.SPAM),
     )
 
 

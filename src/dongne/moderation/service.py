@@ -14,6 +14,7 @@ from dongne.kit.clock import Clock
 from dongne.kit.db import Database, UnitOfWork
 from dongne.kit.errors import DongneError, ErrorCode
 from dongne.kit.ids import new_id
+from dongne.kit.messages import MessageKey, text
 from dongne.kit.net import Network
 from dongne.models.moderation import IpBlock, Report
 from dongne.moderation.repository import IpBlockRepository, ReportRepository, UserBlockRepository
@@ -54,7 +55,7 @@ class BlocklistService:
     async def add(self, uow: UnitOfWork, admin_id: str, request: IpBlockCreate) -> IpBlockOut:
         now = self._clock.now()
         if request.expires_at is not None and request.expires_at <= now:
-            raise DongneError(ErrorCode.INVALID, "만료 시각이 지났어요 (expiresAt is in the past)")
+            raise DongneError(ErrorCode.INVALID, text(MessageKey.BLOCK_EXPIRY_PAST))
         block = IpBlock(
             id=new_id(now),
             cidr=request.cidr,
@@ -69,7 +70,7 @@ class BlocklistService:
 
     async def remove(self, uow: UnitOfWork, block_id: str) -> None:
         if not await IpBlockRepository(uow.session).delete(block_id):
-            raise DongneError(ErrorCode.NOT_FOUND, "차단 항목이 없어요 (No such block)")
+            raise DongneError(ErrorCode.NOT_FOUND, text(MessageKey.BLOCK_NOT_FOUND))
         uow.after_commit(self._reload)
 
     async def active(self, uow: UnitOfWork) -> IpBlockList:
@@ -94,9 +95,7 @@ class SafetyService:
 
     async def block(self, uow: UnitOfWork, blocker_id: str, blocked_id: str) -> None:
         if blocker_id == blocked_id:
-            raise DongneError(
-                ErrorCode.INVALID, "자신은 차단할 수 없어요 (You cannot block yourself)"
-            )
+            raise DongneError(ErrorCode.INVALID, text(MessageKey.CANNOT_BLOCK_SELF))
         await UserBlockRepository(uow.session).add(blocker_id, blocked_id, self._clock.now())
 
     async def unblock(self, uow: UnitOfWork, blocker_id: str, blocked_id: str) -> None:

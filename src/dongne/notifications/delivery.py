@@ -35,6 +35,7 @@ from dongne.infra.senders.webpush import PushSubscription as BrowserSubscription
 from dongne.jobs.service import PermanentFailure
 from dongne.kit.clock import Clock
 from dongne.kit.db import Database, UnitOfWork
+from dongne.kit.messages import Language, language_of, render
 from dongne.notifications.repository import PushSubscriptionRepository, SentDeliveryRepository
 from dongne.users.service import UsersService
 
@@ -44,11 +45,12 @@ log = structlog.get_logger("dongne.notifications")
 KEYS_KEPT = timedelta(days=2)
 
 
-def _message(payload: dict[str, Any]) -> OutgoingMessage:
+def _message(payload: dict[str, Any], language: Language) -> OutgoingMessage:
+    """The queued texts (catalogue keys, or plain text queued earlier) in this language."""
     key = payload.get("deliveryKey")
     return OutgoingMessage(
-        title=str(payload.get("title", "")),
-        body=str(payload.get("body", "")),
+        title=render(payload.get("title", ""), language),
+        body=render(payload.get("body", ""), language),
         data=dict(payload.get("data") or {}),
         urgent=bool(payload.get("urgent")),
         key=str(key) if key else None,
@@ -90,7 +92,7 @@ class DeliveryService:
         sender = self._senders.get(channel)
         if sender is None:
             raise PermanentFailure(f"{channel} is not configured")
-        message = _message(payload)
+        message = _message(payload, await self._language(payload))
         retry: DeliveryFailed | None = None
         refused: DeliveryFailed | None = None
         delivered = 0
@@ -157,3 +159,11 @@ class DeliveryService:
 
     async def _webhook(self, payload: dict[str, Any]) -> list[Any]:
         return [self._webhook_url] if self._webhook_url else []
+
+    async def _language(self, payload: dict[str, Any]) -> Language:
+        """The recipient's language (Korean for the operators' webhook and until chosen)."""
+        if "userId" not in payload:
+            return language_of(None)
+        async with self._db.transaction(readonly=True) as uow:
+            profile = await self._users.profile(uow, str(payload["userId"]))
+        return language_of(profile.language)

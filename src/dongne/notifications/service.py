@@ -19,6 +19,7 @@ from dongne.kit.clock import Clock
 from dongne.kit.db import UnitOfWork
 from dongne.kit.errors import DongneError, ErrorCode
 from dongne.kit.ids import new_id
+from dongne.kit.messages import MessageKey, Readable, language_of, render, text, to_json
 from dongne.models.events import Notification
 from dongne.models.push import PushSubscription
 from dongne.notifications.policy import (
@@ -37,18 +38,19 @@ from dongne.notifications.schemas import (
 )
 from dongne.settings.schemas import SettingsOut
 from dongne.settings.service import SettingsService
+from dongne.users.service import UsersService
 
 log = structlog.get_logger("dongne.notifications")
 
-NOT_FOUND = "알림을 찾을 수 없습니다 (Notification not found)"
+NOT_FOUND = text(MessageKey.NOTIFICATION_NOT_FOUND)
 DELIVERY_JOB = "notify.{channel}"
 
 
 @dataclass(frozen=True)
 class Message:
     type: str
-    title: str
-    message: str
+    title: Readable
+    message: Readable
     priority: Priority = Priority.NORMAL
     sound: Literal["urgent", "normal"] = "normal"
     data: dict[str, Any] = field(default_factory=dict)
@@ -63,8 +65,9 @@ class Alert:
     `key` names the event for the deliveries' idempotency keys; by default it is derived
     from what the alert says, so the same alert queued twice is the same event."""
 
-    title: str
-    body: str
+    # Rendered per recipient at delivery (notifications/delivery.py).
+    title: Readable
+    body: Readable
     priority: Priority
     data: dict[str, Any] = field(default_factory=dict)
     channels: frozenset[str] = frozenset(USER_CHANNELS)
@@ -84,6 +87,7 @@ class NotificationsService:
         self,
         *,
         clock: Clock,
+        users: UsersService,
         event_log: EventLogService,
         settings: SettingsService,
         jobs: JobQueue,
@@ -91,6 +95,7 @@ class NotificationsService:
         is_online: Callable[[str], bool] | None = None,
     ) -> None:
         self._clock = clock
+        self._users = users
         self._event_log = event_log
         self._settings = settings
         self._jobs = jobs
@@ -101,14 +106,18 @@ class NotificationsService:
         now = self._clock.now()
         notification_id = new_id(now)
         settings = await self._settings.get(uow, user_id)
+        # Stored and sent in the recipient's language (Korean until they choose one).
+        language = language_of((await self._users.profile(uow, user_id)).language)
+        title = render(message.title, language)
+        body = render(message.message, language)
 
         def build(event_id: int) -> NotificationEvent:
             return NotificationEvent(
                 event_id=event_id,
                 id=notification_id,
                 type=message.type,
-                title=message.title,
-                message=message.message,
+                title=title,
+                message=body,
                 data=message.data,
                 priority=message.priority.value,
                 timestamp=now,
@@ -122,8 +131,8 @@ class NotificationsService:
                 id=notification_id,
                 user_id=user_id,
                 type=message.type,
-                title=message.title,
-                message=message.message,
+                title=title,
+                message=body,
                 data=message.data,
                 priority=message.priority.value,
                 event_id=sent.event_id,
@@ -191,8 +200,8 @@ class NotificationsService:
                 per_channel.setdefault(channel, []).append(
                     {
                         "userId": user_id,
-                        "title": alert.title,
-                        "body": alert.body,
+                        "title": to_json(alert.title),
+                        "body": to_json(alert.body),
                         "data": alert.data,
                         "urgent": alert.priority in (Priority.CRITICAL, Priority.HIGH),
                         "deliveryKey": key,
@@ -234,7 +243,7 @@ class NotificationsService:
             subscription = BrowserSubscription.from_browser_json(browser_json)
         except ValueError as exc:
             raise DongneError(
-                ErrorCode.INVALID, f"푸시 구독 정보가 올바르지 않아요 (Invalid subscription): {exc}"
+                ErrorCode.INVALID, text(MessageKey.PUSH_SUBSCRIPTION_INVALID, detail=str(exc))
             ) from exc
         now = self._clock.now()
         await PushSubscriptionRepository(uow.session).upsert(
@@ -250,7 +259,7 @@ class NotificationsService:
 
     async def unsubscribe_push(self, uow: UnitOfWork, user_id: str, endpoint: str) -> None:
         if not await PushSubscriptionRepository(uow.session).delete(user_id, endpoint):
-            raise DongneError(ErrorCode.NOT_FOUND, "구독을 찾을 수 없어요 (Subscription not found)")
+            raise DongneError(ErrorCode.NOT_FOUND, text(MessageKey.PUSH_SUBSCRIPTION_NOT_FOUND))
 
 
 def _quiet_hours(settings: SettingsOut) -> QuietHours | None:

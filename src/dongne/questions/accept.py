@@ -7,6 +7,7 @@ from dongne.eventlog.service import Delivery, EventLogService
 from dongne.kit.clock import Clock
 from dongne.kit.db import UnitOfWork
 from dongne.kit.errors import DongneError, ErrorCode
+from dongne.kit.messages import MessageKey, text
 from dongne.notifications.service import Message, NotificationsService
 from dongne.points.service import AlreadyCredited, PointsService
 from dongne.questions import policy
@@ -19,7 +20,7 @@ from dongne.questions.schemas import (
 )
 from dongne.questions.views import QuestionViews
 
-ANSWER_NOT_FOUND = "답변을 찾을 수 없어요 (Answer not found)"
+ANSWER_NOT_FOUND = text(MessageKey.ANSWER_NOT_FOUND)
 POINTS_REASON = "answer_accepted"
 
 
@@ -87,8 +88,8 @@ class Accepting:
             answer.author_id,
             Message(
                 type="answer_accepted",
-                title="답변이 채택되었어요! 🎉",
-                message=f"'{question.title[:40]}' 질문에서 채택되어 {points}포인트를 받았어요.",
+                title=text(MessageKey.ACCEPTED_TITLE),
+                message=text(MessageKey.ACCEPTED_BODY, title=question.title[:40], points=points),
                 data={"questionId": question.id, "answerId": answer.id, "points": points},
             ),
         )

@@ -10,6 +10,7 @@ from dongne.infra.metrics import FIRST_ANSWER_SECONDS
 from dongne.kit.clock import Clock
 from dongne.kit.db import UnitOfWork
 from dongne.kit.ids import new_id
+from dongne.kit.messages import MessageKey, text
 from dongne.media.service import MediaService
 from dongne.models.questions import Answer
 from dongne.moderation.policy import strip_html
@@ -63,7 +64,7 @@ class Answering:
         self._views.forget_page_after_commit(uow, question.id)
         content = strip_html(request.content)
         if not content:
-            raise policy.invalid("답변 내용을 입력해 주세요 (The answer is empty)")
+            raise policy.invalid(text(MessageKey.ANSWER_EMPTY))
         await self._screen.check(uow, author_id, content)
         now = self._clock.now()
         answer = Answer(

@@ -11,6 +11,7 @@ from dongne.kit.clock import Clock
 from dongne.kit.db import UnitOfWork
 from dongne.kit.hashtags import normalize_hashtags
 from dongne.kit.ids import new_id
+from dongne.kit.messages import MessageKey, text
 from dongne.media.service import MediaService
 from dongne.models.questions import Question
 from dongne.moderation.policy import strip_html
@@ -51,7 +52,7 @@ class Asking:
     async def ask(self, uow: UnitOfWork, asker_id: str, request: CreateQuestion) -> QuestionOut:
         title, content = strip_html(request.title), strip_html(request.content)
         if not title or not content:
-            raise policy.invalid("제목과 내용을 입력해 주세요 (Title and content are required)")
+            raise policy.invalid(text(MessageKey.TITLE_AND_CONTENT_REQUIRED))
         await self._screen.check(uow, asker_id, f"{title} {content}")
         tags = normalize_hashtags(request.hashtags, at_most=HASHTAGS_MAX)
         region = policy.region_of(self._regions, request.location.lat, request.location.lng)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from dongne.kit.errors import DongneError, ErrorCode
+from dongne.kit.messages import MessageKey, Text, text
 from dongne.questions.schemas import QuestionStatus
 from dongne.regions.policy import Region, RegionMap
 
@@ -15,17 +16,14 @@ FAST_ANSWER_BONUS = 5
 FAST_ANSWER_WITHIN = timedelta(minutes=10)
 
 
-def invalid(message: str) -> DongneError:
+def invalid(message: Text) -> DongneError:
     return DongneError(ErrorCode.INVALID, message)
 
 
 def region_of(regions: RegionMap, lat: float, lng: float) -> Region:
     region = regions.locate(lat, lng)
     if region is None:
-        raise invalid(
-            "제주도 안의 위치만 질문할 수 있어요 (The location is outside Jeju; "
-            "Dongne serves Jeju Island only)"
-        )
+        raise invalid(text(MessageKey.OUTSIDE_JEJU))
     return region
 
 
@@ -41,29 +39,27 @@ def check_can_answer(status: QuestionStatus, *, asker_id: str, author_id: str) -
     if author_id == asker_id:
         raise DongneError(
             ErrorCode.FORBIDDEN,
-            "자신의 질문에는 답변할 수 없어요 (You cannot answer your own question)",
+            text(MessageKey.OWN_QUESTION),
         )
     if status is QuestionStatus.CLOSED:
-        raise DongneError(ErrorCode.CONFLICT, "닫힌 질문입니다 (The question is closed)")
+        raise DongneError(ErrorCode.CONFLICT, text(MessageKey.QUESTION_CLOSED))
 
 
 def check_can_accept(
     *, asker_id: str, user_id: str, accepted_answer_id: str | None, status: QuestionStatus
 ) -> None:
     if user_id != asker_id:
-        raise DongneError(
-            ErrorCode.FORBIDDEN, "질문한 사람만 채택할 수 있어요 (Only the asker can accept)"
-        )
+        raise DongneError(ErrorCode.FORBIDDEN, text(MessageKey.ONLY_ASKER_ACCEPTS))
     if accepted_answer_id is not None:
         raise already_accepted()
     if status is QuestionStatus.CLOSED:
-        raise DongneError(ErrorCode.CONFLICT, "닫힌 질문입니다 (The question is closed)")
+        raise DongneError(ErrorCode.CONFLICT, text(MessageKey.QUESTION_CLOSED))
 
 
 def already_accepted() -> DongneError:
     return DongneError(
         ErrorCode.CONFLICT,
-        "이미 채택된 답변이 있어요 (An answer was already accepted)",
+        text(MessageKey.ALREADY_ACCEPTED),
     )
 
 

@@ -11,6 +11,7 @@ from dongne.kit.clock import Clock
 from dongne.kit.db import UnitOfWork
 from dongne.kit.errors import DongneError, ErrorCode
 from dongne.kit.geo import bounding_box, haversine_m, round_distance_m
+from dongne.kit.messages import MessageKey, text
 from dongne.media.service import MediaService
 from dongne.models.questions import Answer, Image, Question
 from dongne.models.users import User
@@ -33,7 +34,7 @@ from dongne.questions.schemas import (
 from dongne.regions.policy import RegionMap
 from dongne.users.service import UsersService
 
-QUESTION_NOT_FOUND = "질문을 찾을 수 없어요 (Question not found)"
+QUESTION_NOT_FOUND = text(MessageKey.QUESTION_NOT_FOUND)
 # The seed's TTLs: a question page is dropped on every change to it, so its TTL only
 # bounds memory; trending tags are allowed to be this old.
 QUESTION_TTL = timedelta(minutes=30)
@@ -96,7 +97,7 @@ class QuestionViews:
             return (await self.get(uow, question_id)).asker_id
         answer = await AnswerRepository(uow.session).get(message_id)
         if answer is None or answer.question_id != question_id:
-            raise DongneError(ErrorCode.NOT_FOUND, "메시지를 찾을 수 없어요 (Message not found)")
+            raise DongneError(ErrorCode.NOT_FOUND, text(MessageKey.MESSAGE_NOT_FOUND))
         return answer.author_id
 
     def forget_page_after_commit(self, uow: UnitOfWork, question_id: str) -> None:
@@ -146,7 +147,7 @@ class QuestionViews:
     ) -> TrendingHashtags:
         """The most used hashtags of the questions asked in the window; up to 15 min old."""
         if region_code is not None and self._regions.get(region_code) is None:
-            raise policy.invalid("알 수 없는 지역이에요 (Unknown region)")
+            raise policy.invalid(text(MessageKey.UNKNOWN_REGION))
 
         async def load() -> TrendingHashtags:
             now = self._clock.now()

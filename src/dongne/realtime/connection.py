@@ -11,6 +11,7 @@ from pydantic import Field
 
 from dongne.infra.metrics import CONNECTED_SOCKETS, CONNECTED_USERS
 from dongne.kit.errors import DongneError, ErrorCode
+from dongne.kit.messages import MessageKey, text
 from dongne.kit.net import client_ip
 from dongne.kit.rooms import user_room
 from dongne.kit.schema import RequestModel, WireModel
@@ -50,7 +51,9 @@ def register_connection_handlers(sio: socketio.AsyncServer, runtime: Runtime) ->
                 AUTH_FAILED, {"code": ErrorCode.UNAUTHENTICATED.value}
             ) from exc
         first = runtime.sockets.add(
-            SocketSession(sid, claims.user_id, claims.expires_at, user.is_local_verified)
+            SocketSession(
+                sid, claims.user_id, claims.expires_at, user.is_local_verified, user.language
+            )
         )
         await sio.enter_room(sid, user_room(claims.user_id))
         await _cluster_count(runtime, claims.user_id, +1)
@@ -152,8 +155,6 @@ def register_reauthentication(router: SocketRouter) -> None:
         runtime = ctx.runtime
         claims = runtime.users.authenticate(request.token)
         if claims.user_id != ctx.user_id:
-            raise DongneError(
-                ErrorCode.FORBIDDEN, "다른 사용자의 토큰이에요 (Token of another user)"
-            )
+            raise DongneError(ErrorCode.FORBIDDEN, text(MessageKey.TOKEN_OF_ANOTHER_USER))
         runtime.sockets.renew(ctx.sid, claims.expires_at)
         return Authenticated(user_id=claims.user_id, expires_at=claims.expires_at)

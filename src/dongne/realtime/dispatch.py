@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from dongne.infra.metrics import ERRORS, EVENTS_IN
 from dongne.kit.errors import DongneError, ErrorCode
 from dongne.kit.logging import log_handled
+from dongne.kit.messages import MessageKey, Text, text
 from dongne.kit.schema import WireModel
 from dongne.realtime.publisher import Publisher
 from dongne.runtime import Runtime
@@ -59,12 +60,12 @@ class SocketContext:
 Handler = Callable[[SocketContext, Any], Awaitable[WireModel | None]]
 
 
-def describe_validation_error(error: ValidationError) -> str:
+def describe_validation_error(error: ValidationError) -> Text:
     problems = "; ".join(
         f"{'.'.join(str(p) for p in item['loc']) or 'payload'}: {item['msg']}"
         for item in error.errors()[:5]
     )
-    return f"입력값이 올바르지 않습니다 (Invalid input): {problems}"
+    return text(MessageKey.INVALID_INPUT, detail=problems)
 
 
 class SocketRouter:
@@ -125,26 +126,21 @@ class SocketRouter:
         try:
             session = self._runtime.sockets.get(sid)
             if session is None:
-                raise DongneError(ErrorCode.UNAUTHENTICATED, "Authentication failed")
+                raise DongneError(ErrorCode.UNAUTHENTICATED, text(MessageKey.AUTHENTICATION_FAILED))
             if event != REAUTHENTICATE and session.token_expires_at <= self._runtime.clock.now():
                 expired = True
-                raise DongneError(
-                    ErrorCode.UNAUTHENTICATED,
-                    "로그인이 만료되었어요 (Your session expired; authenticate again)",
-                )
+                raise DongneError(ErrorCode.UNAUTHENTICATED, text(MessageKey.SESSION_EXPIRED))
             retry = await self._runtime.rate_limiter.hit(
                 self._runtime.settings.event_limit(event), "event", event, session.user_id
             )
             if retry is not None:
                 raise DongneError(
                     ErrorCode.RATE_LIMITED,
-                    "요청이 너무 많아요. 잠시 후 다시 시도해 주세요 (Too many requests)",
+                    text(MessageKey.TOO_MANY_REQUESTS),
                     retryAfter=retry,
                 )
             if len(args) > 1:
-                raise DongneError(
-                    ErrorCode.INVALID, "이벤트 인자는 하나여야 합니다 (One payload only)"
-                )
+                raise DongneError(ErrorCode.INVALID, text(MessageKey.ONE_PAYLOAD_ONLY))
             payload = model.model_validate(args[0] if args and args[0] is not None else {})
             context = SocketContext(
                 sid, session.user_id, session.is_local, self._runtime, self._sio, self._publisher
@@ -156,15 +152,18 @@ class SocketRouter:
             error = exc
         except Exception:
             log.exception("socket_handler_failed", event_name=event, sid=sid)
-            error = DongneError(ErrorCode.INTERNAL, "서버 오류가 발생했습니다 (Internal error)")
+            error = DongneError(ErrorCode.INTERNAL, text(MessageKey.INTERNAL_ERROR))
         else:
             body = result.wire() if result is not None else {}
             if reply is not None and result is not None:
                 await self._publisher.emit(reply, result, room=sid)
             return {"ok": True, **body}
         ERRORS.labels(error.code.value).inc()
-        await self._publisher.error(sid, error, event)
+        # In the language of the connection's user (read at connect).
+        session = self._runtime.sockets.get(sid)
+        language = session.language if session is not None else None
+        await self._publisher.error(sid, error, event, language)
         if expired:
             # Told why first; the client reconnects with a fresh token.
             self._runtime.background.spawn(self._sio.disconnect(sid))
-        return {"ok": False, "error": error.to_wire()}
+        return {"ok": False, "error": error.to_wire(language)}

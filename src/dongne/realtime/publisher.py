@@ -8,6 +8,7 @@ import socketio
 
 from dongne.infra.metrics import EMIT_SECONDS, EVENTS_OUT
 from dongne.kit.errors import DongneError
+from dongne.kit.messages import Language
 from dongne.kit.schema import WireModel
 
 
@@ -35,6 +36,8 @@ class Publisher:
         # before it first waits: emits dispatched in order reach every socket in order.
         return asyncio.ensure_future(self.emit(event, payload, room=room, skip_sid=skip_sid))
 
-    async def error(self, sid: str, error: DongneError, event: str) -> None:
-        payload = ErrorEvent(code=error.code.value, message=error.message, event=event)
+    async def error(
+        self, sid: str, error: DongneError, event: str, language: Language | None = None
+    ) -> None:
+        payload = ErrorEvent(code=error.code.value, message=error.render(language), event=event)
         await self.emit("error", payload, room=sid)

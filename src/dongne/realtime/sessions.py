@@ -6,6 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from dongne.kit.messages import Language
+
 
 @dataclass(frozen=True)
 class SocketSession:
@@ -14,6 +16,8 @@ class SocketSession:
     token_expires_at: datetime
     # Read once at connect: a user verified later is a local from their next connection.
     is_local: bool
+    # The account's language for errors on this socket (None: not chosen), read at connect.
+    language: Language | None = None
 
 
 class SocketSessions:

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 
 from dongne.api.deps import ClaimsDep, RuntimeDep
 from dongne.kit.errors import DongneError, ErrorCode
+from dongne.kit.messages import MessageKey, text
 from dongne.monitoring.schemas import FiguresOut
 from dongne.regions.schemas import HotspotList, RegionList, RegionLive, RegionOut, RegionStats
 
@@ -33,7 +34,7 @@ async def region(code: str, runtime: RuntimeDep) -> RegionLive:
 async def _stored_stats(code: str, runtime: RuntimeDep) -> RegionStats:
     found = runtime.regions.get(code)
     if found is None:
-        raise DongneError(ErrorCode.NOT_FOUND, "지역을 찾을 수 없어요 (Region not found)")
+        raise DongneError(ErrorCode.NOT_FOUND, text(MessageKey.REGION_NOT_FOUND))
     async with runtime.db.transaction(readonly=True) as uow:
         stats = await runtime.monitoring.last_day_cached(uow)
     figures = next(r for r in stats.regions if r.code == code)

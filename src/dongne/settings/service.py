@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dongne.kit.db import UnitOfWork
 from dongne.kit.errors import DongneError, ErrorCode
 from dongne.kit.hashtags import normalize_hashtags
+from dongne.kit.messages import MessageKey, text
 from dongne.models.settings import UserSettings
 from dongne.regions.policy import RegionMap
 from dongne.settings.repository import SettingsRepository
@@ -53,7 +54,7 @@ class SettingsService:
         unknown = [code for code in update.followed_regions if self._regions.get(code) is None]
         if unknown:
             raise DongneError(
-                ErrorCode.INVALID, f"알 수 없는 지역입니다 (Unknown region): {', '.join(unknown)}"
+                ErrorCode.INVALID, text(MessageKey.UNKNOWN_REGION, detail=", ".join(unknown))
             )
         interests = normalize_hashtags(update.interests, at_most=MAX_TAGS)
         row = UserSettings(

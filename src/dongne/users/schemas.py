@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import EmailStr, Field, field_validator
 
+from dongne.kit.messages.languages import Language
 from dongne.kit.schema import CleanStr, RequestModel, WireModel
 
 
@@ -49,6 +50,7 @@ class ProfileUpdate(RequestModel):
     home_region: str | None = Field(default=None, max_length=32)
     # E.164-ish: digits with an optional leading +, for the SMS channel.
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9]{8,15}$")
+    language: Language | None = None
 
 
 class UserOut(WireModel):
@@ -61,6 +63,7 @@ class UserOut(WireModel):
     home_region: str | None
     bio: str | None
     phone: str | None
+    language: Language | None = None
     created_at: datetime
 
 

@@ -11,6 +11,7 @@ from dongne.kit.clock import Clock
 from dongne.kit.db import UnitOfWork
 from dongne.kit.errors import DongneError, ErrorCode
 from dongne.kit.ids import new_id
+from dongne.kit.messages import MessageKey, text
 from dongne.kit.passwords import Passwords
 from dongne.kit.tokens import (
     AccessClaims,
@@ -25,9 +26,9 @@ from dongne.users.policy import normalize_email, role_after_local_verification
 from dongne.users.repository import EmailTaken, RefreshTokenRepository, UserRepository
 from dongne.users.schemas import ProfileUpdate, Role, TokenPair, UserOut
 
-BAD_CREDENTIALS = "이메일 또는 비밀번호가 올바르지 않습니다 (Wrong email or password)"
-BAD_REFRESH = "다시 로그인해 주세요 (Please log in again)"
-USER_NOT_FOUND = "사용자를 찾을 수 없습니다 (User not found)"
+BAD_CREDENTIALS = text(MessageKey.WRONG_CREDENTIALS)
+BAD_REFRESH = text(MessageKey.LOG_IN_AGAIN)
+USER_NOT_FOUND = text(MessageKey.USER_NOT_FOUND)
 # The seed's TTL of a cached session (the user a token belongs to).
 SESSION_TTL = timedelta(hours=1)
 
@@ -150,7 +151,9 @@ class UsersService:
         try:
             return self._access.verify(access_token, self._clock.now())
         except InvalidToken as exc:
-            raise DongneError(ErrorCode.UNAUTHENTICATED, "Authentication failed") from exc
+            raise DongneError(
+                ErrorCode.UNAUTHENTICATED, text(MessageKey.AUTHENTICATION_FAILED)
+            ) from exc
 
     async def get(self, uow: UnitOfWork, user_id: str) -> User:
         user = await UserRepository(uow.session).get(user_id)
@@ -217,7 +220,7 @@ class UsersService:
         # The role comes from the database, not the token, so a demoted admin loses access at once.
         user = await self.get(uow, user_id)
         if user.role != Role.ADMIN:
-            raise DongneError(ErrorCode.FORBIDDEN, "관리자만 할 수 있습니다 (Admins only)")
+            raise DongneError(ErrorCode.FORBIDDEN, text(MessageKey.ADMINS_ONLY))
         return user
 
     async def _issue(self, uow: UnitOfWork, user: User, *, family_id: str | None) -> TokenPair:
@@ -244,4 +247,4 @@ def refresh_refused() -> DongneError:
 
 
 def _email_taken() -> DongneError:
-    return DongneError(ErrorCode.CONFLICT, "이미 가입된 이메일입니다 (Email already registered)")
+    return DongneError(ErrorCode.CONFLICT, text(MessageKey.EMAIL_TAKEN))

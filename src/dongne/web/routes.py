@@ -31,6 +31,7 @@ SPA_ROUTES = (
     "/settings",
     "/profile",
     "/q/{question_id}",
+    "/u/{user_id}",
 )
 
 # The admin dashboard: a page of its own (web/admin.html), so the client's bundle stays free
@@ -43,6 +44,9 @@ ROOT_FILES = {
     "sw.js": "text/javascript; charset=utf-8",
     "manifest.webmanifest": "application/manifest+json",
     "icon.svg": "image/svg+xml",
+    # PNG icons for installing (a splash screen needs a 512 px PNG).
+    "icon-192.png": "image/png",
+    "icon-512.png": "image/png",
 }
 
 NO_CACHE = {"Cache-Control": "no-cache"}

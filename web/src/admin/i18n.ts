@@ -1,7 +1,7 @@
 // The dashboard's texts: Korean first, English on request. The language choice is the web
 // client's (same localStorage key), so an operator who switched there sees English here.
 
-import { lang } from "../i18n";
+import { lang as clientLang } from "../i18n";
 
 const ko = {
   title: "동네물어봐 운영 대시보드",
@@ -201,7 +201,13 @@ export const dictionaries = { ko, en } as const;
 export type Key = keyof typeof ko;
 
 // The language itself is the client's state (stored as `dongne.lang`); only the texts differ.
-export { initLang, lang, setLang, type Lang } from "../i18n";
+// The dashboard stays Korean and English: any other client language reads English here.
+export { initLang, setLang } from "../i18n";
+export type Lang = keyof typeof dictionaries;
+
+export function lang(): Lang {
+  return clientLang() === "ko" ? "ko" : "en";
+}
 
 export function t(key: Key, params: Record<string, string | number> = {}): string {
   return dictionaries[lang()][key].replace(/\{(\w+)\}/g, (whole, name: string) =>

@@ -95,16 +95,16 @@ let refreshTimer: number | null = null;
 const parts = {
   live: h("div", { class: "live-cards" }),
   link: h("span", { class: "link-state", role: "status", "data-testid": "link-state" }),
-  summary: h("div", { class: "table-wrap" }),
+  summary: h("div", { class: "table-wrap", tabindex: "0" }),
   chart: h("figure", { class: "chart" }),
-  regions: h("div", { class: "table-wrap" }),
-  waiting: h("div", { class: "table-wrap", "data-testid": "waiting-list" }),
+  regions: h("div", { class: "table-wrap", tabindex: "0" }),
+  waiting: h("div", { class: "table-wrap", tabindex: "0", "data-testid": "waiting-list" }),
   alerts: h("ol", { class: "alerts", "data-testid": "alerts", "aria-live": "polite" }),
-  areas: h("div", { class: "table-wrap", "data-testid": "hot-areas" }),
-  queue: h("div", { class: "table-wrap", "data-testid": "verify-queue" }),
+  areas: h("div", { class: "table-wrap", tabindex: "0", "data-testid": "hot-areas" }),
+  queue: h("div", { class: "table-wrap", tabindex: "0", "data-testid": "verify-queue" }),
   queueCount: h("span", { class: "count" }),
-  blocks: h("div", { class: "table-wrap", "data-testid": "ip-blocks" }),
-  reports: h("div", { class: "table-wrap", "data-testid": "reports" }),
+  blocks: h("div", { class: "table-wrap", tabindex: "0", "data-testid": "ip-blocks" }),
+  reports: h("div", { class: "table-wrap", tabindex: "0", "data-testid": "reports" }),
   notice: h("p", { class: "notice", role: "status", "aria-live": "polite", "data-testid": "notice" }),
 };
 

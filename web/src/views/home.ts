@@ -101,7 +101,7 @@ export function homeView(): View {
           h(
             "div",
             { class: "banner-text" },
-            h("span", { class: "banner-body" }, t("busyNear", { place: lang() === "en" ? spot.nameEn : spot.name })),
+            h("span", { class: "banner-body" }, t("busyNear", { place: lang() === "ko" ? spot.name : spot.nameEn })),
             h(
               "span",
               { class: "banner-meta" },

@@ -6,7 +6,9 @@ import { dismiss } from "../alerts";
 import { api, ApiError } from "../api";
 import { askedQuestions, myQuestions, realtime, refreshMe } from "../app";
 import { h, uniqueId } from "../dom";
-import { lang, t } from "../i18n";
+import { formatTime, lang, t } from "../i18n";
+import { fillTrust } from "../trust";
+import { profilePath } from "./publicprofile";
 import { regionName } from "../hotspots";
 import { icon } from "../icons";
 import { session } from "../session";
@@ -55,7 +57,7 @@ const TYPING_SEND_EVERY_MS = 2_000;
 const TYPING_IDLE_MS = 2_500;
 
 function clock(iso: string): string {
-  return new Date(iso).toLocaleTimeString(lang() === "ko" ? "ko-KR" : "en-GB", { hour: "2-digit", minute: "2-digit" });
+  return formatTime(iso);
 }
 
 /** A room built from the HTTP question when the socket can't join (offline). */
@@ -81,7 +83,8 @@ export function roomView(questionId: string): View {
   const heading = h("h1", { class: "room-title", tabindex: "-1", "data-testid": "room-title" }, "…");
   const meta = h("p", { class: "room-meta" });
   const people = h("p", { class: "room-people", "data-testid": "room-people" });
-  const log = h("ol", { class: "chat", role: "log", "aria-live": "polite", "aria-label": t("roomLog"), "data-testid": "chat" });
+  // role="log" on a wrapper: on the <ol> itself it would hide the list from assistive tech.
+  const log = h("ol", { class: "chat", "data-testid": "chat" });
   const typing = h("p", { class: "typing", "aria-live": "polite", "data-testid": "typing" });
   const notice = h("p", { class: "note", role: "status", "data-testid": "room-notice", hidden: true });
   const error = h("p", { class: "form-error", role: "alert", hidden: true });
@@ -286,7 +289,7 @@ export function roomView(questionId: string): View {
     }
     const online = state.users.filter((u) => u.online).length;
     people.textContent = state.users.length
-      ? `${t("roomParticipants", { count: state.users.length })} · ${online} ${t("online")}`
+      ? `${t("roomParticipants", { count: state.users.length })} · ${t("onlineCount", { count: online })}`
       : "";
   };
 
@@ -320,8 +323,9 @@ export function roomView(questionId: string): View {
     const author = h(
       "div",
       { class: "msg-author" },
-      mine ? t("you") : m.user.nickname,
+      mine ? t("you") : h("a", { href: profilePath(m.user.id), "aria-label": t("seeProfile", { nickname: m.user.nickname }) }, m.user.nickname),
       m.user.isLocalVerified ? h("span", { class: "badge verified" }, t("verifiedLocal")) : null,
+      m.kind === "answer" && m.user.isLocalVerified ? fillTrust(h("span", { class: "trust", "data-testid": "trust" }), m.user.id) : null,
       m.kind === "question" ? h("span", { class: "badge" }, t("asker")) : null,
       m.kind === "follow_up" ? h("span", { class: "badge" }, t("followUpBadge")) : null,
       mine || me === null ? null : menuFor(m),
@@ -351,7 +355,7 @@ export function roomView(questionId: string): View {
         m.accepted
           ? h(
               "span",
-              { class: "badge accepted-badge", "data-testid": "accepted-badge" },
+              { class: "badge accepted-badge", "data-testid": "accepted-badge", tabindex: "-1" },
               `✓ ${t("acceptedBadge")}`,
               m.pointsAwarded !== undefined ? ` ${t("pointsAwarded", { points: m.pointsAwarded })}` : "",
             )
@@ -475,6 +479,8 @@ export function roomView(questionId: string): View {
       return;
     }
     update(applyAccepted(state, ack.answerId, ack.pointsAwarded));
+    // The button pressed is gone: keep the focus on what it did, not on <body>.
+    log.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(ack.answerId)}"] [data-testid="accepted-badge"]`)?.focus();
   }
 
   // ---- live events ----
@@ -579,7 +585,7 @@ export function roomView(questionId: string): View {
     editForm,
     progress.el,
     suggestion,
-    log,
+    h("div", { role: "log", "aria-live": "polite", "aria-label": t("roomLog") }, log),
     typing,
     notice,
     h("div", { class: "claim-row" }, claimButton, claimNote),

@@ -4,7 +4,8 @@ import { humanError } from "../errors";
 import { api } from "../api";
 import { h, replaceChildren, uniqueId } from "../dom";
 import { REGIONS, regionName } from "../hotspots";
-import { lang, setLang, t, type Key } from "../i18n";
+import { t, type Key } from "../i18n";
+import { languageMenu } from "../language";
 import { session } from "../session";
 import { ANSWER_LANGUAGES, normalizeLanguages, type AnswerLanguage } from "../state/duty";
 import { pushBoxChecked, settingsSections, withDefaults, type Section } from "../state/settingsplan";
@@ -103,13 +104,8 @@ export function settingsView(): View {
     });
   }
 
-  const langSelect = h(
-    "select",
-    { "data-testid": "language" },
-    h("option", { value: "ko", selected: lang() === "ko" }, "한국어"),
-    h("option", { value: "en", selected: lang() === "en" }, "English"),
-  );
-  langSelect.addEventListener("change", () => setLang(langSelect.value === "en" ? "en" : "ko", localStorage));
+  const langSelect = languageMenu("language");
+  langSelect.removeAttribute("aria-label"); // labelled by the visible <label> below
 
   // An older server knows no answer languages and refuses unknown fields: leave them out.
   const build = (s: NotificationSettings, hasLanguages: boolean): void => {

@@ -1,0 +1,1 @@
+"""How a local usually answers (answers, acceptance, typical answer time), for their profile."""
