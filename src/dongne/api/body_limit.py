@@ -13,13 +13,14 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dongne.kit.errors import ErrorCode
+from dongne.kit.messages import MessageKey, negotiate, text
 from dongne.media.policy import DEFAULT_MAX_BYTES
 
 MAX_BODY_BYTES = 1_000_000
 # An image, its multipart headers and boundary.
 UPLOAD_PATH = "/api/uploads"
 MAX_UPLOAD_BODY_BYTES = DEFAULT_MAX_BYTES + 64 * 1024
-TOO_LARGE = "요청이 너무 커요 (Request body too large)"
+TOO_LARGE = text(MessageKey.REQUEST_TOO_LARGE)
 
 
 def limit_for(path: str) -> int:
@@ -35,9 +36,10 @@ class BodyLimitMiddleware:
             await self._app(scope, receive, send)
             return
         limit = limit_for(scope["path"])
-        declared = dict(scope.get("headers") or []).get(b"content-length")
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _too_large(send)
+            await _too_large(send, headers)
             return
         if declared is not None:
             await self._app(scope, receive, send)
@@ -52,7 +54,7 @@ class BodyLimitMiddleware:
             chunk = message.get("body", b"")
             received += len(chunk)
             if received > limit:
-                await _too_large(send)
+                await _too_large(send, headers)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -69,8 +71,11 @@ class BodyLimitMiddleware:
         await self._app(scope, replay, send)
 
 
-async def _too_large(send: Send) -> None:
-    body = orjson.dumps({"error": {"code": ErrorCode.INVALID.value, "message": TOO_LARGE}})
+async def _too_large(send: Send, request_headers: dict[bytes, bytes]) -> None:
+    # In the client's language, as every HTTP error (api/errors.py).
+    language = negotiate(request_headers.get(b"accept-language", b"").decode("latin-1"))
+    message = TOO_LARGE.render(language)
+    body = orjson.dumps({"error": {"code": ErrorCode.INVALID.value, "message": message}})
     headers = [(b"content-type", b"application/json"), (b"connection", b"close")]
     await send({"type": "http.response.start", "status": 413, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -13,6 +13,7 @@ from dongne.kit.clock import Clock
 from dongne.kit.db import UnitOfWork
 from dongne.kit.errors import DongneError, ErrorCode
 from dongne.kit.ids import new_id
+from dongne.kit.messages import MessageKey, text
 from dongne.models.conversation import FollowUp
 from dongne.models.users import User
 from dongne.moderation.policy import strip_html
@@ -20,11 +21,8 @@ from dongne.questions.schemas import Message
 from dongne.questions.views import QuestionViews, brief
 from dongne.users.service import UsersService
 
-ONLY_THE_ASKER = (
-    "질문한 분만 이 방에 덧붙일 수 있어요. 답변을 보내 주세요 "
-    "(Only the asker can add follow-ups; please send an answer)"
-)
-EMPTY = "내용을 입력해 주세요 (The message is empty)"
+ONLY_THE_ASKER = text(MessageKey.ONLY_ASKER_FOLLOWS_UP)
+EMPTY = text(MessageKey.MESSAGE_EMPTY)
 
 
 def as_message(row: FollowUp, author: User) -> Message:

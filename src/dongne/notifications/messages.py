@@ -1,8 +1,10 @@
-"""What the notifications about a user's own question say (Korean first), and where they
-lead: every one carries `questionId` and `url`, so a push opens the question's page."""
+"""What the notifications about a user's own question say (catalogue keys, rendered in the
+recipient's language), and where they lead: every one carries `questionId` and `url`, so a
+push opens the question's page."""
 
 from __future__ import annotations
 
+from dongne.kit.messages import MessageKey, text
 from dongne.notifications.policy import Priority
 from dongne.notifications.service import Message
 
@@ -20,8 +22,8 @@ def _about(question_id: str, **extra: object) -> dict[str, object]:
 def answered(question_id: str, title: str, answer_id: str, preview: str) -> Message:
     return Message(
         type="question_answered",
-        title="질문에 답변이 달렸어요",
-        message=f"'{title[:TITLE_CHARS]}': {preview}",
+        title=text(MessageKey.QUESTION_ANSWERED_TITLE),
+        message=text(MessageKey.QUESTION_ANSWERED_BODY, title=title[:TITLE_CHARS], preview=preview),
         priority=Priority.HIGH,
         sound="urgent",
         data=_about(question_id, answerId=answer_id),
@@ -33,10 +35,10 @@ def answered(question_id: str, title: str, answer_id: str, preview: str) -> Mess
 def still_looking(question_id: str, title: str, waited_minutes: int) -> Message:
     return Message(
         type="still_looking",
-        title="아직 답변을 찾고 있어요",
-        message=(
-            f"'{title[:TITLE_CHARS]}' 질문을 {waited_minutes}분째 주변 현지인에게 "
-            "알리고 있어요. 조금만 기다려 주세요."
+        title=text(MessageKey.STILL_LOOKING_TITLE),
+        # Sent after 10 minutes or more: the catalogues need no singular.
+        message=text(
+            MessageKey.STILL_LOOKING_BODY, title=title[:TITLE_CHARS], minutes=waited_minutes
         ),
         priority=Priority.NORMAL,
         data=_about(question_id, waitedMinutes=waited_minutes),
@@ -46,8 +48,10 @@ def still_looking(question_id: str, title: str, waited_minutes: int) -> Message:
 def closed(question_id: str, title: str, *, expired: bool) -> Message:
     return Message(
         type="question_expired" if expired else "question_closed",
-        title="질문이 만료되었어요" if expired else "질문이 마감되었어요",
-        message=f"'{title[:TITLE_CHARS]}'",
+        title=text(
+            MessageKey.QUESTION_EXPIRED_TITLE if expired else MessageKey.QUESTION_ENDED_TITLE
+        ),
+        message=text(MessageKey.QUESTION_TITLE_QUOTED, title=title[:TITLE_CHARS]),
         priority=Priority.NORMAL,
         data=_about(question_id),
     )

@@ -58,6 +58,12 @@ class Message:
     external_when_online: bool = True
 
 
+def content_key(*parts: object) -> str:
+    """An event's key derived from what it says: the same content queued twice is one event."""
+    content = orjson.dumps(list(parts), option=orjson.OPT_SORT_KEYS, default=str)
+    return hashlib.sha256(content).hexdigest()[:32]
+
+
 @dataclass(frozen=True)
 class Alert:
     """What push, email and SMS carry; `channels` narrows which of them may be used.
@@ -74,12 +80,7 @@ class Alert:
     key: str | None = None
 
     def event_key(self) -> str:
-        if self.key:
-            return self.key
-        content = orjson.dumps(
-            [self.title, self.body, self.data], option=orjson.OPT_SORT_KEYS, default=str
-        )
-        return hashlib.sha256(content).hexdigest()[:32]
+        return self.key or content_key(self.title, self.body, self.data)
 
 
 class NotificationsService:
@@ -154,11 +155,11 @@ class NotificationsService:
         """The operators' webhook, when this deployment has one: the same delivery path."""
         if WEBHOOK not in self._configured:
             return
-        alert = Alert(title="", body="", priority=Priority.HIGH, data=data)
+        # The webhook carries data only: no text to render.
         await self._jobs.enqueue(
             uow,
             DELIVERY_JOB.format(channel=WEBHOOK),
-            {"data": data, "deliveryKey": alert.event_key()},
+            {"data": data, "deliveryKey": content_key(data)},
             priority=JOB_PRIORITY[Priority.HIGH],
         )
 

@@ -11,6 +11,7 @@ from dongne.kit.clock import Clock
 from dongne.kit.db import UnitOfWork
 from dongne.kit.errors import DongneError, ErrorCode
 from dongne.kit.events import Events
+from dongne.kit.messages import MessageKey, text
 from dongne.kit.rooms import question_room
 from dongne.kit.schema import CleanStr, RequestModel, WireModel
 from dongne.moderation.policy import strip_html
@@ -23,10 +24,10 @@ from dongne.questions.schemas import (
 )
 from dongne.questions.views import QuestionViews
 
-NOT_YOURS = "내 질문만 고칠 수 있어요 (Only the asker can change this question)"
-ANSWERED = "답변이 달린 질문은 고칠 수 없어요 (A question with answers can no longer be edited)"
-CLOSED = "닫힌 질문이에요 (This question is closed)"
-EMPTY = "제목과 내용을 입력해 주세요 (Title and content must not be empty)"
+NOT_YOURS = text(MessageKey.ONLY_ASKER_EDITS)
+ANSWERED = text(MessageKey.ANSWERED_NOT_EDITABLE)
+CLOSED = text(MessageKey.QUESTION_CLOSED)
+EMPTY = text(MessageKey.TITLE_AND_CONTENT_REQUIRED)
 
 
 class EditQuestion(RequestModel):

@@ -24,6 +24,7 @@ from dongne.kit.db import Database, UnitOfWork
 from dongne.kit.errors import DongneError, ErrorCode
 from dongne.kit.geo import round_distance_m
 from dongne.kit.ids import new_id
+from dongne.kit.messages import MessageKey, text
 from dongne.models.similar import Deflection
 from dongne.questions.policy import preview
 from dongne.questions.service import QuestionsService
@@ -48,7 +49,7 @@ from dongne.similar.schemas import (
 log = structlog.get_logger("dongne.similar")
 
 QUESTION_KEY_PREFIX = "question:"  # the questions page cache's keys (CachedModels "question")
-ANSWER_NOT_FOUND = "답변을 찾을 수 없어요 (Answer not found)"
+ANSWER_NOT_FOUND = text(MessageKey.ANSWER_NOT_FOUND)
 # Shorter queries than this (while someone starts typing) match nothing worth showing.
 MIN_QUERY_CHARS = 2
 
@@ -267,19 +268,14 @@ class SimilarService:
         of the escalation runs, nobody is notified, the figures count it apart."""
         question = await self._questions.get(uow, question_id)
         if question.asker_id != user_id:
-            raise DongneError(
-                ErrorCode.FORBIDDEN, "질문한 사람만 할 수 있어요 (Only the asker can do this)"
-            )
+            raise DongneError(ErrorCode.FORBIDDEN, text(MessageKey.ONLY_ASKER))
         repository = SimilarRepository(uow.session)
         owner = await repository.question_of_answer(request.answer_id)
         if owner is None or owner == question_id:
             raise DongneError(ErrorCode.NOT_FOUND, ANSWER_NOT_FOUND)
         now = self._clock.now()
         if not await repository.mark_solved_by_archive(question_id, request.answer_id, now):
-            raise DongneError(
-                ErrorCode.CONFLICT,
-                "이미 해결된 질문이에요 (The question is already solved)",
-            )
+            raise DongneError(ErrorCode.CONFLICT, text(MessageKey.ALREADY_SOLVED))
         log.info("archive_answer", question_id=question_id, answer_id=request.answer_id)
         return ArchiveAccepted(
             question_id=question_id, archive_answer_id=request.answer_id, solved_at=now

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from dongne.infra.ratelimit import RateLimiter
 from dongne.kit.errors import DongneError, ErrorCode
+from dongne.kit.messages import MessageKey, text
 
-TOO_MANY = "요청이 너무 많아요. 잠시 후 다시 시도해 주세요 (Too many attempts, try again later)"
+TOO_MANY = text(MessageKey.TOO_MANY_REQUESTS)
 
 
 def tiers(spec: str) -> list[str]:

@@ -61,3 +61,20 @@ class MessageKey(StrEnum):
     BLOCK_EXPIRY_PAST = "block_expiry_past"
     BLOCK_NOT_FOUND = "block_not_found"
     CANNOT_BLOCK_SELF = "cannot_block_self"
+    # the asker's notifications, request limits (issue [15])
+    QUESTION_ANSWERED_TITLE = "question_answered_title"
+    QUESTION_ANSWERED_BODY = "question_answered_body"
+    STILL_LOOKING_TITLE = "still_looking_title"
+    STILL_LOOKING_BODY = "still_looking_body"
+    QUESTION_EXPIRED_TITLE = "question_expired_title"
+    QUESTION_ENDED_TITLE = "question_ended_title"
+    QUESTION_TITLE_QUOTED = "question_title_quoted"
+    REQUEST_TOO_LARGE = "request_too_large"
+    # the asker manages the question and follows up (issue [16])
+    ONLY_ASKER_EDITS = "only_asker_edits"
+    ANSWERED_NOT_EDITABLE = "answered_not_editable"
+    ONLY_ASKER_FOLLOWS_UP = "only_asker_follows_up"
+    MESSAGE_EMPTY = "message_empty"
+    # answers from the archive (issue [17])
+    ONLY_ASKER = "only_asker"
+    ALREADY_SOLVED = "already_solved"
