@@ -25,6 +25,21 @@ describe("human error messages", () => {
     expect(humanError(refusal)).toBe("You cannot answer your own question");
   });
 
+  it("shows the server's sentence rendered in the reader's own language", () => {
+    setLang("ja", null);
+    expect(humanError({ code: "forbidden", message: "質問した本人だけが変更できます" })).toBe("質問した本人だけが変更できます");
+    expect(humanError({ code: "forbidden", message: "내 질문만 고칠 수 있어요 (Only the asker can change this question)" })).toBe(
+      "Only the asker can change this question",
+    );
+    expect(humanError({ code: "rate_limited", message: "Too Many Requests" })).toBe("送信が多すぎます。しばらくしてからもう一度お試しください。");
+    setLang("zh-TW", null);
+    expect(humanError({ code: "conflict", message: "這個問題已經解決了" })).toBe("這個問題已經解決了");
+    setLang("en", null);
+    expect(humanError({ code: "conflict", message: "The question is already solved" })).toBe("The question is already solved");
+    expect(humanError({ code: "not_found", message: "Not Found" })).toBe("Not found. It may have been deleted.");
+    expect(humanError(new Error("Failed to fetch"))).toBe("Something went wrong. Please try again shortly.");
+  });
+
   it("words time-outs, lost links and bare codes itself", () => {
     expect(humanError({ code: "timeout", message: "no answer from the server" })).toBe("서버가 답하지 않아요. 잠시 뒤 다시 해 주세요.");
     expect(humanError({ code: "offline", message: "not connected" })).toBe("연결이 끊겨 있어요. 다시 연결된 뒤 보내 주세요.");

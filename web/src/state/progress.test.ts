@@ -14,6 +14,9 @@ describe("question progress", () => {
     expect(render(raw)).toEqual(["현지인 5명에게 물었어요 · 2명이 봤어요"]);
     setLang("en", null);
     expect(render(raw)).toEqual(["Asked 5 locals · 2 have seen it"]);
+    expect(render({ ...raw, asked: 1, seen: 1, answering: 1 })).toEqual(["Asked 1 local · 1 has seen it", "1 local is writing an answer"]);
+    setLang("ja", null);
+    expect(render(raw)).toEqual(["地元の人5人に質問しました · 2人が確認済み"]);
   });
 
   it("says someone is answering, and that the radius widens", () => {
