@@ -57,18 +57,21 @@ async def small_tap_targets(page: Any) -> list[str]:
     )
 
 
-async def korean_outside_brand(page: Any, brand: str) -> list[str]:
-    """Hangul in the page's text and labels, apart from the brand and the language menu
-    (which names each language in itself, 한국어 included)."""
+async def korean_outside_brand(page: Any, brand: str, *, ignore: str = "") -> list[str]:
+    """Hangul in the page's text and labels, apart from the brand, the language menu
+    (which names each language in itself, 한국어 included) and what `ignore` selects
+    (people's own words, e.g. questions shown on the landing page)."""
     texts: list[str] = await page.evaluate(
-        """() => {
+        """(ignore) => {
           const clone = document.body.cloneNode(true);
-          clone.querySelectorAll(".lang-menu, script, style, noscript").forEach((n) => n.remove());
+          const skip = ".lang-menu, script, style, noscript" + (ignore ? ", " + ignore : "");
+          clone.querySelectorAll(skip).forEach((n) => n.remove());
           const names = ["aria-label", "placeholder", "title", "alt"];
           const attrs = [...clone.querySelectorAll("[aria-label], [placeholder], [title], [alt]")]
             .flatMap((el) => names.map((a) => el.getAttribute(a) || ""));
           return [clone.textContent || "", document.title, ...attrs];
-        }"""
+        }""",
+        ignore,
     )
     return [t for t in texts if HANGUL.search(t.replace(brand, ""))]
 

@@ -66,10 +66,20 @@ async def test_the_journey_in_each_language(
 ) -> None:
     traveler = await (await new_phone(web_server.url, SEONGSAN, locale=locale)).new_page()
     await traveler.goto("/")
-    await expect(traveler).to_have_url(re.compile(r"/login$"))
+    # Without an account the first screen is the landing page ([16]), in the browser's language.
+    await expect(traveler.get_by_test_id("landing")).to_be_visible()
     await expect(traveler.locator("html")).to_have_attribute("lang", html_lang)
-    await expect(traveler.get_by_role("heading", level=1)).to_have_text(login)
     await expect(traveler.get_by_test_id("lang-menu")).to_have_value(html_lang)
+    if html_lang != "ko":
+        # Answered questions listed there are people's own words, in any language.
+        ignore = '[data-testid="landing-list"]'
+        assert await korean_outside_brand(traveler, "동네물어봐", ignore=ignore) == []
+    await axe_violations(traveler, f"{html_lang} landing")
+    await artifacts(traveler, f"{html_lang}-00-landing")
+
+    await traveler.get_by_test_id("landing-login").click()
+    await expect(traveler).to_have_url(re.compile(r"/login$"))
+    await expect(traveler.get_by_role("heading", level=1)).to_have_text(login)
     if html_lang != "ko":
         assert await korean_outside_brand(traveler, "동네물어봐") == []
     await axe_violations(traveler, f"{html_lang} login")
@@ -159,9 +169,9 @@ async def test_every_screen_passes_axe_with_44px_targets_and_double_text(
 
     context = await new_phone(web_server.url, SEONGSAN, viewport=viewport)
     page = await context.new_page()
-    for path in ("/login", "/signup"):
+    for path, shown in (("/", "landing"), ("/login", "auth-submit"), ("/signup", "auth-submit")):
         await page.goto(path)
-        await expect(page.get_by_test_id("auth-submit")).to_be_visible()
+        await expect(page.get_by_test_id(shown)).to_be_visible()
         await axe_violations(page, f"{path} at {width}px")
         if width == 360:
             assert await small_tap_targets(page) == [], path

@@ -323,7 +323,8 @@ export function roomView(questionId: string): View {
     const author = h(
       "div",
       { class: "msg-author" },
-      mine ? t("you") : h("a", { href: profilePath(m.user.id), "aria-label": t("seeProfile", { nickname: m.user.nickname }) }, m.user.nickname),
+      // The visible nickname is the link's name (axe: label-content-name-mismatch); the title says where it leads.
+      mine ? t("you") : h("a", { href: profilePath(m.user.id), title: t("seeProfile", { nickname: m.user.nickname }) }, m.user.nickname),
       m.user.isLocalVerified ? h("span", { class: "badge verified" }, t("verifiedLocal")) : null,
       m.kind === "answer" && m.user.isLocalVerified ? fillTrust(h("span", { class: "trust", "data-testid": "trust" }), m.user.id) : null,
       m.kind === "question" ? h("span", { class: "badge" }, t("asker")) : null,
@@ -410,6 +411,7 @@ export function roomView(questionId: string): View {
       // The asker writes follow-ups and thanks (post_follow_up), without photos.
       composerWrap.hidden = false;
       photoButton.hidden = true;
+      photos.input.hidden = true; // an input whose label is hidden would be unlabelled (axe)
       input.placeholder = t("followUpPlaceholder");
       const answered = state.messages.some((m) => m.kind === "answer");
       notice.hidden = Boolean(state.acceptedAnswerId);
