@@ -56,17 +56,19 @@ class EventLogService:
             pending[delivery.user_id] -= 1
             payload = delivery.build(event_id)
             payloads.append(payload)
+            # Made wire-ready once, for the log row and the emit alike.
+            wire = payload.wire()
             rows.append(
                 {
                     "user_id": delivery.user_id,
                     "event_id": event_id,
                     "type": event,
-                    "payload": payload.wire(),
+                    "payload": wire,
                     "created_at": now,
                 }
             )
             if delivery.live:
-                self._events.publish(uow, event, payload, room=user_room(delivery.user_id))
+                self._events.publish(uow, event, wire, room=user_room(delivery.user_id))
         # Written before the commit that releases the emits carrying these event ids.
         await repo.add_all(rows)
         return payloads
