@@ -217,12 +217,15 @@ class ProgressView:
     task: TaskID
     phase: str = ""
     marks: dict[str, float] = field(default_factory=dict)
+    load_started: asyncio.Event = field(default_factory=asyncio.Event)
 
     def update(self, event: dict[str, Any]) -> None:
         phase = str(event.get("phase"))
         if phase != self.phase:
             self.phase = phase
             self.marks.setdefault(phase, time.monotonic())
+            if phase == "load":
+                self.load_started.set()
         if phase in ("connect", "locate"):
             self.progress.update(
                 self.task,
@@ -359,7 +362,7 @@ async def run_scenario(
     sampler = Sampler(server.pid)
     probe = HealthProbe("127.0.0.1", port)
     monitors: list[asyncio.Task[None]] = []
-    spy: asyncio.subprocess.Process | None = None
+    spies: list[asyncio.subprocess.Process] = []
     try:
         await wait_ready(port, server)
         await asyncio.sleep(1.0)
@@ -380,13 +383,20 @@ async def run_scenario(
         }
         bound = args.connect_timeout + 120 + scenario.duration_s + args.drain_max + 5 + 60
         if args.py_spy:
-            spy = await start_py_spy(server.pid, run_dir / "py-spy.txt")
+            spies.append(await start_py_spy(server.pid, run_dir / "py-spy.txt"))
+        elif args.py_spy_load:
+            # Only the load phase: connecting thousands of clients is another story.
+            async def spy_on_load() -> None:
+                await view.load_started.wait()
+                spies.append(await start_py_spy(server.pid, run_dir / "py-spy.txt"))
+
+            monitors.append(asyncio.create_task(spy_on_load()))
         loadgen_started = time.time()
         loadgen = await run_loadgen(config, run_dir, view, timeout_s=bound)
         loadgen_ended = time.time()
         loadgen_ended_mono = time.monotonic()
     finally:
-        if spy is not None:
+        for spy in spies:
             await stop_py_spy(spy)
         probe.active = False
         stop.set()
@@ -488,10 +498,13 @@ def fan_out_plan(db_path: Path, loadgen: dict[str, Any], accounts: Path) -> dict
             seq = seq_of.get(question_id)
             if seq is not None:
                 questions.setdefault(seq, {}).setdefault(wave, []).append(user_id)
+        # A fan-out's shared fields (the question) are stored once, the rest per recipient.
         row = db.execute(
-            "SELECT payload FROM user_events WHERE type = 'new_question_notification' LIMIT 1"
+            "SELECT e.payload, s.payload FROM user_events e"
+            " LEFT JOIN event_payloads s ON s.id = e.shared_id"
+            " WHERE e.type = 'new_question_notification' LIMIT 1"
         ).fetchone()
-    template = json.loads(row[0]) if row else {"question": {}}
+    template = {**json.loads(row[1] or "{}"), **json.loads(row[0])} if row else {"question": {}}
     doc = json.loads(accounts.read_text())
     return {
         "accounts": [{"id": a["id"], "token": a["token"]} for a in doc["accounts"]],
@@ -664,6 +677,9 @@ def main() -> None:
         "--py-spy",
         action="store_true",
         help="sample the server with py-spy while the load runs (py-spy.txt, py-spy-summary.txt)",
+    )
+    parser.add_argument(
+        "--py-spy-load", action="store_true", help="the same, from the load phase on only"
     )
     args = parser.parse_args()
     with contextlib.suppress(KeyboardInterrupt):

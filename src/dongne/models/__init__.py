@@ -3,7 +3,7 @@
 from dongne.models.base import Base
 from dongne.models.conversation import ReadMarker
 from dongne.models.escalation import QuestionNotified
-from dongne.models.events import Notification, UserEvent, UserEventCounter
+from dongne.models.events import EventPayload, Notification, UserEvent, UserEventCounter
 from dongne.models.jobs import Job
 from dongne.models.moderation import IpBlock, Report, UserBlock
 from dongne.models.points import PointsEntry
@@ -15,6 +15,7 @@ from dongne.models.users import RefreshToken, User
 __all__ = [
     "Answer",
     "Base",
+    "EventPayload",
     "Hashtag",
     "Image",
     "IpBlock",
