@@ -440,7 +440,9 @@ async def run_scenario(
         ),
         "samples": sampler.samples,
     }
-    record["fanOut"] = fan_out_cost(sampler, view.marks.get("load"), loadgen_ended_mono, loadgen)
+    record["fanOut"] = fan_out_cost(
+        sampler, view.marks.get("load"), view.marks.get("closing", loadgen_ended_mono), loadgen
+    )
     if stress:
         plan = fan_out_plan(data_dir / "dongne.db", loadgen, accounts)
         (run_dir / "plan.json").write_text(json.dumps(plan))
@@ -465,13 +467,15 @@ async def run_scenario(
 def fan_out_cost(
     sampler: Sampler, start: float | None, end: float, loadgen: dict[str, Any]
 ) -> dict[str, Any]:
-    """Server CPU-seconds from the load's start to the load generator's end, and the question
-    notifications the clients received meanwhile: CPU per delivered notification, all the
-    server's work included (questions, waves, answers, location updates)."""
+    """Server CPU-seconds from the load's start to the end of the grace period (before the
+    load generator closes its sockets), and the question notifications the clients received
+    meanwhile: CPU per delivered notification, all the server's work included (questions,
+    waves, answers, location updates)."""
+    # A sample covers the second before its time: it counts if its middle is in the window.
     cpu_s = sum(
         s["cpuPct"] / 100 * s.get("dt", 1.0)
         for s in sampler.samples
-        if start is not None and start < s["t"] <= end + 1.0
+        if start is not None and start < s["t"] - s.get("dt", 1.0) / 2 <= end
     )
     notify = loadgen.get("notify", {})
     delivered = sum(int(notify.get(w, {}).get("received", 0) or 0) for w in WAVE_NAMES)
@@ -567,7 +571,8 @@ async def run_references(
             await stop_process(process)
             log.close()
             progress.update(task, description=f"{scenario.name}: reference {name} done")
-        out[name] = fan_out_cost(sampler, view.marks.get("load"), ended, loadgen) | {
+        window_end = view.marks.get("closing", ended)
+        out[name] = fan_out_cost(sampler, view.marks.get("load"), window_end, loadgen) | {
             "connected": loadgen.get("connect", {}).get("connected"),
             "immediate": loadgen.get("notify", {}).get("IMMEDIATE", {}).get("latency"),
             "duplicates": loadgen.get("notify", {}).get("duplicates"),
