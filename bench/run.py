@@ -551,8 +551,11 @@ async def run_references(
         stop = asyncio.Event()
         sampler = Sampler(process.pid)
         monitor: asyncio.Task[None] | None = None
+        baseline_rss = 0.0
         try:
             await wait_ready(port, process)
+            await asyncio.sleep(1.0)
+            baseline_rss = (proc_rss_bytes(process.pid) or 0) / 1048576
             monitor = asyncio.create_task(sampler.run(stop))
             ref_config = config | {
                 "url": f"http://127.0.0.1:{port}",
@@ -574,11 +577,20 @@ async def run_references(
         window_end = view.marks.get("closing", ended)
         out[name] = fan_out_cost(sampler, view.marks.get("load"), window_end, loadgen) | {
             "connected": loadgen.get("connect", {}).get("connected"),
+            "rssPerConnectionKB": _per_connection_kb(
+                sampler.rss_at(view.marks.get("load")),
+                baseline_rss,
+                loadgen.get("connect", {}).get("connected"),
+            ),
             "immediate": loadgen.get("notify", {}).get("IMMEDIATE", {}).get("latency"),
             "duplicates": loadgen.get("notify", {}).get("duplicates"),
             "ok": loadgen.get("ok"),
         }
     return out
+
+
+def _per_connection_kb(after: float | None, before: float, connected: int | None) -> float | None:
+    return round((after - before) * 1024 / connected, 1) if after and connected else None
 
 
 def _mean(values: list[float]) -> float | None:

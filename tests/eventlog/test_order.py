@@ -53,3 +53,32 @@ async def test_concurrent_transactions_reach_each_user_in_event_id_order(api: Ap
     finally:
         for client in clients:
             await client.close()
+
+
+async def test_a_transaction_left_open_holds_later_emits_only_for_a_while(api: Api) -> None:
+    late = await api.register()
+    client = await connect(api.server, late.access_token)
+    runtime = api.server.runtime
+    try:
+        opened = asyncio.Event()
+        release = asyncio.Event()
+
+        async def left_open() -> None:
+            async with runtime.db.transaction(readonly=True) as uow:
+                runtime.events.publish(uow, EVENT, Probe(event_id=0, writer=-1), room="nobody")
+                opened.set()
+                await release.wait()
+
+        holder = asyncio.create_task(left_open())
+        await opened.wait()
+        async with runtime.db.transaction() as uow:
+            await runtime.event_log.deliver(
+                uow, EVENT, [Delivery(late.id, lambda i: Probe(event_id=i, writer=1))]
+            )
+        # Waits its turn behind the open transaction, then gives way (TURN_WAIT_MAX_S).
+        assert (await client.next(EVENT, timeout=10))["writer"] == 1
+        assert not holder.done()
+        release.set()
+        await holder
+    finally:
+        await client.close()

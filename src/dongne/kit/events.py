@@ -10,6 +10,8 @@ from typing import Any, NamedTuple, Protocol
 from dongne.kit.db import UnitOfWork
 from dongne.kit.schema import WireModel
 
+TURN_WAIT_MAX_S = 2.0
+
 
 class Outgoing(NamedTuple):
     """One emit: a model, or its wire form when the caller has it already."""
@@ -90,10 +92,16 @@ class Events:
 
         def ended(committed: bool) -> None:
             del self._outboxes[id(uow)]
-            if outbox.previous is None:
+            previous = outbox.previous
+            if previous is None or previous.done():
                 self._take_turn(outbox, committed)
-            else:
-                outbox.previous.add_done_callback(lambda _: self._take_turn(outbox, committed))
+                return
+            previous.add_done_callback(lambda _: self._take_turn(outbox, committed))
+            # A transaction left open long after its first publish must not hold up every
+            # later emit: past this wait, order gives way to liveness.
+            asyncio.get_running_loop().call_later(
+                TURN_WAIT_MAX_S, self._take_turn, outbox, committed
+            )
 
         async def wait_sent() -> None:
             # Not for the turn itself: an earlier transaction still open in this very task
@@ -106,6 +114,8 @@ class Events:
         return outbox
 
     def _take_turn(self, outbox: _Outbox, committed: bool) -> None:
+        if outbox.turn.done():
+            return
         try:
             if committed and outbox.emits:
                 outbox.sent = self._sink.dispatch_many(outbox.emits)
