@@ -3,7 +3,7 @@ row per recipient: replay still gives each user whole events, once, in order."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -43,6 +43,13 @@ async def fan_out(api: Api, round_: int, users: list[Account]) -> None:
 async def count(api: Api, model: type[Any]) -> int:
     async with api.server.runtime.db.transaction(readonly=True) as uow:
         return int((await uow.session.execute(select(func.count()).select_from(model))).scalar())
+
+
+async def last_logged_at(api: Api, user: Account) -> datetime:
+    async with api.server.runtime.db.transaction(readonly=True) as uow:
+        query = select(func.max(UserEvent.created_at)).where(UserEvent.user_id == user.id)
+        moment: datetime = (await uow.session.execute(query)).scalar_one()
+        return moment
 
 
 async def test_a_fan_out_is_stored_once_and_replayed_whole(api: Api) -> None:
@@ -105,19 +112,9 @@ async def test_pruning_drops_old_events_with_their_shared_payloads(api: Api) -> 
     users = [await api.register() for _ in range(3)]
     runtime = api.server.runtime
     await fan_out(api, 1, users)
-    async with runtime.db.transaction(readonly=True) as uow:
-        [old_at] = (
-            await uow.session.execute(
-                select(func.max(UserEvent.created_at)).where(UserEvent.user_id == users[0].id)
-            )
-        ).scalars()
+    old_at = await last_logged_at(api, users[0])
     await fan_out(api, 2, users)
-    async with runtime.db.transaction(readonly=True) as uow:
-        [new_at] = (
-            await uow.session.execute(
-                select(func.max(UserEvent.created_at)).where(UserEvent.user_id == users[0].id)
-            )
-        ).scalars()
+    new_at = await last_logged_at(api, users[0])
     assert new_at > old_at
     async with runtime.db.transaction() as uow:
         # Cut between the two rounds: the first (and everything older) goes, the second stays.
