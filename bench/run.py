@@ -217,12 +217,15 @@ class ProgressView:
     task: TaskID
     phase: str = ""
     marks: dict[str, float] = field(default_factory=dict)
+    load_started: asyncio.Event = field(default_factory=asyncio.Event)
 
     def update(self, event: dict[str, Any]) -> None:
         phase = str(event.get("phase"))
         if phase != self.phase:
             self.phase = phase
             self.marks.setdefault(phase, time.monotonic())
+            if phase == "load":
+                self.load_started.set()
         if phase in ("connect", "locate"):
             self.progress.update(
                 self.task,
@@ -359,7 +362,7 @@ async def run_scenario(
     sampler = Sampler(server.pid)
     probe = HealthProbe("127.0.0.1", port)
     monitors: list[asyncio.Task[None]] = []
-    spy: asyncio.subprocess.Process | None = None
+    spies: list[asyncio.subprocess.Process] = []
     try:
         await wait_ready(port, server)
         await asyncio.sleep(1.0)
@@ -380,13 +383,20 @@ async def run_scenario(
         }
         bound = args.connect_timeout + 120 + scenario.duration_s + args.drain_max + 5 + 60
         if args.py_spy:
-            spy = await start_py_spy(server.pid, run_dir / "py-spy.txt")
+            spies.append(await start_py_spy(server.pid, run_dir / "py-spy.txt"))
+        elif args.py_spy_load:
+            # Only the load phase: connecting thousands of clients is another story.
+            async def spy_on_load() -> None:
+                await view.load_started.wait()
+                spies.append(await start_py_spy(server.pid, run_dir / "py-spy.txt"))
+
+            monitors.append(asyncio.create_task(spy_on_load()))
         loadgen_started = time.time()
         loadgen = await run_loadgen(config, run_dir, view, timeout_s=bound)
         loadgen_ended = time.time()
         loadgen_ended_mono = time.monotonic()
     finally:
-        if spy is not None:
+        for spy in spies:
             await stop_py_spy(spy)
         probe.active = False
         stop.set()
@@ -430,7 +440,9 @@ async def run_scenario(
         ),
         "samples": sampler.samples,
     }
-    record["fanOut"] = fan_out_cost(sampler, view.marks.get("load"), loadgen_ended_mono, loadgen)
+    record["fanOut"] = fan_out_cost(
+        sampler, view.marks.get("load"), view.marks.get("closing", loadgen_ended_mono), loadgen
+    )
     if stress:
         plan = fan_out_plan(data_dir / "dongne.db", loadgen, accounts)
         (run_dir / "plan.json").write_text(json.dumps(plan))
@@ -455,13 +467,15 @@ async def run_scenario(
 def fan_out_cost(
     sampler: Sampler, start: float | None, end: float, loadgen: dict[str, Any]
 ) -> dict[str, Any]:
-    """Server CPU-seconds from the load's start to the load generator's end, and the question
-    notifications the clients received meanwhile: CPU per delivered notification, all the
-    server's work included (questions, waves, answers, location updates)."""
+    """Server CPU-seconds from the load's start to the end of the grace period (before the
+    load generator closes its sockets), and the question notifications the clients received
+    meanwhile: CPU per delivered notification, all the server's work included (questions,
+    waves, answers, location updates)."""
+    # A sample covers the second before its time: it counts if its middle is in the window.
     cpu_s = sum(
         s["cpuPct"] / 100 * s.get("dt", 1.0)
         for s in sampler.samples
-        if start is not None and start < s["t"] <= end + 1.0
+        if start is not None and start < s["t"] - s.get("dt", 1.0) / 2 <= end
     )
     notify = loadgen.get("notify", {})
     delivered = sum(int(notify.get(w, {}).get("received", 0) or 0) for w in WAVE_NAMES)
@@ -488,10 +502,13 @@ def fan_out_plan(db_path: Path, loadgen: dict[str, Any], accounts: Path) -> dict
             seq = seq_of.get(question_id)
             if seq is not None:
                 questions.setdefault(seq, {}).setdefault(wave, []).append(user_id)
+        # A fan-out's shared fields (the question) are stored once, the rest per recipient.
         row = db.execute(
-            "SELECT payload FROM user_events WHERE type = 'new_question_notification' LIMIT 1"
+            "SELECT e.payload, s.payload FROM user_events e"
+            " LEFT JOIN event_payloads s ON s.id = e.shared_id"
+            " WHERE e.type = 'new_question_notification' LIMIT 1"
         ).fetchone()
-    template = json.loads(row[0]) if row else {"question": {}}
+    template = {**json.loads(row[1] or "{}"), **json.loads(row[0])} if row else {"question": {}}
     doc = json.loads(accounts.read_text())
     return {
         "accounts": [{"id": a["id"], "token": a["token"]} for a in doc["accounts"]],
@@ -534,8 +551,11 @@ async def run_references(
         stop = asyncio.Event()
         sampler = Sampler(process.pid)
         monitor: asyncio.Task[None] | None = None
+        baseline_rss = 0.0
         try:
             await wait_ready(port, process)
+            await asyncio.sleep(1.0)
+            baseline_rss = (proc_rss_bytes(process.pid) or 0) / 1048576
             monitor = asyncio.create_task(sampler.run(stop))
             ref_config = config | {
                 "url": f"http://127.0.0.1:{port}",
@@ -554,13 +574,23 @@ async def run_references(
             await stop_process(process)
             log.close()
             progress.update(task, description=f"{scenario.name}: reference {name} done")
-        out[name] = fan_out_cost(sampler, view.marks.get("load"), ended, loadgen) | {
+        window_end = view.marks.get("closing", ended)
+        out[name] = fan_out_cost(sampler, view.marks.get("load"), window_end, loadgen) | {
             "connected": loadgen.get("connect", {}).get("connected"),
+            "rssPerConnectionKB": _per_connection_kb(
+                sampler.rss_at(view.marks.get("load")),
+                baseline_rss,
+                loadgen.get("connect", {}).get("connected"),
+            ),
             "immediate": loadgen.get("notify", {}).get("IMMEDIATE", {}).get("latency"),
             "duplicates": loadgen.get("notify", {}).get("duplicates"),
             "ok": loadgen.get("ok"),
         }
     return out
+
+
+def _per_connection_kb(after: float | None, before: float, connected: int | None) -> float | None:
+    return round((after - before) * 1024 / connected, 1) if after and connected else None
 
 
 def _mean(values: list[float]) -> float | None:
@@ -664,6 +694,9 @@ def main() -> None:
         "--py-spy",
         action="store_true",
         help="sample the server with py-spy while the load runs (py-spy.txt, py-spy-summary.txt)",
+    )
+    parser.add_argument(
+        "--py-spy-load", action="store_true", help="the same, from the load phase on only"
     )
     args = parser.parse_args()
     with contextlib.suppress(KeyboardInterrupt):

@@ -206,6 +206,7 @@ def inside_lag(
     samples: list[float] = []
     window_p99: list[float] = []
     window_max: list[float] = []
+    gc = {"count": 0, "ms": 0.0, "maxMs": 0.0, "full": 0}
     try:
         lines = log_path.read_text(errors="replace").splitlines()
     except OSError:
@@ -225,13 +226,19 @@ def inside_lag(
                 continue
         if isinstance(record.get("samples_ms"), list):
             samples.extend(float(v) for v in record["samples_ms"])
+        with contextlib.suppress(TypeError, ValueError):
+            gc["count"] += int(record.get("gc_count", 0))
+            gc["ms"] += float(record.get("gc_ms", 0.0))
+            gc["maxMs"] = max(gc["maxMs"], float(record.get("gc_max_ms", 0.0)))
+            gc["full"] += int(record.get("gc_full", 0))
         if "p99_ms" in record:
             window_p99.append(float(record["p99_ms"]))
         if "max_ms" in record:
             window_max.append(float(record["max_ms"]))
     if samples:
         stats = summarize(samples)
-        return {"source": "inside (DONGNE_LOOP_LAG_PROBE samples)", **stats}
+        gc["ms"] = round(gc["ms"], 1)
+        return {"source": "inside (DONGNE_LOOP_LAG_PROBE samples)", **stats, "gc": gc}
     if window_max:
         return {
             "source": "inside (DONGNE_LOOP_LAG_PROBE windows; p99 = worst window p99)",

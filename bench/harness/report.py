@@ -136,8 +136,9 @@ def fan_out_table(doc: dict[str, Any]) -> list[str]:
         "## CPU per delivered notification (ours vs bare servers, same run)",
         "",
         "| scenario | server | delivered | CPU s | CPU ms / notification "
-        "| notifications / CPU s | ratio to ours | out-of-order eventIds |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| notifications / CPU s | ratio to ours | out-of-order eventIds "
+        "| RSS per connection (KB) | GC during load: count / total ms / max ms |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for s in doc["scenarios"]:
         ours = s.get("fanOut")
@@ -145,12 +146,16 @@ def fan_out_table(doc: dict[str, Any]) -> list[str]:
             continue
         name = s["scenario"]["name"]
         dupes = s["loadgen"].get("notify", {}).get("duplicates")
-        lines.append(_cost_row(name, "dongne", ours, ours, dupes))
+        gc = s.get("loopLag", {}).get("gc")
+        gc_cell = f"{gc['count']} / {gc['ms']} / {gc['maxMs']}" if gc else "–"
+        rss = s.get("server", {}).get("rssPerConnectionKB")
+        lines.append(_cost_row(name, "dongne", ours, ours, dupes) + f" {rss} | {gc_cell} |")
         for ref_name, ref in (s.get("references") or {}).items():
             if "error" in ref:
-                lines.append(f"| {name} | {ref_name} | failed: {ref['error']} | | | | | |")
+                lines.append(f"| {name} | {ref_name} | failed: {ref['error']} | | | | | | | |")
                 continue
-            lines.append(_cost_row(name, ref_name, ref, ours, ref.get("duplicates")))
+            row = _cost_row(name, ref_name, ref, ours, ref.get("duplicates"))
+            lines.append(row + f" {ref.get('rssPerConnectionKB')} | – |")
     return lines
 
 

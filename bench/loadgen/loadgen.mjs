@@ -565,6 +565,7 @@ async function drain() {
   result.cutoffWallMs = Date.now();
   afterCutoff = true;
   phase = "grace";
+  progress("grace", {});
   await sleep(config.graceS * 1000);
   counting = false;
 }
@@ -629,6 +630,8 @@ async function main() {
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
   result.client.peakRssMB = Math.round(peakRss / 1048576);
   clearInterval(rssTimer);
+  // Marks the end of the measured window: closing every socket at once is no part of it.
+  progress("closing", {});
   for (const c of clients) c.socket?.close();
   const text = JSON.stringify(result);
   if (config.out) writeFileSync(config.out, text);

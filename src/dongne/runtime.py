@@ -53,7 +53,9 @@ from dongne.notifications.delivery import DeliveryService
 from dongne.notifications.service import NotificationsService
 from dongne.points.service import PointsService
 from dongne.questions.manage import QuestionManager
+from dongne.questions.nearby_index import NearbyIndex
 from dongne.questions.service import QuestionsService
+from dongne.questions.views import NEARBY_DEFAULT_SINCE as NEARBY_HORIZON
 from dongne.realtime.sessions import SocketSessions
 from dongne.regions.policy import HotRule, RegionMap, default_region_map
 from dongne.regions.service import HotspotService
@@ -209,6 +211,8 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         safety=safety,
         is_online=sockets.is_online,
         cache=question_cache,
+        # One process sees every ask; nodes of the scaled mode read the database instead.
+        nearby_index=None if settings.redis_url else NearbyIndex(NEARBY_HORIZON),
     )
     similar = SimilarService(
         clock=clock, db=db, regions=regions, questions=questions, broadcast=similar_feed

@@ -32,8 +32,8 @@ async def deliver_to_all(api: Api, user_ids: list[str], writer: int) -> None:
         )
 
 
-async def received_ids(client: SocketClient, count: int) -> list[int]:
-    return [(await client.next(EVENT))["eventId"] for _ in range(count)]
+async def received(client: SocketClient, count: int) -> list[dict[str, int]]:
+    return [await client.next(EVENT) for _ in range(count)]
 
 
 async def test_concurrent_transactions_reach_each_user_in_event_id_order(api: Api) -> None:
@@ -44,11 +44,41 @@ async def test_concurrent_transactions_reach_each_user_in_event_id_order(api: Ap
             *(deliver_to_all(api, [a.id for a in accounts], n) for n in range(WRITERS))
         )
         for client in clients:
-            ids = await received_ids(client, WRITERS)
+            live = await received(client, WRITERS)
+            ids = [p["eventId"] for p in live]
             assert ids == sorted(set(ids)), f"out of order on the wire: {ids}"
+            # Replay from the shared payloads: the same events, whole, once, in order.
             synced = await client.call("sync_unread_messages", {})
-            logged = [e["eventId"] for e in synced["events"] if e["type"] == EVENT]
-            assert logged == ids
+            assert [e["payload"] for e in synced["events"] if e["type"] == EVENT] == live
     finally:
         for client in clients:
             await client.close()
+
+
+async def test_a_transaction_left_open_holds_later_emits_only_for_a_while(api: Api) -> None:
+    late = await api.register()
+    client = await connect(api.server, late.access_token)
+    runtime = api.server.runtime
+    try:
+        opened = asyncio.Event()
+        release = asyncio.Event()
+
+        async def left_open() -> None:
+            async with runtime.db.transaction(readonly=True) as uow:
+                runtime.events.publish(uow, EVENT, Probe(event_id=0, writer=-1), room="nobody")
+                opened.set()
+                await release.wait()
+
+        holder = asyncio.create_task(left_open())
+        await opened.wait()
+        async with runtime.db.transaction() as uow:
+            await runtime.event_log.deliver(
+                uow, EVENT, [Delivery(late.id, lambda i: Probe(event_id=i, writer=1))]
+            )
+        # Waits its turn behind the open transaction, then gives way (TURN_WAIT_MAX_S).
+        assert (await client.next(EVENT, timeout=10))["writer"] == 1
+        assert not holder.done()
+        release.set()
+        await holder
+    finally:
+        await client.close()

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dongne.kit.db import core_table, dialect_insert
-from dongne.models.events import UserEvent, UserEventCounter
+from dongne.models.events import EventPayload, UserEvent, UserEventCounter
 
 
 class EventLogRepository:
@@ -41,6 +41,14 @@ class EventLogRepository:
         )
         return {row.user_id: row.last_event_id for row in result}
 
+    async def add_shared(self, payload: dict[str, Any], created_at: datetime) -> int:
+        """Stores what all recipients of one fan-out share; returns its id."""
+        shared = core_table(EventPayload)
+        statement = (
+            insert(shared).values(payload=payload, created_at=created_at).returning(shared.c.id)
+        )
+        return int((await self._session.execute(statement)).scalar_one())
+
     async def add_all(self, events: Sequence[dict[str, Any]]) -> None:
         """Appends rows (column -> value) in one statement, as Core: the ORM's bulk path costs
         more than the insert itself."""
@@ -48,16 +56,42 @@ class EventLogRepository:
             await self._session.execute(insert(core_table(UserEvent)), events)
 
     async def delete_before(self, moment: datetime) -> int:
+        """Drops the events older than `moment` and their shared payloads (written in the
+        same transaction as the events, so with the same time); returns how many events."""
         result = await self._session.execute(delete(UserEvent).where(UserEvent.created_at < moment))
+        await self._session.execute(delete(EventPayload).where(EventPayload.created_at < moment))
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def after(
         self, user_id: str, *, event_id: int | None, since: datetime | None, limit: int
-    ) -> list[UserEvent]:
-        query = select(UserEvent).where(UserEvent.user_id == user_id)
+    ) -> list[LoggedRow]:
+        """The user's events after a point, oldest first, with their shared payloads."""
+        events, shared = core_table(UserEvent), core_table(EventPayload)
+        query = (
+            select(
+                events.c.event_id,
+                events.c.type,
+                events.c.payload,
+                shared.c.payload.label("shared"),
+                events.c.created_at,
+            )
+            .select_from(events.outerjoin(shared, shared.c.id == events.c.shared_id))
+            .where(events.c.user_id == user_id)
+        )
         if event_id is not None:
-            query = query.where(UserEvent.event_id > event_id)
+            query = query.where(events.c.event_id > event_id)
         if since is not None:
-            query = query.where(UserEvent.created_at > since)
-        query = query.order_by(UserEvent.event_id).limit(limit)
-        return list((await self._session.execute(query)).scalars())
+            query = query.where(events.c.created_at > since)
+        query = query.order_by(events.c.event_id).limit(limit)
+        return [
+            LoggedRow(row.event_id, row.type, row.payload, row.shared, row.created_at)
+            for row in await self._session.execute(query)
+        ]
+
+
+class LoggedRow(NamedTuple):
+    event_id: int
+    type: str
+    payload: dict[str, Any]
+    shared: dict[str, Any] | None
+    created_at: datetime

@@ -18,6 +18,9 @@ from dongne.kit.schema import WireModel
 M = TypeVar("M", bound=WireModel)
 
 SYNC_PAGE = 200
+EVENT_ID = "eventId"
+# A fan-out to fewer recipients keeps whole payloads per row: sharing would cost a row more.
+SHARE_FROM = 2
 
 
 @dataclass(frozen=True)
@@ -49,26 +52,35 @@ class EventLogService:
         for delivery in deliveries:
             pending[delivery.user_id] += 1
         now = self._clock.now()
-        rows: list[dict[str, Any]] = []
         payloads: list[M] = []
+        wires: list[dict[str, Any]] = []
+        event_ids: list[int] = []
         for delivery in deliveries:
             event_id = last_ids[delivery.user_id] - pending[delivery.user_id] + 1
             pending[delivery.user_id] -= 1
+            event_ids.append(event_id)
             payload = delivery.build(event_id)
             payloads.append(payload)
-            rows.append(
+            # Made wire-ready once, for the log and the emit alike.
+            wires.append(payload.wire())
+            if delivery.live:
+                self._events.publish(uow, event, wires[-1], room=user_room(delivery.user_id))
+        shared = _shared_fields(wires)
+        shared_id = await repo.add_shared(shared, now) if shared else None
+        # Written before the commit that releases the emits carrying these event ids.
+        await repo.add_all(
+            [
                 {
                     "user_id": delivery.user_id,
                     "event_id": event_id,
                     "type": event,
-                    "payload": payload.wire(),
+                    "payload": _own_fields(wire, shared) if shared else wire,
+                    "shared_id": shared_id,
                     "created_at": now,
                 }
-            )
-            if delivery.live:
-                self._events.publish(uow, event, payload, room=user_room(delivery.user_id))
-        # Written before the commit that releases the emits carrying these event ids.
-        await repo.add_all(rows)
+                for delivery, event_id, wire in zip(deliveries, event_ids, wires, strict=True)
+            ]
+        )
         return payloads
 
     async def since(self, uow: UnitOfWork, user_id: str, request: SyncRequest) -> UnreadMessages:
@@ -81,10 +93,37 @@ class EventLogService:
         )
         page = rows[:SYNC_PAGE]
         return UnreadMessages(
-            events=[LoggedEvent.model_validate(row) for row in page],
+            events=[
+                LoggedEvent(
+                    event_id=row.event_id,
+                    type=row.type,
+                    payload=row.payload
+                    if row.shared is None
+                    else {**row.shared, **row.payload, EVENT_ID: row.event_id},
+                    created_at=row.created_at,
+                )
+                for row in page
+            ],
             last_event_id=page[-1].event_id if page else request.last_event_id,
             has_more=len(rows) > SYNC_PAGE,
         )
 
     async def prune(self, uow: UnitOfWork, retention: timedelta) -> int:
         return await EventLogRepository(uow.session).delete_before(self._clock.now() - retention)
+
+
+def _shared_fields(wires: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The top-level fields every payload of a fan-out has alike (the question of a
+    notification, not its distance or eventId); empty when there is nothing to share."""
+    if len(wires) < SHARE_FROM:
+        return {}
+    first, rest = wires[0], wires[1:]
+    return {
+        key: value
+        for key, value in first.items()
+        if key != EVENT_ID and all(key in w and w[key] == value for w in rest)
+    }
+
+
+def _own_fields(wire: dict[str, Any], shared: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in wire.items() if key not in shared and key != EVENT_ID}

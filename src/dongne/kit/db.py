@@ -38,6 +38,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from dongne.kit import jsonx
+
 log = structlog.get_logger("dongne.db")
 
 AfterCommit = Callable[[], Awaitable[None]]
@@ -138,10 +140,15 @@ class Database:
         self.url = url
         if is_sqlite(url):
             self.engine = create_async_engine(
-                url, echo=echo, async_creator=_inline_sqlite_creator(url)
+                url,
+                echo=echo,
+                async_creator=_inline_sqlite_creator(url),
+                json_serializer=jsonx.dumps,
             )
         else:
-            self.engine = create_async_engine(url, echo=echo, pool_pre_ping=True)
+            self.engine = create_async_engine(
+                url, echo=echo, pool_pre_ping=True, json_serializer=jsonx.dumps
+            )
         self._checkpoints: asyncio.Task[None] | None = None
         if is_sqlite(url):
             _prepare_sqlite(self.engine, lambda: self._checkpoints is not None)

@@ -3,25 +3,40 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, NamedTuple, Protocol
 
 from dongne.kit.db import UnitOfWork
 from dongne.kit.schema import WireModel
+
+TURN_WAIT_MAX_S = 2.0
+
+
+class Outgoing(NamedTuple):
+    """One emit: a model, or its wire form when the caller has it already."""
+
+    event: str
+    payload: WireModel | Mapping[str, Any]
+    room: str
+    skip_sid: str | None = None
 
 
 class EventSink(Protocol):
     """Sends events to rooms (implemented by realtime.publisher)."""
 
     async def emit(
-        self, event: str, payload: WireModel, *, room: str, skip_sid: str | None = None
+        self,
+        event: str,
+        payload: WireModel | Mapping[str, Any],
+        *,
+        room: str,
+        skip_sid: str | None = None,
     ) -> None: ...
 
-    def dispatch(
-        self, event: str, payload: WireModel, *, room: str, skip_sid: str | None = None
-    ) -> asyncio.Future[None]:
-        """Starts the emit without waiting: emits dispatched one after another reach each
-        socket in that order."""
+    def dispatch_many(self, emits: Sequence[Outgoing]) -> asyncio.Future[None]:
+        """Starts sending the emits without waiting: batches dispatched one after another
+        reach each socket in that order."""
         ...
 
 
@@ -31,8 +46,8 @@ class _Outbox:
 
     previous: asyncio.Future[None] | None
     turn: asyncio.Future[None]
-    emits: list[tuple[str, WireModel, str, str | None]] = field(default_factory=list)
-    sent: list[asyncio.Future[None]] = field(default_factory=list)
+    emits: list[Outgoing] = field(default_factory=list)
+    sent: asyncio.Future[None] | None = None
 
 
 class Events:
@@ -55,7 +70,7 @@ class Events:
         self,
         uow: UnitOfWork,
         event: str,
-        payload: WireModel,
+        payload: WireModel | Mapping[str, Any],
         *,
         room: str,
         skip_sid: str | None = None,
@@ -65,7 +80,7 @@ class Events:
         outbox = self._outboxes.get(id(uow))
         if outbox is None:
             outbox = self._open(uow)
-        outbox.emits.append((event, payload, room, skip_sid))
+        outbox.emits.append(Outgoing(event, payload, room, skip_sid))
 
     def _open(self, uow: UnitOfWork) -> _Outbox:
         previous = self._last_turn
@@ -77,28 +92,33 @@ class Events:
 
         def ended(committed: bool) -> None:
             del self._outboxes[id(uow)]
-            if outbox.previous is None:
+            previous = outbox.previous
+            if previous is None or previous.done():
                 self._take_turn(outbox, committed)
-            else:
-                outbox.previous.add_done_callback(lambda _: self._take_turn(outbox, committed))
+                return
+            previous.add_done_callback(lambda _: self._take_turn(outbox, committed))
+            # A transaction left open long after its first publish must not hold up every
+            # later emit: past this wait, order gives way to liveness.
+            asyncio.get_running_loop().call_later(
+                TURN_WAIT_MAX_S, self._take_turn, outbox, committed
+            )
 
         async def wait_sent() -> None:
             # Not for the turn itself: an earlier transaction still open in this very task
             # (a nested one) would never end. Usually the turn was taken at the commit.
-            for sent in outbox.sent:
-                await sent
+            if outbox.sent is not None:
+                await outbox.sent
 
         uow.on_end(ended)
         uow.after_commit(wait_sent)
         return outbox
 
     def _take_turn(self, outbox: _Outbox, committed: bool) -> None:
+        if outbox.turn.done():
+            return
         try:
-            if committed:
-                for event, payload, room, skip_sid in outbox.emits:
-                    outbox.sent.append(
-                        self._sink.dispatch(event, payload, room=room, skip_sid=skip_sid)
-                    )
+            if committed and outbox.emits:
+                outbox.sent = self._sink.dispatch_many(outbox.emits)
         finally:
             outbox.turn.set_result(None)
 
@@ -113,13 +133,16 @@ class DiscardingSink:
     """For command-line tools, which have no sockets to emit to."""
 
     async def emit(
-        self, event: str, payload: WireModel, *, room: str, skip_sid: str | None = None
+        self,
+        event: str,
+        payload: WireModel | Mapping[str, Any],
+        *,
+        room: str,
+        skip_sid: str | None = None,
     ) -> None:
         return None
 
-    def dispatch(
-        self, event: str, payload: WireModel, *, room: str, skip_sid: str | None = None
-    ) -> asyncio.Future[None]:
+    def dispatch_many(self, emits: Sequence[Outgoing]) -> asyncio.Future[None]:
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         done.set_result(None)
         return done

@@ -3,7 +3,7 @@
 from dongne.models.base import Base
 from dongne.models.conversation import FollowUp, ReadMarker
 from dongne.models.escalation import QuestionNotified
-from dongne.models.events import Notification, UserEvent, UserEventCounter
+from dongne.models.events import EventPayload, Notification, UserEvent, UserEventCounter
 from dongne.models.jobs import Job
 from dongne.models.moderation import IpBlock, Report, UserBlock
 from dongne.models.points import PointsEntry
@@ -18,6 +18,7 @@ __all__ = [
     "Answer",
     "Base",
     "Deflection",
+    "EventPayload",
     "FollowUp",
     "Hashtag",
     "Image",

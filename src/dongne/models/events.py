@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dongne.models.base import Base, UTCDateTime, id_column_type
@@ -27,6 +27,20 @@ class UserEventCounter(Base):
     last_event_id: Mapped[int] = mapped_column(BigInteger)
 
 
+class EventPayload(Base):
+    """What every recipient of one fan-out shares (a question's notification to 150 locals),
+    stored once; each recipient's `UserEvent` points at it and keeps only its own fields."""
+
+    __tablename__ = "event_payloads"
+
+    # INTEGER on SQLite: only that type is an alias of the auto-incrementing rowid.
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
 class UserEvent(Base):
     __tablename__ = "user_events"
     __table_args__ = (Index("ix_user_events_user_created", "user_id", "created_at"),)
@@ -36,7 +50,10 @@ class UserEvent(Base):
     )
     event_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     type: Mapped[str] = mapped_column(String(40))
+    # The whole payload; or, with `shared_id`, only this recipient's own fields on top of the
+    # shared ones. No foreign key: both are pruned by age, the shared row with its last user.
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    shared_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

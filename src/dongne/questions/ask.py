@@ -72,6 +72,7 @@ class Asking:
             updated_at=now,
         )
         await QuestionRepository(uow.session).add(question, tags, now)
+        self._views.remember(uow, question)
         await self._media.attach(uow, request.image_ids, owner_id=asker_id, question_id=question.id)
         await self._rooms.add_member(uow, question.id, asker_id, now)
         # In the same transaction: a question never exists without its escalation plan.

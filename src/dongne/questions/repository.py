@@ -65,6 +65,17 @@ class QuestionRepository:
         )
         return list((await self._session.execute(query)).scalars())
 
+    async def get_many(self, question_ids: Sequence[str]) -> dict[str, Question]:
+        query = select(Question).where(Question.id.in_(question_ids))
+        return {q.id: q for q in (await self._session.execute(query)).scalars()}
+
+    async def positions_since(self, since: datetime) -> list[tuple[str, float, float, datetime]]:
+        """(id, lat, lng, asked at) of every question asked since: the nearby index's start."""
+        query = select(Question.id, Question.lat, Question.lng, Question.created_at).where(
+            Question.created_at >= since
+        )
+        return [(row[0], row[1], row[2], row[3]) for row in await self._session.execute(query)]
+
     async def record_answer(self, question_id: str, now: datetime) -> None:
         """Counts an answer atomically; the first one stamps `first_answer_at` and the status."""
         await self._session.execute(

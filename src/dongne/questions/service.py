@@ -21,6 +21,7 @@ from dongne.points.service import PointsService
 from dongne.questions.accept import Accepting
 from dongne.questions.answer import Answering
 from dongne.questions.ask import Asking, FollowUpPlanner
+from dongne.questions.nearby_index import NearbyIndex
 from dongne.questions.schemas import (
     AcceptAnswer,
     AnswerAccepted,
@@ -54,8 +55,16 @@ class QuestionsService(QuestionViews):
         safety: SafetyService,
         is_online: Callable[[str], bool],
         cache: Cache,
+        nearby_index: NearbyIndex | None = None,
     ) -> None:
-        super().__init__(clock=clock, regions=regions, users=users, media=media, cache=cache)
+        super().__init__(
+            clock=clock,
+            regions=regions,
+            users=users,
+            media=media,
+            cache=cache,
+            nearby_index=nearby_index,
+        )
         self.rooms = RoomsService(clock=clock, views=self, users=users, is_online=is_online)
         screen = SpamScreen(clock, users)
         self._asking = Asking(

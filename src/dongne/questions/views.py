@@ -16,6 +16,7 @@ from dongne.media.service import MediaService
 from dongne.models.questions import Answer, Image, Question
 from dongne.models.users import User
 from dongne.questions import policy
+from dongne.questions.nearby_index import NearbyIndex, Placed
 from dongne.questions.repository import AnswerRepository, QuestionRepository
 from dongne.questions.schemas import (
     AnswerOut,
@@ -41,6 +42,9 @@ QUESTION_TTL = timedelta(minutes=30)
 TRENDING_TTL = timedelta(minutes=15)
 TRENDING_WINDOWS = {TrendingWindow.HOUR: timedelta(hours=1), TrendingWindow.DAY: timedelta(days=1)}
 TRENDING_SIZE = 20
+NEARBY_DEFAULT_SINCE = timedelta(hours=24)
+# How often the nearby index drops what has aged past its horizon.
+NEARBY_INDEX_SWEEP = timedelta(minutes=1)
 
 
 class QuestionViews:
@@ -52,8 +56,11 @@ class QuestionViews:
         users: UsersService,
         media: MediaService,
         cache: Cache,
+        nearby_index: NearbyIndex | None = None,
     ) -> None:
         self._clock = clock
+        self._index = nearby_index
+        self._index_swept = clock.now()
         self._regions = regions
         self._users = users
         self._media = media
@@ -174,18 +181,60 @@ class QuestionViews:
         limit: int,
     ) -> list[NearbyQuestion]:
         """Questions within the radius, nearest first, with distances rounded to 100 m."""
-        since = since or self._clock.now() - timedelta(hours=24)
-        # The box pre-filter runs in SQL; exact distances need the haversine afterwards.
-        candidates = await QuestionRepository(uow.session).in_box(
-            bounding_box(lat, lng, radius_m), since=since, limit=limit * 20
-        )
-        measured = sorted((haversine_m(lat, lng, q.lat, q.lng), q.id, q) for q in candidates)
-        within = [(distance, q) for distance, _, q in measured if distance <= radius_m][:limit]
+        since = since or self._clock.now() - NEARBY_DEFAULT_SINCE
+        box = bounding_box(lat, lng, radius_m)
+        placed = await self._indexed(uow, box, since=since, limit=limit * 20)
+        if placed is None:
+            # The box pre-filter runs in SQL; exact distances need the haversine afterwards.
+            placed = [
+                Placed(q.id, q.lat, q.lng, q.created_at)
+                for q in await QuestionRepository(uow.session).in_box(
+                    box, since=since, limit=limit * 20
+                )
+            ]
+        measured = sorted((haversine_m(lat, lng, p.lat, p.lng), p.id) for p in placed)
+        nearest = [(distance, id_) for distance, id_ in measured if distance <= radius_m][:limit]
+        loaded = await QuestionRepository(uow.session).get_many([id_ for _, id_ in nearest])
+        # A question deleted since the index saw it is simply not there any more.
+        within = [(distance, loaded[id_]) for distance, id_ in nearest if id_ in loaded]
         views = await self.question_views(uow, [q for _, q in within])
         return [
             NearbyQuestion(**view.model_dump(), distance=round_distance_m(distance))
             for view, (distance, _) in zip(views, within, strict=True)
         ]
+
+    def remember(self, uow: UnitOfWork, question: Question) -> None:
+        """A question asked in this transaction joins the nearby index once it commits."""
+        index = self._index
+        if index is None:
+            return
+        placed = Placed(question.id, question.lat, question.lng, question.created_at)
+        uow.on_end(lambda committed: index.add(placed) if committed else None)
+
+    async def _indexed(
+        self,
+        uow: UnitOfWork,
+        box: tuple[float, float, float, float],
+        *,
+        since: datetime,
+        limit: int,
+    ) -> list[Placed] | None:
+        """The box query from the in-memory index, or None where it cannot answer (no index,
+        or `since` before what it holds)."""
+        index = self._index
+        if index is None:
+            return None
+        now = self._clock.now()
+        if not index.loaded:
+            start = now - NEARBY_DEFAULT_SINCE
+            rows = await QuestionRepository(uow.session).positions_since(start)
+            index.load([Placed(*row) for row in rows], start)
+        elif now - self._index_swept >= NEARBY_INDEX_SWEEP:
+            self._index_swept = now
+            index.forget_before(now - NEARBY_DEFAULT_SINCE)
+        if not index.covers(since):
+            return None
+        return index.in_box(box, since=since, limit=limit)
 
     async def _with_answers(self, uow: UnitOfWork, question: Question) -> QuestionWithAnswers:
         [view] = await self.question_views(uow, [question])
