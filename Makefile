@@ -14,7 +14,7 @@ WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) \
 	$(WEB)/index.html $(WEB)/admin.html $(WEB)/vite.config.ts $(WEB)/tsconfig.json $(WEB)/tsconfig.sw.json \
 	src/dongne/regions/data/jeju_hotspots.json src/dongne/regions/data/jeju_regions.geojson
 
-.PHONY: install run test lint format bench clean web
+.PHONY: install run test lint format bench soak clean web
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,15 @@ bench/loadgen/node_modules/.package-lock.json: bench/loadgen/package-lock.json
 # The load benchmark (bench/README.md); BENCH_ARGS=--quick for a one-minute run.
 bench: $(STAMP) bench/loadgen/node_modules/.package-lock.json
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The soak test with faults (docs/reliability.md): SOAK_ARGS="--minutes 3" or "--cluster".
+# `make soak -- --cluster` works too: the words after `--` are passed on.
+ifeq (soak,$(firstword $(MAKECMDGOALS)))
+SOAK_EXTRA := $(wordlist 2,$(words $(MAKECMDGOALS)),$(MAKECMDGOALS))
+$(eval $(SOAK_EXTRA):;@:)
+endif
+soak: $(STAMP)
+	$(BIN)/python bench/soak.py $(SOAK_ARGS) $(SOAK_EXTRA)
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache $(WEB)/node_modules src/dongne/static bench/loadgen/node_modules
