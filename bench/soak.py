@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import random
 import re
 import signal
@@ -45,10 +44,17 @@ from dongne.kit.events import DiscardingSink  # noqa: E402
 from dongne.models import PointsEntry, User, UserEvent  # noqa: E402
 from dongne.models.migrations import upgrade  # noqa: E402
 from dongne.runtime import Runtime, build_runtime  # noqa: E402
-from tests.cluster.harness import Client, Node, offset, running_cluster, wait_until  # noqa: E402
+from tests.cluster.harness import (  # noqa: E402
+    Client,
+    Node,
+    embedded_node_env,
+    offset,
+    running_cluster,
+    wait_until,
+)
 from tests.fixtures.jeju import place  # noqa: E402
 from tests.fixtures.people import make_person  # noqa: E402
-from tests.fixtures.server import TEST_JWT_SECRET, RunningServer, server_settings  # noqa: E402
+from tests.fixtures.server import RunningServer, server_settings  # noqa: E402
 from tests.fixtures.services import start_missing_services  # noqa: E402
 
 SPOTS = [place(name) for name in ("seongsan_ilchulbong", "aewol_cafe_street", "hyeopjae_beach")]
@@ -94,21 +100,14 @@ class Soak:
 
 
 def node_env(folder: Path, database_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DONGNE_")}
-    env.update(
-        {
-            "DONGNE_ENV": "test",
-            "DONGNE_DATA_DIR": str(folder / "data"),
-            "DONGNE_DATABASE_URL": database_url,
-            "DONGNE_JWT_SECRET": TEST_JWT_SECRET,
-            "DONGNE_PASSWORD_HASH_MEMORY_KIB": "1024",
-            "DONGNE_LOG_LEVEL": "info",
-            # Every client comes from 127.0.0.1 here; a real crowd has many addresses.
-            "DONGNE_RATE_CONNECT": "100000/minute",
-            "DONGNE_RATE_HTTP": "100000/minute",
-        }
+    # Real limits, but every client comes from 127.0.0.1 here where a crowd has many addresses.
+    return embedded_node_env(
+        folder,
+        database_url,
+        unlimited=False,
+        DONGNE_RATE_CONNECT="100000/minute",
+        DONGNE_RATE_HTTP="100000/minute",
     )
-    return env
 
 
 @asynccontextmanager
