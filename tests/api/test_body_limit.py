@@ -49,3 +49,13 @@ async def test_a_body_just_under_the_limit_is_read_as_usual(api: Api) -> None:
         "/api/auth/login", content=body, headers={"content-type": "application/json"}
     )
     assert response.status_code == 422  # read and parsed: the password is too long
+
+
+async def test_an_oversized_body_is_answered_without_breaking_the_connection(api: Api) -> None:
+    """A streaming proxy in front must not see a reset (it would shun the node)."""
+    big = b" " * 2_000_000
+    response = await api.http.post(
+        "/api/auth/login", content=big, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert (await api.http.get("/health")).status_code == 200
