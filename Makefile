@@ -44,10 +44,11 @@ run: $(STAMP) $(WEB_BUILD)
 	@echo ""
 	DONGNE_DEMO=true $(BIN)/dongne serve --host $(HOST) --port $(PORT)
 
-# pytest exits 5 when it collected no tests: that must fail, not pass quietly.
+# pytest exits 5 when it collected no tests: that must fail, not pass quietly. `-rs` lists
+# every skipped test with its reason (the ones skipped by design, and any missing service).
 test: $(STAMP) $(WEB_BUILD)
 	cd $(WEB) && npm test
-	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	$(BIN)/python -m pytest -rs $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: no tests ran" >&2; exit 1; fi; exit $$status
 
 lint: $(STAMP)
