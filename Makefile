@@ -14,7 +14,7 @@ WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) \
 	$(WEB)/index.html $(WEB)/admin.html $(WEB)/vite.config.ts $(WEB)/tsconfig.json $(WEB)/tsconfig.sw.json \
 	src/dongne/regions/data/jeju_hotspots.json src/dongne/regions/data/jeju_regions.geojson
 
-.PHONY: install run test lint format bench clean web eval-similar bench-similar
+.PHONY: install run test lint format bench soak clean web eval-similar bench-similar
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,10 +44,11 @@ run: $(STAMP) $(WEB_BUILD)
 	@echo ""
 	DONGNE_DEMO=true $(BIN)/dongne serve --host $(HOST) --port $(PORT)
 
-# pytest exits 5 when it collected no tests: that must fail, not pass quietly.
+# pytest exits 5 when it collected no tests: that must fail, not pass quietly. `-rs` lists
+# every skipped test with its reason (the ones skipped by design, and any missing service).
 test: $(STAMP) $(WEB_BUILD)
 	cd $(WEB) && npm test
-	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	$(BIN)/python -m pytest -rs $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: no tests ran" >&2; exit 1; fi; exit $$status
 
 lint: $(STAMP)
@@ -75,6 +76,15 @@ eval-similar: $(STAMP)
 
 bench-similar: $(STAMP)
 	$(BIN)/python bench/similar.py
+
+# The soak test with faults (docs/reliability.md): SOAK_ARGS="--minutes 3" or "--cluster".
+# `make soak -- --cluster` works too: the words after `--` are passed on.
+ifeq (soak,$(firstword $(MAKECMDGOALS)))
+SOAK_EXTRA := $(wordlist 2,$(words $(MAKECMDGOALS)),$(MAKECMDGOALS))
+$(eval $(SOAK_EXTRA):;@:)
+endif
+soak: $(STAMP)
+	$(BIN)/python bench/soak.py $(SOAK_ARGS) $(SOAK_EXTRA)
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache $(WEB)/node_modules src/dongne/static bench/loadgen/node_modules

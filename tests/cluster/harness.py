@@ -360,28 +360,40 @@ class Cluster:
             return [(wave, user_id) for wave, user_id in rows]
 
 
-def node_env(folder: Path, database_url: str, redis_url: str) -> dict[str, str]:
+def embedded_node_env(
+    folder: Path, database_url: str, *, unlimited: bool = True, **extra: str
+) -> dict[str, str]:
+    """The environment of one `dongne serve` process on `database_url` (tests, soak)."""
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("DONGNE_") or key.startswith("DONGNE_TEST_")
+        if not key.startswith("DONGNE_") or key.startswith(("DONGNE_TEST_", "DONGNE_ROUTING"))
     }
     env.update(
         {
             "DONGNE_ENV": "test",
-            # Shared by both nodes, as a volume would be: the same VAPID keys and uploads.
             "DONGNE_DATA_DIR": str(folder / "data"),
             "DONGNE_DATABASE_URL": database_url,
-            "DONGNE_REDIS_URL": redis_url,
             "DONGNE_JWT_SECRET": TEST_JWT_SECRET,
             "DONGNE_PASSWORD_HASH_MEMORY_KIB": "1024",
             "DONGNE_LOG_LEVEL": "info",
-            # nginx's X-Forwarded-For names the client.
-            "DONGNE_TRUSTED_PROXIES": "127.0.0.1/32",
-            **{f"DONGNE_{key.upper()}": "1000000/minute" for key in UNLIMITED},
         }
     )
+    if unlimited:
+        env.update({f"DONGNE_{key.upper()}": "1000000/minute" for key in UNLIMITED})
+    env.update(extra)
     return env
+
+
+def node_env(folder: Path, database_url: str, redis_url: str) -> dict[str, str]:
+    # Shared by both nodes, as a volume would be: the same VAPID keys and uploads; nginx's
+    # X-Forwarded-For names the client.
+    return embedded_node_env(
+        folder,
+        database_url,
+        DONGNE_REDIS_URL=redis_url,
+        DONGNE_TRUSTED_PROXIES="127.0.0.1/32",
+    )
 
 
 @asynccontextmanager

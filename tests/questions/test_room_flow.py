@@ -163,9 +163,23 @@ async def test_leaving_stops_answers_and_rejoining_brings_the_missed_ones(api: A
         synced = await c.call("sync_unread_messages", {})
         assert not [e for e in synced["events"] if e["type"] in ("new_answer", "answer_accepted")]
 
+        # The asker cannot leave their own question's answers behind.
+        assert (await a.call("leave_question", {"questionId": qid}))["ok"] is True
+        await b.call("create_answer", {"questionId": qid, "content": "세 번째"})
+        notes = [await a.next("answer_notification") for _ in range(2)]  # "답변", "세 번째"
+        assert notes[-1]["answer"]["preview"] == "세 번째"
+        synced_asker = await a.call("sync_unread_messages", {})
+        assert any(
+            e["type"] == "new_answer" and e["payload"]["answer"]["content"] == "세 번째"
+            for e in synced_asker["events"]
+        )
+
         rejoined = await c.call("join_question", {"questionId": qid})
         answers = [m for m in rejoined["messages"] if m["kind"] == "answer"]
-        assert [(m["content"], m["accepted"]) for m in answers] == [("답변", True)]
+        assert [(m["content"], m["accepted"]) for m in answers] == [
+            ("답변", True),
+            ("세 번째", False),
+        ]
         await b.call("create_answer", {"questionId": qid, "content": "또 답변"})
         assert (await c.next("new_answer"))["answer"]["content"] == "또 답변"
     finally:

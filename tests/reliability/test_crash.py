@@ -11,7 +11,6 @@ that reconnect are counted too.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -28,12 +27,12 @@ from dongne.kit.events import DiscardingSink
 from dongne.models import Answer, LivePosition, Question, UserEvent
 from dongne.models.migrations import upgrade
 from dongne.runtime import Runtime, build_runtime
-from tests.cluster.harness import Node, wait_until
+from tests.cluster.harness import Node, embedded_node_env, wait_until
 from tests.escalation.test_waves import SEONGSAN, offset
 from tests.fixtures.clients import SocketClient, connect
 from tests.fixtures.jeju import question_payload
 from tests.fixtures.people import Person, make_person
-from tests.fixtures.server import TEST_JWT_SECRET, UNLIMITED, RunningServer, server_settings
+from tests.fixtures.server import RunningServer, server_settings
 from tests.fixtures.standins import Browser, PushService
 
 # The ordinary back-off of a phone whose server went away.
@@ -56,35 +55,15 @@ class Crashable:
         return RunningServer(self.node.url, self.runtime.settings, self.runtime)
 
 
-def node_env(folder: Path, database_url: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DONGNE_")}
-    env.update(
-        {
-            "DONGNE_ENV": "test",
-            "DONGNE_DATA_DIR": str(folder / "data"),
-            "DONGNE_DATABASE_URL": database_url,
-            "DONGNE_JWT_SECRET": TEST_JWT_SECRET,
-            "DONGNE_PASSWORD_HASH_MEMORY_KIB": "1024",
-            "DONGNE_LOG_LEVEL": "info",
-            **{f"DONGNE_{key.upper()}": "1000000/minute" for key in UNLIMITED},
-        }
-    )
-    env.update(extra)
-    routing = os.environ.get("DONGNE_ROUTING")
-    if routing:
-        env["DONGNE_ROUTING"] = routing
-    return env
-
-
 @asynccontextmanager
 async def crashable_node(folder: Path, **env: str) -> AsyncIterator[Crashable]:
     (folder / "data").mkdir()
     url = f"sqlite+aiosqlite:///{folder / 'data' / 'dongne.db'}"
     await asyncio.to_thread(upgrade, url)
     runtime = build_runtime(server_settings(folder / "data", url), SystemClock(), DiscardingSink())
-    node = Node("node", folder, node_env(folder, url, **env))
+    node = Node("node", folder, embedded_node_env(folder, url, **env))
     node.start()
-    world = Crashable(folder, node_env(folder, url, **env), runtime, node)
+    world = Crashable(folder, embedded_node_env(folder, url, **env), runtime, node)
     try:
         await node.started()
         yield world

@@ -1,8 +1,9 @@
 """Request bodies over the limit get 413 before they are read.
 
-A declared `Content-Length` over the limit is refused at once, without reading a byte
-(the server's HTTP parser holds the request to its declared length); a chunked body is
-buffered up to the limit and refused as soon as it passes it. JSON
+A declared `Content-Length` over the limit is refused at once: the 413 goes out before a
+byte of the body is read, and the body is then discarded unread by the app (up to 16 MB;
+past that the connection is closed); a chunked body is buffered up to the limit and
+refused as soon as it passes it. JSON
 bodies may be 1 MB; image uploads their own limit (media/policy.py) plus the multipart
 envelope.
 """
@@ -20,6 +21,9 @@ MAX_BODY_BYTES = 1_000_000
 # An image, its multipart headers and boundary.
 UPLOAD_PATH = "/api/uploads"
 MAX_UPLOAD_BODY_BYTES = DEFAULT_MAX_BYTES + 64 * 1024
+# A declared body up to this size is read and discarded after the 413 (see `_discard`);
+# a larger one closes the connection (nginx caps bodies at 12 MB before they get here).
+DRAIN_UP_TO = 16 * 1024 * 1024
 TOO_LARGE = text(MessageKey.REQUEST_TOO_LARGE)
 
 
@@ -39,7 +43,11 @@ class BodyLimitMiddleware:
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _too_large(send, headers)
+            await _too_large(
+                send, headers, close=not declared.isdigit() or int(declared) > DRAIN_UP_TO
+            )
+            if declared.isdigit() and int(declared) <= DRAIN_UP_TO:
+                await _discard(receive)
             return
         if declared is not None:
             await self._app(scope, receive, send)
@@ -54,7 +62,7 @@ class BodyLimitMiddleware:
             chunk = message.get("body", b"")
             received += len(chunk)
             if received > limit:
-                await _too_large(send, headers)
+                await _too_large(send, headers, close=True)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -71,11 +79,23 @@ class BodyLimitMiddleware:
         await self._app(scope, replay, send)
 
 
-async def _too_large(send: Send, request_headers: dict[bytes, bytes]) -> None:
+async def _discard(receive: Receive) -> None:
+    """Reads the refused body after answering and throws it away: a proxy that streams
+    bodies (nginx with `proxy_request_buffering off`) takes a connection reset while it
+    still sends for a dead node, and would stop sending anyone there for a while."""
+    while True:
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return
+
+
+async def _too_large(send: Send, request_headers: dict[bytes, bytes], *, close: bool) -> None:
     # In the client's language, as every HTTP error (api/errors.py).
     language = negotiate(request_headers.get(b"accept-language", b"").decode("latin-1"))
     message = TOO_LARGE.render(language)
     body = orjson.dumps({"error": {"code": ErrorCode.INVALID.value, "message": message}})
-    headers = [(b"content-type", b"application/json"), (b"connection", b"close")]
+    headers = [(b"content-type", b"application/json")]
+    if close:
+        headers.append((b"connection", b"close"))
     await send({"type": "http.response.start", "status": 413, "headers": headers})
     await send({"type": "http.response.body", "body": body})

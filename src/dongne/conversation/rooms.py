@@ -36,9 +36,11 @@ class RoomsService:
     async def leave(self, uow: UnitOfWork, question_id: str, user_id: str) -> None:
         """Leaving ends the membership: `new_answer` and `answer_accepted` stop. Joining
         again (`open_room`) makes them a member once more, and its reply lists every
-        answer and the accepted one, those missed meanwhile included."""
-        await self._views.get(uow, question_id)
-        await RoomRepository(uow.session).remove_member(question_id, user_id)
+        answer and the accepted one, those missed meanwhile included. The asker stays a
+        member of their own question: its answers are what they asked for."""
+        question = await self._views.get(uow, question_id)
+        if question.asker_id != user_id:
+            await RoomRepository(uow.session).remove_member(question_id, user_id)
 
     async def member_ids(self, uow: UnitOfWork, question_id: str) -> list[str]:
         await self._views.get(uow, question_id)

@@ -108,13 +108,20 @@ class LivePositions:
             self._next_refresh = self._clock.monotonic() + self._refresh_s
 
     async def restore(self) -> int:
-        """Loads the fresh online positions into an empty presence index; returns how many."""
-        if await self._presence.count():
+        """Loads the fresh online positions into an empty presence index; returns how many.
+
+        A database or Redis that does not answer at start-up is no reason not to start
+        (/ready tells the balancer): the index then fills as clients reconnect."""
+        try:
+            if await self._presence.count():
+                return 0
+            async with self._db.transaction(readonly=True) as uow:
+                positions = await LivePositionRepository(uow.session).online_since(
+                    self._clock.now() - self._keep
+                )
+        except Exception:
+            log.exception("presence_restore_failed")
             return 0
-        async with self._db.transaction(readonly=True) as uow:
-            positions = await LivePositionRepository(uow.session).online_since(
-                self._clock.now() - self._keep
-            )
         for p in positions:
             await self._presence.upsert(p.user_id, p.lat, p.lng, is_local=p.is_local)
             self._latest[p.user_id] = p

@@ -93,6 +93,19 @@ def outcome_of_http_status(status: int, *, retry_after: str | None, detail: str)
     )
 
 
+async def post(client: httpx.AsyncClient, url: str, *, what: str, **request: Any) -> DeliveryResult:
+    """POSTs to a push service, gateway or webhook; its answer mapped to our outcome."""
+    try:
+        response = await client.post(url, **request)
+    except httpx.HTTPError as exc:
+        raise DeliveryFailed(f"{what} request failed: {exc!r}", retryable=True) from exc
+    return outcome_of_http_status(
+        response.status_code,
+        retry_after=response.headers.get("Retry-After"),
+        detail=response.text,
+    )
+
+
 def parse_retry_after(value: str | None) -> float | None:
     """Seconds from a ``Retry-After`` header; the HTTP-date form is ignored.
 

@@ -13,11 +13,10 @@ from typing import Final
 import httpx
 
 from dongne.infra.senders.base import (
-    DeliveryFailed,
     DeliveryResult,
     LazyHttpClient,
     OutgoingMessage,
-    outcome_of_http_status,
+    post,
 )
 
 # One GSM-7 SMS holds 160 characters. Korean text goes as UCS-2 (70 per part) or as an
@@ -62,16 +61,13 @@ class HttpSmsSender:
             "data": message.data,
             "urgent": message.urgent,
         }
-        try:
-            response = await self._http.get().post(
-                self.url, json=payload, headers=self._headers, timeout=self._timeout
-            )
-        except httpx.HTTPError as exc:
-            raise DeliveryFailed(f"SMS gateway request failed: {exc!r}", retryable=True) from exc
-        return outcome_of_http_status(
-            response.status_code,
-            retry_after=response.headers.get("Retry-After"),
-            detail=response.text,
+        return await post(
+            self._http.get(),
+            self.url,
+            what="SMS gateway",
+            json=payload,
+            headers=self._headers,
+            timeout=self._timeout,
         )
 
     async def aclose(self) -> None:

@@ -6,11 +6,10 @@ import httpx
 
 from dongne.infra.senders.base import (
     WEBHOOK,
-    DeliveryFailed,
     DeliveryResult,
     LazyHttpClient,
     OutgoingMessage,
-    outcome_of_http_status,
+    post,
 )
 
 WEBHOOK_TIMEOUT_S = 10.0
@@ -23,16 +22,8 @@ class WebhookSender:
         self._http = LazyHttpClient(client)
 
     async def send(self, address: str, message: OutgoingMessage) -> DeliveryResult:
-        try:
-            response = await self._http.get().post(
-                address, json=message.data, timeout=WEBHOOK_TIMEOUT_S
-            )
-        except httpx.HTTPError as exc:
-            raise DeliveryFailed(f"webhook request failed: {exc!r}", retryable=True) from exc
-        return outcome_of_http_status(
-            response.status_code,
-            retry_after=response.headers.get("Retry-After"),
-            detail=response.text,
+        return await post(
+            self._http.get(), address, what="webhook", json=message.data, timeout=WEBHOOK_TIMEOUT_S
         )
 
     async def aclose(self) -> None:

@@ -34,7 +34,7 @@ from dongne.infra.senders.base import (
     DeliveryResult,
     LazyHttpClient,
     OutgoingMessage,
-    outcome_of_http_status,
+    post,
 )
 from dongne.kit.clock import Clock, SystemClock
 
@@ -239,16 +239,13 @@ class WebPushSender:
         if message.key:
             # A retry of the same event replaces a copy still waiting at the push service.
             headers["Topic"] = push_topic(message.key)
-        try:
-            response = await self._http.get().post(
-                address.endpoint, content=body, headers=headers, timeout=self._timeout
-            )
-        except httpx.HTTPError as exc:
-            raise DeliveryFailed(f"push request failed: {exc!r}", retryable=True) from exc
-        return outcome_of_http_status(
-            response.status_code,
-            retry_after=response.headers.get("Retry-After"),
-            detail=response.text,
+        return await post(
+            self._http.get(),
+            address.endpoint,
+            what="push",
+            content=body,
+            headers=headers,
+            timeout=self._timeout,
         )
 
     @staticmethod
