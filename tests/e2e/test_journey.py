@@ -330,3 +330,22 @@ async def test_the_landing_page_without_login(
     await artifacts(page, "01-landing")
     await page.get_by_test_id("landing-signup").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("회원가입")
+
+
+async def test_a_newly_verified_local_is_offered_push(
+    web_server: RunningServer, new_phone: Any, artifacts: Any
+) -> None:
+    account = await make_account(web_server, "새내기주민", local=False)
+    context = await new_phone(web_server.url, NEAR_SEONGSAN)
+    await context.add_init_script(
+        "Object.defineProperty(Notification, 'permission', { get: () => 'default' });"
+    )
+    page = await context.new_page()
+    await log_in(page, account)
+    await wait_online(page)
+    await expect(page.get_by_test_id("push-offer")).to_have_count(0)
+    async with web_server.runtime.db.transaction() as uow:
+        await web_server.runtime.users.verify_local(uow, account.id)
+    await page.reload()  # the profile is re-read on start
+    await expect(page.get_by_test_id("push-offer")).to_contain_text("현지인 인증이 끝났어요")
+    await artifacts(page, "01-verified-push-offer")

@@ -34,6 +34,7 @@ import { authView } from "./views/auth";
 import { homeView, setHomeRadius } from "./views/home";
 import { landingView } from "./views/landing";
 import { notFoundView } from "./views/missing";
+import { pushOfferCard } from "./views/pushoffer";
 import { notificationsView } from "./views/notifications";
 import { profileView } from "./views/profile";
 import { roomView } from "./views/room";
@@ -372,8 +373,17 @@ function startSession(): void {
 }
 
 let sessionUserId = session.user?.id ?? null;
+let wasVerified = session.user?.isLocalVerified ?? false;
 session.subscribe((user) => {
   renderChrome();
+  // Just verified as a local (seen on the profile's refresh): the moment to offer push.
+  const verified = user?.isLocalVerified ?? false;
+  if (user && verified && !wasVerified && user.id === sessionUserId) {
+    void pushOfferCard("verified").then((card) => {
+      if (card) alerts.prepend(card);
+    });
+  }
+  wasVerified = verified;
   if (user && user.id !== sessionUserId) {
     sessionUserId = user.id;
     startSession();
