@@ -54,6 +54,7 @@ from dongne.realtime.sessions import SocketSessions
 from dongne.regions.policy import HotRule, RegionMap, default_region_map
 from dongne.regions.service import HotspotService
 from dongne.settings.service import SettingsService
+from dongne.users.applications import LocalApplications
 from dongne.users.service import UsersService
 
 MEDIA_FOLDER = "media"
@@ -82,6 +83,7 @@ class Runtime:
     read_state: ReadStateService
     follow_ups: FollowUpService
     question_manager: QuestionManager
+    local_applications: LocalApplications
     typing: TypingService
     presence_events: PresenceService
     background: BackgroundTasks
@@ -254,6 +256,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         read_state=ReadStateService(questions.rooms, questions, events, follow_ups),
         follow_ups=follow_ups,
         question_manager=QuestionManager(clock=clock, views=questions, events=events),
+        local_applications=LocalApplications(clock=clock, users=users, notifications=notifications),
         typing=typing,
         presence_events=presence_events,
         background=background,

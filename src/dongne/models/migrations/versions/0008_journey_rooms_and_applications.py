@@ -1,4 +1,4 @@
-"""follow-ups: the asker's own messages in their room
+"""follow-ups (the asker's own messages in their room) and local applications
 
 Revision ID: 0008_journey
 Revises: 0007
@@ -38,8 +38,34 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_follow_ups")),
     )
     op.create_index("ix_follow_ups_question_id", "follow_ups", ["question_id", "id"])
+    op.create_table(
+        "local_applications",
+        sa.Column("id", sa.String(length=26), nullable=False),
+        sa.Column("user_id", sa.String(length=26), nullable=False),
+        sa.Column("statement", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("decline_reason", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_local_applications_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_local_applications")),
+    )
+    op.create_index(
+        op.f("ix_local_applications_user_id"), "local_applications", ["user_id"], unique=False
+    )
+    op.create_index(
+        op.f("ix_local_applications_status"), "local_applications", ["status"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_local_applications_status"), table_name="local_applications")
+    op.drop_index(op.f("ix_local_applications_user_id"), table_name="local_applications")
+    op.drop_table("local_applications")
     op.drop_index("ix_follow_ups_question_id", table_name="follow_ups")
     op.drop_table("follow_ups")
