@@ -349,3 +349,40 @@ async def test_a_newly_verified_local_is_offered_push(
     await page.reload()  # the profile is re-read on start
     await expect(page.get_by_test_id("push-offer")).to_contain_text("현지인 인증이 끝났어요")
     await artifacts(page, "01-verified-push-offer")
+
+
+async def test_a_local_application_approved_in_the_dashboard_notifies_the_applicant(
+    web_server: RunningServer, new_phone: Any, artifacts: Any
+) -> None:
+    from tests.e2e.test_admin_dashboard import log_in_to_dashboard, make_admin
+
+    account = await make_account(web_server, "성산민박주인", local=False)
+    page = await (await new_phone(web_server.url, NEAR_SEONGSAN)).new_page()
+    await log_in(page, account)
+    await wait_online(page)
+    await page.get_by_test_id("tab-profile").click()
+    await page.get_by_test_id("apply-statement").fill(
+        "성산에서 12년째 민박을 하고 있어요. 동네 길과 가게를 잘 알아요."
+    )
+    await page.get_by_test_id("apply-submit").click()
+    await expect(page.get_by_test_id("apply-status")).to_contain_text("신청을 받았어요")
+    await assert_fits_phone(page)
+    await artifacts(page, "01-applied")
+
+    admin = await make_admin(web_server)
+    dashboard = await (await new_phone(web_server.url, SEONGSAN)).new_page()
+    await log_in_to_dashboard(dashboard, admin)
+    row = dashboard.locator(f'[data-testid="application-row"][data-user-id="{account.id}"]')
+    await expect(row).to_contain_text("12년째 민박")
+    await row.scroll_into_view_if_needed()
+    await artifacts(dashboard, "02-application-queue")
+    await row.get_by_role("button", name="승인").click()
+    await expect(row).to_have_count(0)
+
+    # The applicant hears it at once, and it stays in 알림.
+    await expect(page.get_by_test_id("banner-info")).to_contain_text("현지인 인증이 끝났어요")
+    await artifacts(page, "03-applicant-notified")
+    await page.get_by_test_id("tab-notifications").click()
+    await expect(page.get_by_test_id("notification-item").first).to_contain_text(
+        "현지인 인증이 끝났어요"
+    )

@@ -5,6 +5,7 @@ import type { HotspotList } from "./state/busy";
 import type {
   AnsweredQuestion,
   AuthResponse,
+  LocalApplication,
   NearbyQuestionsUpdate,
   NotificationPage,
   NotificationSettings,
@@ -119,6 +120,10 @@ export const api = {
     return request<UploadedImage>("POST", "/api/uploads", form);
   },
   hotspots: () => request<HotspotList>("GET", "/api/hotspots"),
+  applyLocal: (statement: string) =>
+    request<LocalApplication>("POST", "/api/me/local-application", { statement }),
+  myLocalApplication: () =>
+    request<{ application: LocalApplication | null }>("GET", "/api/me/local-application"),
   publicAnswered: (lat: number, lng: number) =>
     request<{ questions: AnsweredQuestion[] }>("GET", `/api/public/answered?lat=${lat}&lng=${lng}`),
   report: (targetType: string, targetId: string, reason: string) =>
