@@ -48,7 +48,7 @@ from dongne.regions import endpoints as regions_endpoints
 from dongne.regions import tasks as regions_tasks
 from dongne.runtime import Runtime, build_runtime
 from dongne.settings import endpoints as settings_endpoints
-from dongne.users import application_endpoints
+from dongne.users import application_endpoints, reset_endpoints
 from dongne.users import endpoints as users_endpoints
 from dongne.web import mount_web_client
 
@@ -127,6 +127,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     for router in (
         users_endpoints.router,
         application_endpoints.router,
+        reset_endpoints.router,
         questions_endpoints.router,
         questions_endpoints.hashtags_router,
         questions_endpoints.public_router,

@@ -55,6 +55,7 @@ from dongne.regions.policy import HotRule, RegionMap, default_region_map
 from dongne.regions.service import HotspotService
 from dongne.settings.service import SettingsService
 from dongne.users.applications import LocalApplications
+from dongne.users.password_reset import PasswordResets
 from dongne.users.service import UsersService
 
 MEDIA_FOLDER = "media"
@@ -84,6 +85,7 @@ class Runtime:
     follow_ups: FollowUpService
     question_manager: QuestionManager
     local_applications: LocalApplications
+    password_resets: PasswordResets
     typing: TypingService
     presence_events: PresenceService
     background: BackgroundTasks
@@ -256,6 +258,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         read_state=ReadStateService(questions.rooms, questions, events, follow_ups),
         follow_ups=follow_ups,
         question_manager=QuestionManager(clock=clock, views=questions, events=events),
+        password_resets=PasswordResets(clock=clock, users=users, passwords=passwords),
         local_applications=LocalApplications(clock=clock, users=users, notifications=notifications),
         typing=typing,
         presence_events=presence_events,

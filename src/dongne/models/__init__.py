@@ -10,7 +10,7 @@ from dongne.models.points import PointsEntry
 from dongne.models.push import PushSubscription
 from dongne.models.questions import Answer, Hashtag, Image, Question, QuestionHashtag, RoomMember
 from dongne.models.settings import UserInterest, UserSettings
-from dongne.models.users import LocalApplication, RefreshToken, User
+from dongne.models.users import LocalApplication, PasswordReset, RefreshToken, User
 
 __all__ = [
     "Answer",
@@ -22,6 +22,7 @@ __all__ = [
     "Job",
     "LocalApplication",
     "Notification",
+    "PasswordReset",
     "PointsEntry",
     "PushSubscription",
     "Question",

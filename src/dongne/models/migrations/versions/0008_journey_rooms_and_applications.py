@@ -1,4 +1,4 @@
-"""follow-ups (the asker's own messages in their room) and local applications
+"""follow-ups (the asker's own messages in their room), local applications, password resets
 
 Revision ID: 0008_journey
 Revises: 0007
@@ -61,9 +61,28 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_local_applications_status"), "local_applications", ["status"], unique=False
     )
+    op.create_table(
+        "password_resets",
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.String(length=26), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_password_resets_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("token_hash", name=op.f("pk_password_resets")),
+    )
+    op.create_index(
+        op.f("ix_password_resets_user_id"), "password_resets", ["user_id"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_password_resets_user_id"), table_name="password_resets")
+    op.drop_table("password_resets")
     op.drop_index(op.f("ix_local_applications_status"), table_name="local_applications")
     op.drop_index(op.f("ix_local_applications_user_id"), table_name="local_applications")
     op.drop_table("local_applications")
