@@ -386,3 +386,24 @@ async def test_a_local_application_approved_in_the_dashboard_notifies_the_applic
     await expect(page.get_by_test_id("notification-item").first).to_contain_text(
         "현지인 인증이 끝났어요"
     )
+
+
+async def test_forgot_password_asks_for_a_link_and_a_bad_link_says_so(
+    web_server: RunningServer, new_phone: Any, artifacts: Any
+) -> None:
+    account = await make_account(web_server, "비번잊음", local=False)
+    page = await (await new_phone(web_server.url, SEONGSAN)).new_page()
+    await page.goto("/login")
+    await page.get_by_test_id("to-forgot").click()
+    await page.get_by_test_id("forgot-email").fill(account.email)
+    await page.get_by_test_id("forgot-submit").click()
+    await expect(page.get_by_test_id("forgot-status")).to_contain_text("재설정 링크를 메일로")
+    await assert_fits_phone(page)
+    await artifacts(page, "01-forgot")
+    await page.goto("/reset?token=" + "x" * 43)
+    await page.get_by_test_id("reset-password").fill("new-jeju-pass-1")
+    await page.get_by_test_id("reset-submit").click()
+    await expect(page.get_by_test_id("form-error")).to_have_text(
+        "링크가 만료되었거나 이미 쓰였어요. 다시 요청해 주세요"
+    )
+    await artifacts(page, "02-bad-link")

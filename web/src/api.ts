@@ -99,6 +99,9 @@ export const api = {
   login: (email: string, password: string) =>
     request<AuthResponse>("POST", "/api/auth/login", { email, password }),
   me: () => request<User>("GET", "/api/me"),
+  askPasswordReset: (email: string) => request<unknown>("POST", "/api/auth/password-reset", { email }),
+  confirmPasswordReset: (token: string, password: string) =>
+    request<unknown>("POST", "/api/auth/password-reset/confirm", { token, password }),
   updateMe: (patch: Partial<Pick<User, "nickname" | "bio" | "homeRegion" | "phone">>) =>
     request<User>("PATCH", "/api/me", patch),
   settings: () => request<NotificationSettings>("GET", "/api/me/settings"),

@@ -33,6 +33,7 @@ import { askView } from "./views/ask";
 import { authView } from "./views/auth";
 import { homeView, setHomeRadius } from "./views/home";
 import { landingView } from "./views/landing";
+import { forgotView, resetView } from "./views/reset";
 import { notFoundView } from "./views/missing";
 import { pushOfferCard } from "./views/pushoffer";
 import { notificationsView } from "./views/notifications";
@@ -169,11 +170,11 @@ function renderConnection(): void {
 
 /** Pages open without an account: sign-in, the landing page at "/", the 404 page. */
 function needsLogin(route: Route): boolean {
-  return !["login", "signup", "home", "notFound"].includes(route.name);
+  return !["login", "signup", "forgot", "reset", "home", "notFound"].includes(route.name);
 }
 
 function isAuthPage(route: Route): boolean {
-  return route.name === "login" || route.name === "signup";
+  return ["login", "signup", "forgot", "reset"].includes(route.name);
 }
 
 function logout(): void {
@@ -189,6 +190,10 @@ function build(route: Route): View {
     case "login":
     case "signup":
       return authView(route.name);
+    case "forgot":
+      return forgotView();
+    case "reset":
+      return resetView();
     case "home":
       return session.user ? homeView() : landingView();
     case "ask":

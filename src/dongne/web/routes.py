@@ -26,6 +26,8 @@ SPA_ROUTES = (
     "/",
     "/login",
     "/signup",
+    "/forgot",
+    "/reset",
     "/ask",
     "/notifications",
     "/settings",
