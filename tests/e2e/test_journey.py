@@ -300,8 +300,15 @@ async def test_a_report_filed_in_the_room_is_seen_in_the_admin_queue(
     row = page.get_by_test_id("report-row").filter(has_text="스팸·광고")
     await expect(row.first).to_be_visible()
     await expect(row.first.get_by_role("link")).to_have_attribute("href", f"/q/{question_id}")
+    assert await page.locator(f'[data-testid="report-row"]:has(a[href="/q/{question_id}"])').count()
     await row.first.scroll_into_view_if_needed()
     await artifacts(page, "02-reports-queue")
+    # One tap closes the reported question; the report leaves the queue.
+    await row.first.get_by_role("button", name="질문 닫기").click()
+    reported = f'[data-testid="report-row"]:has(a[href="/q/{question_id}"])'
+    await expect(page.locator(reported)).to_have_count(0)
+    async with web_server.runtime.db.transaction(readonly=True) as uow:
+        assert (await web_server.runtime.questions.get(uow, question_id)).status == "closed"
 
 
 async def test_the_landing_page_without_login(

@@ -53,6 +53,8 @@ const adminApi = {
     request<unknown>("POST", `/api/admin/users/${encodeURIComponent(userId)}/verify-local`),
   blocks: () => request<{ blocks: IpBlock[] }>("GET", "/api/admin/ip-blocks"),
   reports: () => request<{ reports: ReportItem[] }>("GET", "/api/admin/reports"),
+  resolveReport: (id: string, action: "dismiss" | "close_question") =>
+    request<ReportItem>("POST", `/api/admin/reports/${encodeURIComponent(id)}/resolve`, { action }),
   applications: () =>
     request<{ applications: LocalApplication[] }>("GET", "/api/admin/local-applications"),
   decide: (id: string, approve: boolean, reason: string) =>
@@ -668,6 +670,18 @@ function renderReports(): void {
             report.targetType === "question"
               ? h("a", { href: `/q/${encodeURIComponent(report.targetId)}`, target: "_blank", rel: "noopener" }, t("reportOpen"))
               : h("code", {}, report.targetId),
+            report.targetType === "question"
+              ? actionButton(t("reportCloseQuestion"), "primary small", async () => {
+                  await adminApi.resolveReport(report.id, "close_question");
+                  notify(t("reportQuestionClosed"));
+                  await loadReports();
+                })
+              : null,
+            actionButton(t("reportDismiss"), "ghost small", async () => {
+              await adminApi.resolveReport(report.id, "dismiss");
+              notify(t("reportDismissed"));
+              await loadReports();
+            }),
           ),
         ),
       ),

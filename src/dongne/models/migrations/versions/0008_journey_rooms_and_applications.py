@@ -1,4 +1,5 @@
-"""follow-ups (the asker's own messages in their room), local applications, password resets
+"""follow-ups (the asker's own messages in their room), local applications, password resets,
+resolved reports
 
 Revision ID: 0008_journey
 Revises: 0007
@@ -79,8 +80,13 @@ def upgrade() -> None:
         op.f("ix_password_resets_user_id"), "password_resets", ["user_id"], unique=False
     )
 
+    op.add_column("reports", sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("reports", sa.Column("resolution", sa.String(length=16), nullable=True))
+
 
 def downgrade() -> None:
+    op.drop_column("reports", "resolution")
+    op.drop_column("reports", "resolved_at")
     op.drop_index(op.f("ix_password_resets_user_id"), table_name="password_resets")
     op.drop_table("password_resets")
     op.drop_index(op.f("ix_local_applications_status"), table_name="local_applications")
