@@ -55,6 +55,7 @@ from dongne.runtime import Runtime, build_runtime
 from dongne.settings import endpoints as settings_endpoints
 from dongne.similar import endpoints as similar_endpoints
 from dongne.trust import endpoints as trust_endpoints
+from dongne.users import application_endpoints, reset_endpoints
 from dongne.users import endpoints as users_endpoints
 from dongne.web import mount_web_client
 
@@ -144,6 +145,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         users_endpoints.router,
         similar_endpoints.router,  # before questions: /api/questions/similar is no id
         trust_endpoints.router,
+        application_endpoints.router,
+        reset_endpoints.router,
         questions_endpoints.router,
         questions_endpoints.hashtags_router,
         questions_endpoints.public_router,

@@ -63,6 +63,8 @@ from dongne.settings.service import SettingsService
 from dongne.similar.service import SimilarService
 from dongne.trust.service import TrustService
 from dongne.users.limits import AuthLimits, AuthLimitSettings
+from dongne.users.applications import LocalApplications
+from dongne.users.password_reset import PasswordResets
 from dongne.users.service import UsersService
 
 MEDIA_FOLDER = "media"
@@ -93,6 +95,8 @@ class Runtime:
     read_state: ReadStateService
     follow_ups: FollowUpService
     question_manager: QuestionManager
+    local_applications: LocalApplications
+    password_resets: PasswordResets
     typing: TypingService
     presence_events: PresenceService
     background: BackgroundTasks
@@ -305,6 +309,8 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         read_state=ReadStateService(questions.rooms, questions, events, follow_ups),
         follow_ups=follow_ups,
         question_manager=QuestionManager(clock=clock, views=questions, events=events),
+        password_resets=PasswordResets(clock=clock, users=users, passwords=passwords),
+        local_applications=LocalApplications(clock=clock, users=users, notifications=notifications),
         typing=typing,
         presence_events=presence_events,
         background=background,

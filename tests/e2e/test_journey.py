@@ -300,8 +300,15 @@ async def test_a_report_filed_in_the_room_is_seen_in_the_admin_queue(
     row = page.get_by_test_id("report-row").filter(has_text="스팸·광고")
     await expect(row.first).to_be_visible()
     await expect(row.first.get_by_role("link")).to_have_attribute("href", f"/q/{question_id}")
+    assert await page.locator(f'[data-testid="report-row"]:has(a[href="/q/{question_id}"])').count()
     await row.first.scroll_into_view_if_needed()
     await artifacts(page, "02-reports-queue")
+    # One tap closes the reported question; the report leaves the queue.
+    await row.first.get_by_role("button", name="질문 닫기").click()
+    reported = f'[data-testid="report-row"]:has(a[href="/q/{question_id}"])'
+    await expect(page.locator(reported)).to_have_count(0)
+    async with web_server.runtime.db.transaction(readonly=True) as uow:
+        assert (await web_server.runtime.questions.get(uow, question_id)).status == "closed"
 
 
 async def test_the_landing_page_without_login(
@@ -330,3 +337,80 @@ async def test_the_landing_page_without_login(
     await artifacts(page, "01-landing")
     await page.get_by_test_id("landing-signup").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("회원가입")
+
+
+async def test_a_newly_verified_local_is_offered_push(
+    web_server: RunningServer, new_phone: Any, artifacts: Any
+) -> None:
+    account = await make_account(web_server, "새내기주민", local=False)
+    context = await new_phone(web_server.url, NEAR_SEONGSAN)
+    await context.add_init_script(
+        "Object.defineProperty(Notification, 'permission', { get: () => 'default' });"
+    )
+    page = await context.new_page()
+    await log_in(page, account)
+    await wait_online(page)
+    await expect(page.get_by_test_id("push-offer")).to_have_count(0)
+    async with web_server.runtime.db.transaction() as uow:
+        await web_server.runtime.users.verify_local(uow, account.id)
+    await page.reload()  # the profile is re-read on start
+    await expect(page.get_by_test_id("push-offer")).to_contain_text("현지인 인증이 끝났어요")
+    await artifacts(page, "01-verified-push-offer")
+
+
+async def test_a_local_application_approved_in_the_dashboard_notifies_the_applicant(
+    web_server: RunningServer, new_phone: Any, artifacts: Any
+) -> None:
+    from tests.e2e.test_admin_dashboard import log_in_to_dashboard, make_admin
+
+    account = await make_account(web_server, "성산민박주인", local=False)
+    page = await (await new_phone(web_server.url, NEAR_SEONGSAN)).new_page()
+    await log_in(page, account)
+    await wait_online(page)
+    await page.get_by_test_id("tab-profile").click()
+    await page.get_by_test_id("apply-statement").fill(
+        "성산에서 12년째 민박을 하고 있어요. 동네 길과 가게를 잘 알아요."
+    )
+    await page.get_by_test_id("apply-submit").click()
+    await expect(page.get_by_test_id("apply-status")).to_contain_text("신청을 받았어요")
+    await assert_fits_phone(page)
+    await artifacts(page, "01-applied")
+
+    admin = await make_admin(web_server)
+    dashboard = await (await new_phone(web_server.url, SEONGSAN)).new_page()
+    await log_in_to_dashboard(dashboard, admin)
+    row = dashboard.locator(f'[data-testid="application-row"][data-user-id="{account.id}"]')
+    await expect(row).to_contain_text("12년째 민박")
+    await row.scroll_into_view_if_needed()
+    await artifacts(dashboard, "02-application-queue")
+    await row.get_by_role("button", name="승인").click()
+    await expect(row).to_have_count(0)
+
+    # The applicant hears it at once, and it stays in 알림.
+    await expect(page.get_by_test_id("banner-info")).to_contain_text("현지인 인증이 끝났어요")
+    await artifacts(page, "03-applicant-notified")
+    await page.get_by_test_id("tab-notifications").click()
+    await expect(page.get_by_test_id("notification-item").first).to_contain_text(
+        "현지인 인증이 끝났어요"
+    )
+
+
+async def test_forgot_password_asks_for_a_link_and_a_bad_link_says_so(
+    web_server: RunningServer, new_phone: Any, artifacts: Any
+) -> None:
+    account = await make_account(web_server, "비번잊음", local=False)
+    page = await (await new_phone(web_server.url, SEONGSAN)).new_page()
+    await page.goto("/login")
+    await page.get_by_test_id("to-forgot").click()
+    await page.get_by_test_id("forgot-email").fill(account.email)
+    await page.get_by_test_id("forgot-submit").click()
+    await expect(page.get_by_test_id("forgot-status")).to_contain_text("재설정 링크를 메일로")
+    await assert_fits_phone(page)
+    await artifacts(page, "01-forgot")
+    await page.goto("/reset?token=" + "x" * 43)
+    await page.get_by_test_id("reset-password").fill("new-jeju-pass-1")
+    await page.get_by_test_id("reset-submit").click()
+    await expect(page.get_by_test_id("form-error")).to_have_text(
+        "링크가 만료되었거나 이미 쓰였어요. 다시 요청해 주세요"
+    )
+    await artifacts(page, "02-bad-link")

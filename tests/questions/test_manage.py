@@ -53,3 +53,60 @@ async def test_edit_until_the_first_answer_then_close(api: Api) -> None:
     finally:
         await phone.close()
         await watcher.close()
+
+
+async def test_an_operator_acts_on_reports(api: Api) -> None:
+    import secrets
+
+    from dongne.users.schemas import Role
+    from tests.fixtures.clients import PASSWORD
+
+    asker, local = await api.register("광고꾼"), await api.register("신고자")
+    phone = await connect(api.server, asker.access_token)
+    try:
+        spam = (await phone.call("create_question", question_payload(title="렌터카 싸게")))[
+            "question"
+        ]["id"]
+        fine = (await phone.call("create_question", question_payload(title="우도 배 떠요?")))[
+            "question"
+        ]["id"]
+    finally:
+        await phone.close()
+    reporter = api.auth(local)
+    filed = []
+    for target, reason in ((spam, "광고"), (fine, "잘못 누름")):
+        response = await api.http.post(
+            "/api/reports",
+            headers=reporter,
+            json={"targetType": "question", "targetId": target, "reason": reason},
+        )
+        filed.append(response.json()["id"])
+    email = f"ops-{secrets.token_hex(4)}@example.com"
+    async with api.server.runtime.db.transaction() as uow:
+        await api.server.runtime.users.create(
+            uow, email=email, password=PASSWORD, nickname="운영", role=Role.ADMIN
+        )
+    login = await api.http.post("/api/auth/login", json={"email": email, "password": PASSWORD})
+    admin = {"Authorization": f"Bearer {login.json()['accessToken']}"}
+
+    queue = "/api/admin/reports"
+    closed = await api.http.post(
+        f"{queue}/{filed[0]}/resolve", headers=admin, json={"action": "close_question"}
+    )
+    assert closed.status_code == 200, closed.text
+    assert closed.json()["resolution"] == "question_closed"
+    page = await api.http.get(f"/api/questions/{spam}", headers=api.auth(asker))
+    assert page.json()["status"] == "closed"
+    dismissed = await api.http.post(
+        f"{queue}/{filed[1]}/resolve", headers=admin, json={"action": "dismiss"}
+    )
+    assert dismissed.json()["resolution"] == "dismissed"
+    page = await api.http.get(f"/api/questions/{fine}", headers=api.auth(asker))
+    assert page.json()["status"] == "open"
+    # Dealt with: out of the queue. Only admins act.
+    left = {r["id"] for r in (await api.http.get(queue, headers=admin)).json()["reports"]}
+    assert not left & set(filed)
+    refused = await api.http.post(
+        f"{queue}/{filed[1]}/resolve", headers=reporter, json={"action": "dismiss"}
+    )
+    assert refused.status_code == 403

@@ -4,7 +4,10 @@ a point, without login; unanswered ones stay out."""
 from __future__ import annotations
 
 from tests.fixtures.clients import Api, connect
-from tests.fixtures.jeju import SEONGSAN, question_payload
+from tests.fixtures.jeju import place, question_payload
+
+# A place of its own: the session's server holds many questions at Seongsan.
+JUSANGJEOLLI = place("jusangjeolli")
 
 
 async def test_answered_questions_are_readable_without_login(api: Api) -> None:
@@ -12,16 +15,16 @@ async def test_answered_questions_are_readable_without_login(api: Api) -> None:
     phone = await connect(api.server, asker.access_token)
     answerer = await connect(api.server, local.access_token)
     try:
-        answered = (await phone.call("create_question", question_payload(title="우도 배 떠요?")))[
-            "question"
-        ]["id"]
-        waiting = (await phone.call("create_question", question_payload(title="아직 답 없음")))[
-            "question"
-        ]["id"]
+        ask = "create_question"
+        first = question_payload(title="우도 배 떠요?", location=JUSANGJEOLLI)
+        answered = (await phone.call(ask, first))["question"]["id"]
+        second = question_payload(title="아직 답 없음", location=JUSANGJEOLLI)
+        waiting = (await phone.call(ask, second))["question"]["id"]
         await answerer.call("create_answer", {"questionId": answered, "content": "네 떠요"})
 
         response = await api.http.get(
-            "/api/public/answered", params={"lat": SEONGSAN["lat"], "lng": SEONGSAN["lng"]}
+            "/api/public/answered",
+            params={"lat": JUSANGJEOLLI["lat"], "lng": JUSANGJEOLLI["lng"], "radius": 300},
         )
         assert response.status_code == 200, response.text
         questions = {q["id"]: q for q in response.json()["questions"]}

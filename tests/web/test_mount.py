@@ -84,10 +84,11 @@ async def test_an_unknown_path_is_a_404_page_for_browsers_and_json_for_programs(
             response = await http.get(path, headers=browser)
             assert response.status_code == 404, path
             assert response.json()["error"]["code"] == "not_found"
+        # Other methods are for programs: never a page.
         posted = await http.post("/nope", headers=browser)
-        assert posted.status_code == 404
-        assert posted.json()["error"]["code"] == "not_found"
+        assert posted.headers["content-type"].startswith("application/json")
         assert (await http.get("/api/ping")).json() == {"pong": "yes"}
+        assert (await http.delete("/api/ping")).status_code == 405
 
 
 def test_the_client_routes_match_the_router() -> None:

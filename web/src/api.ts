@@ -6,6 +6,7 @@ import type { HotspotList } from "./state/busy";
 import type {
   AnsweredQuestion,
   AuthResponse,
+  LocalApplication,
   NearbyQuestionsUpdate,
   NotificationPage,
   NotificationSettings,
@@ -100,6 +101,9 @@ export const api = {
   login: (email: string, password: string) =>
     request<AuthResponse>("POST", "/api/auth/login", { email, password }),
   me: () => request<User>("GET", "/api/me"),
+  askPasswordReset: (email: string) => request<unknown>("POST", "/api/auth/password-reset", { email }),
+  confirmPasswordReset: (token: string, password: string) =>
+    request<unknown>("POST", "/api/auth/password-reset/confirm", { token, password }),
   updateMe: (patch: Partial<Pick<User, "nickname" | "bio" | "homeRegion" | "phone" | "language">>) =>
     request<User>("PATCH", "/api/me", patch),
   settings: () => request<NotificationSettings>("GET", "/api/me/settings"),
@@ -121,6 +125,10 @@ export const api = {
     return request<UploadedImage>("POST", "/api/uploads", form);
   },
   hotspots: () => request<HotspotList>("GET", "/api/hotspots"),
+  applyLocal: (statement: string) =>
+    request<LocalApplication>("POST", "/api/me/local-application", { statement }),
+  myLocalApplication: () =>
+    request<{ application: LocalApplication | null }>("GET", "/api/me/local-application"),
   publicAnswered: (lat: number, lng: number) =>
     request<{ questions: AnsweredQuestion[] }>("GET", `/api/public/answered?lat=${lat}&lng=${lng}`),
   report: (targetType: string, targetId: string, reason: string) =>

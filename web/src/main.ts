@@ -35,7 +35,9 @@ import { askView } from "./views/ask";
 import { authView } from "./views/auth";
 import { homeView, setHomeRadius } from "./views/home";
 import { landingView } from "./views/landing";
+import { forgotView, resetView } from "./views/reset";
 import { notFoundView } from "./views/missing";
+import { pushOfferCard } from "./views/pushoffer";
 import { notificationsView } from "./views/notifications";
 import { profileView } from "./views/profile";
 import { publicProfileView } from "./views/publicprofile";
@@ -173,11 +175,11 @@ function renderConnection(): void {
 
 /** Pages open without an account: sign-in, the landing page at "/", the 404 page. */
 function needsLogin(route: Route): boolean {
-  return !["login", "signup", "home", "notFound"].includes(route.name);
+  return !["login", "signup", "forgot", "reset", "home", "notFound"].includes(route.name);
 }
 
 function isAuthPage(route: Route): boolean {
-  return route.name === "login" || route.name === "signup";
+  return ["login", "signup", "forgot", "reset"].includes(route.name);
 }
 
 function logout(): void {
@@ -193,6 +195,10 @@ function build(route: Route): View {
     case "login":
     case "signup":
       return authView(route.name);
+    case "forgot":
+      return forgotView();
+    case "reset":
+      return resetView();
     case "home":
       return session.user ? homeView() : landingView();
     case "ask":
@@ -382,8 +388,17 @@ function startSession(): void {
 }
 
 let sessionUserId = session.user?.id ?? null;
+let wasVerified = session.user?.isLocalVerified ?? false;
 session.subscribe((user) => {
   renderChrome();
+  // Just verified as a local (seen on the profile's refresh): the moment to offer push.
+  const verified = user?.isLocalVerified ?? false;
+  if (user && verified && !wasVerified && user.id === sessionUserId) {
+    void pushOfferCard("verified").then((card) => {
+      if (card) alerts.prepend(card);
+    });
+  }
+  wasVerified = verified;
   if (user && user.id !== sessionUserId) {
     sessionUserId = user.id;
     adoptAccountLang(user);

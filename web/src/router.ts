@@ -5,6 +5,8 @@ export type Route =
   | { name: "home" }
   | { name: "login" }
   | { name: "signup" }
+  | { name: "forgot" }
+  | { name: "reset" }
   | { name: "ask" }
   | { name: "room"; questionId: string }
   | { name: "person"; userId: string }
@@ -22,6 +24,10 @@ export function parseRoute(pathname: string): Route {
       return { name: "login" };
     case "/signup":
       return { name: "signup" };
+    case "/forgot":
+      return { name: "forgot" };
+    case "/reset":
+      return { name: "reset" };
     case "/ask":
       return { name: "ask" };
     case "/notifications":

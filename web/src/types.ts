@@ -267,3 +267,17 @@ export interface WireError {
 }
 
 export type Ack<T> = ({ ok: true } & T) | { ok: false; error: WireError };
+
+/** GET/POST /api/me/local-application, GET /api/admin/local-applications. */
+export interface LocalApplication {
+  id: string;
+  userId: string;
+  nickname: string;
+  statement: string;
+  status: "pending" | "approved" | "declined";
+  declineReason: string | null;
+  createdAt: string;
+  decidedAt: string | null;
+  recentAnswers: number;
+  recentAnswerDays: number;
+}

@@ -12,7 +12,7 @@ from dongne.models.push import PushSubscription, SentDelivery
 from dongne.models.questions import Answer, Hashtag, Image, Question, QuestionHashtag, RoomMember
 from dongne.models.settings import UserInterest, UserSettings
 from dongne.models.similar import Deflection
-from dongne.models.users import RefreshToken, User
+from dongne.models.users import LocalApplication, PasswordReset, RefreshToken, User
 
 __all__ = [
     "Answer",
@@ -25,7 +25,9 @@ __all__ = [
     "IpBlock",
     "Job",
     "LivePosition",
+    "LocalApplication",
     "Notification",
+    "PasswordReset",
     "PointsEntry",
     "PushSubscription",
     "Question",

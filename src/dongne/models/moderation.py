@@ -46,3 +46,6 @@ class Report(Base):
     target_id: Mapped[str] = mapped_column(id_column_type(), index=True)
     reason: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Set when an operator has dealt with it ("dismissed", "question_closed").
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    resolution: Mapped[str | None] = mapped_column(String(16), nullable=True)

@@ -5,18 +5,24 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from dongne.api.deps import ClaimsDep, RuntimeDep
+from dongne.kit.errors import DongneError, ErrorCode
 from dongne.moderation.schemas import (
     BlockedUsers,
     BlockRequest,
     IpBlockCreate,
     IpBlockList,
     IpBlockOut,
+    ReportAction,
     ReportCreate,
     ReportList,
     ReportOut,
+    ReportTarget,
+    ResolveReport,
 )
 
 router = APIRouter(tags=["moderation"])
+
+NOT_A_QUESTION = "질문에 대한 신고만 질문을 닫을 수 있어요 (Only a question can be closed)"
 
 
 @router.get("/api/admin/ip-blocks", response_model=IpBlockList)
@@ -70,3 +76,19 @@ async def reports(claims: ClaimsDep, runtime: RuntimeDep) -> ReportList:
     async with runtime.db.transaction(readonly=True) as uow:
         await runtime.users.require_admin(uow, claims.user_id)
         return await runtime.safety.reports(uow)
+
+
+@router.post("/api/admin/reports/{report_id}/resolve", response_model=ReportOut)
+async def resolve_report(
+    report_id: str, body: ResolveReport, claims: ClaimsDep, runtime: RuntimeDep
+) -> ReportOut:
+    """Dismiss a report, or close the reported question (its routing stops) and file it."""
+    async with runtime.db.transaction() as uow:
+        await runtime.users.require_admin(uow, claims.user_id)
+        if body.action is ReportAction.DISMISS:
+            return await runtime.safety.resolve(uow, report_id, "dismissed")
+        report = await runtime.safety.report_of(uow, report_id)
+        if report.target_type is not ReportTarget.QUESTION:
+            raise DongneError(ErrorCode.INVALID, NOT_A_QUESTION)
+        await runtime.question_manager.close_by_moderator(uow, report.target_id)
+        return await runtime.safety.resolve(uow, report_id, "question_closed")

@@ -69,5 +69,14 @@ class ReportRepository:
         self._session.add(report)
 
     async def newest(self, limit: int) -> list[Report]:
-        query = select(Report).order_by(Report.id.desc()).limit(limit)
+        """The reports nobody has dealt with yet, newest first."""
+        query = (
+            select(Report)
+            .where(Report.resolved_at.is_(None))
+            .order_by(Report.id.desc())
+            .limit(limit)
+        )
         return list((await self._session.execute(query)).scalars())
+
+    async def get(self, report_id: str) -> Report | None:
+        return await self._session.get(Report, report_id)

@@ -63,6 +63,19 @@ class ReportOut(WireModel):
     target_id: str
     reason: str
     created_at: datetime
+    resolved_at: datetime | None = None
+    resolution: str | None = None
+
+
+class ReportAction(StrEnum):
+    DISMISS = "dismiss"
+    CLOSE_QUESTION = "close_question"
+
+
+class ResolveReport(RequestModel):
+    """An operator's action on a report: dismiss it, or close the reported question."""
+
+    action: ReportAction
 
 
 class ReportList(WireModel):

@@ -125,6 +125,22 @@ class SafetyService:
         ReportRepository(uow.session).add(report)
         return ReportOut.model_validate(report)
 
+    async def report_of(self, uow: UnitOfWork, report_id: str) -> ReportOut:
+        report = await ReportRepository(uow.session).get(report_id)
+        if report is None:
+            raise DongneError(ErrorCode.NOT_FOUND, "신고를 찾을 수 없어요 (Report not found)")
+        return ReportOut.model_validate(report)
+
+    async def resolve(self, uow: UnitOfWork, report_id: str, resolution: str) -> ReportOut:
+        """Marks a report dealt with (once); it leaves the queue."""
+        report = await ReportRepository(uow.session).get(report_id)
+        if report is None:
+            raise DongneError(ErrorCode.NOT_FOUND, "신고를 찾을 수 없어요 (Report not found)")
+        if report.resolved_at is None:
+            report.resolved_at = self._clock.now()
+            report.resolution = resolution
+        return ReportOut.model_validate(report)
+
     async def reports(self, uow: UnitOfWork, limit: int = 100) -> ReportList:
         rows = await ReportRepository(uow.session).newest(limit)
         return ReportList(reports=[ReportOut.model_validate(row) for row in rows])

@@ -88,9 +88,13 @@ async def recently_answered(
     """Recently answered questions near a point, without login (the landing page)."""
     async with runtime.db.transaction(readonly=True) as uow:
         nearby = await runtime.questions.nearby(
-            uow, lat=lat, lng=lng, radius_m=radius, since=None, limit=50
+            uow, lat=lat, lng=lng, radius_m=radius, since=None, limit=100
         )
-        answered = [q for q in nearby if q.answer_count > 0][:PUBLIC_LIMIT]
+        answered = sorted(
+            (q for q in nearby if q.answer_count > 0 and q.first_answer_at is not None),
+            key=lambda q: q.first_answer_at or q.created_at,
+            reverse=True,
+        )[:PUBLIC_LIMIT]
         out = []
         for q in answered:
             page = await runtime.questions.with_answers(uow, q.id)

@@ -68,6 +68,11 @@ class QuestionManager:
         question = await self._views.get(uow, question_id)
         if question.asker_id != user_id:
             raise DongneError(ErrorCode.FORBIDDEN, NOT_YOURS)
+        return await self.close_by_moderator(uow, question_id)
+
+    async def close_by_moderator(self, uow: UnitOfWork, question_id: str) -> QuestionUpdated:
+        """Closes the question; for an operator acting on a report, the caller checked the role."""
+        question = await self._views.get(uow, question_id)
         if question.status != QuestionStatus.CLOSED:
             question.status = QuestionStatus.CLOSED.value
             question.updated_at = self._clock.now()

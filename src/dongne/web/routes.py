@@ -26,6 +26,8 @@ SPA_ROUTES = (
     "/",
     "/login",
     "/signup",
+    "/forgot",
+    "/reset",
     "/ask",
     "/notifications",
     "/settings",
@@ -55,7 +57,6 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 
 # Paths that are never the client's: an unknown one stays a JSON 404 (PROTOCOL.md's error body).
 MACHINE_PREFIXES = ("api/", "media/", "assets/", "socket.io/", "admin/")
-ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
 
 NOT_FOUND_PAGE = """<!doctype html>
 <html lang="ko">
@@ -175,11 +176,7 @@ def mount_web_client(app: FastAPI, static_dir: Path) -> None:
     async def not_found(request: Request) -> Response:
         path = request.url.path.lstrip("/")
         wants_page = "text/html" in request.headers.get("accept", "")
-        if (
-            request.method not in ("GET", "HEAD")
-            or path.startswith(MACHINE_PREFIXES)
-            or not wants_page
-        ):
+        if path.startswith(MACHINE_PREFIXES) or not wants_page:
             raise HTTPException(status_code=404)
         page = static_dir / "index.html"
         if page.is_file():
@@ -188,4 +185,5 @@ def mount_web_client(app: FastAPI, static_dir: Path) -> None:
             )
         return HTMLResponse(NOT_FOUND_PAGE, status_code=404, headers=NO_CACHE)
 
-    app.router.add_route("/{path:path}", not_found, methods=ANY_METHOD, include_in_schema=False)
+    # GET only: a wrong method on a real API path stays a 405.
+    app.router.add_route("/{path:path}", not_found, methods=["GET"], include_in_schema=False)

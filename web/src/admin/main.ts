@@ -26,6 +26,7 @@ import { connectAdmin, type LinkState } from "./live";
 import type {
   HotspotUpdate,
   IpBlock,
+  LocalApplication,
   MetricsUpdate,
   ReportItem,
   Stats,
@@ -52,6 +53,16 @@ const adminApi = {
     request<unknown>("POST", `/api/admin/users/${encodeURIComponent(userId)}/verify-local`),
   blocks: () => request<{ blocks: IpBlock[] }>("GET", "/api/admin/ip-blocks"),
   reports: () => request<{ reports: ReportItem[] }>("GET", "/api/admin/reports"),
+  resolveReport: (id: string, action: "dismiss" | "close_question") =>
+    request<ReportItem>("POST", `/api/admin/reports/${encodeURIComponent(id)}/resolve`, { action }),
+  applications: () =>
+    request<{ applications: LocalApplication[] }>("GET", "/api/admin/local-applications"),
+  decide: (id: string, approve: boolean, reason: string) =>
+    request<LocalApplication>(
+      "POST",
+      `/api/admin/local-applications/${encodeURIComponent(id)}/decide`,
+      { approve, reason },
+    ),
   block: (cidr: string, reason: string) =>
     request<IpBlock>("POST", "/api/admin/ip-blocks", { cidr, reason }),
   unblock: (id: string) =>
@@ -69,6 +80,7 @@ interface DashboardState {
   queue: VerificationQueue | null;
   blocks: IpBlock[];
   reports: ReportItem[];
+  applications: LocalApplication[];
 }
 
 const state: DashboardState = {
@@ -82,6 +94,7 @@ const state: DashboardState = {
   queue: null,
   blocks: [],
   reports: [],
+  applications: [],
 };
 
 const root = document.getElementById("admin") as HTMLElement;
@@ -105,6 +118,7 @@ const parts = {
   queueCount: h("span", { class: "count" }),
   blocks: h("div", { class: "table-wrap", tabindex: "0", "data-testid": "ip-blocks" }),
   reports: h("div", { class: "table-wrap", tabindex: "0", "data-testid": "reports" }),
+  applications: h("div", { class: "table-wrap", tabindex: "0", "data-testid": "applications" }),
   notice: h("p", { class: "notice", role: "status", "aria-live": "polite", "data-testid": "notice" }),
 };
 
@@ -308,6 +322,7 @@ function dashboardView(): HTMLElement {
       parts.regions,
     ),
     section("hot", "hotTitle", parts.areas),
+    section("applications", "applicationsTitle", parts.applications),
     section("verify", "verifyTitle", parts.queueCount, parts.queue),
     section("reports", "reportsTitle", parts.reports),
     section("blocks", "blocksTitle", blockForm, parts.blocks),
@@ -597,6 +612,42 @@ function renderBlocks(): void {
   );
 }
 
+/** Applicants only, with what they wrote and their record; approve, or decline with a reason. */
+function renderApplications(): void {
+  if (!state.applications.length) {
+    replaceChildren(parts.applications, h("p", { class: "empty" }, t("applicationsEmpty")));
+    return;
+  }
+  replaceChildren(
+    parts.applications,
+    table(
+      [t("nickname"), t("applicationStatement"), t("applicationRecord"), ""],
+      state.applications.map((a) => {
+        const reason = h("input", { maxlength: 300, placeholder: t("declineReason"), "aria-label": t("declineReason") });
+        const decide = (approve: boolean) => async (): Promise<void> => {
+          await adminApi.decide(a.id, approve, reason.value.trim());
+          notify(t(approve ? "applicationApproved" : "applicationDeclined", { nickname: a.nickname }));
+          await loadApplications();
+        };
+        return h(
+          "tr",
+          { "data-testid": "application-row", "data-user-id": a.userId },
+          h("td", {}, a.nickname),
+          h("td", {}, a.statement),
+          h("td", {}, t("applicationRecordValue", { answers: a.recentAnswers, days: a.recentAnswerDays })),
+          h(
+            "td",
+            {},
+            actionButton(t("approve"), "primary small", decide(true)),
+            reason,
+            actionButton(t("decline"), "ghost small", decide(false)),
+          ),
+        );
+      }),
+    ),
+  );
+}
+
 function renderReports(): void {
   if (!state.reports.length) {
     replaceChildren(parts.reports, h("p", { class: "empty" }, t("reportsEmpty")));
@@ -619,6 +670,18 @@ function renderReports(): void {
             report.targetType === "question"
               ? h("a", { href: `/q/${encodeURIComponent(report.targetId)}`, target: "_blank", rel: "noopener" }, t("reportOpen"))
               : h("code", {}, report.targetId),
+            report.targetType === "question"
+              ? actionButton(t("reportCloseQuestion"), "primary small", async () => {
+                  await adminApi.resolveReport(report.id, "close_question");
+                  notify(t("reportQuestionClosed"));
+                  await loadReports();
+                })
+              : null,
+            actionButton(t("reportDismiss"), "ghost small", async () => {
+              await adminApi.resolveReport(report.id, "dismiss");
+              notify(t("reportDismissed"));
+              await loadReports();
+            }),
           ),
         ),
       ),
@@ -635,6 +698,7 @@ function renderSections(): void {
   renderQueue();
   renderBlocks();
   renderReports();
+  renderApplications();
 }
 
 // ---- data ------------------------------------------------------------------------------
@@ -651,6 +715,11 @@ async function loadStats(): Promise<void> {
 async function loadQueue(): Promise<void> {
   state.queue = await adminApi.queue();
   renderQueue();
+}
+
+async function loadApplications(): Promise<void> {
+  state.applications = (await adminApi.applications()).applications;
+  renderApplications();
 }
 
 async function loadReports(): Promise<void> {
@@ -692,6 +761,7 @@ async function loadAll(): Promise<void> {
     loadQueue(),
     loadBlocks(),
     loadReports(),
+    loadApplications(),
   ]);
   state.waiting = waiting.questions;
   renderWaiting();

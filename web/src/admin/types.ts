@@ -113,3 +113,5 @@ export interface ReportItem {
   reason: string;
   createdAt: string;
 }
+
+export type { LocalApplication } from "../types";

@@ -84,6 +84,7 @@ export function authView(mode: "login" | "signup"): View {
       "p",
       { class: "center" },
       h("a", { href: mode === "login" ? "/signup" : "/login" }, mode === "login" ? t("toSignup") : t("toLogin")),
+      mode === "login" ? h("a", { href: "/forgot", class: "forgot-link", "data-testid": "to-forgot" }, t("toForgot")) : null,
     ),
     mode === "login" ? h("p", { class: "hint center" }, t("demoHint")) : null,
   );

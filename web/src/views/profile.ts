@@ -8,6 +8,7 @@ import { t, type Key } from "../i18n";
 import { REGIONS, regionName } from "../hotspots";
 import { session } from "../session";
 import type { Role } from "../types";
+import { applyCard } from "./apply";
 import { errorBox, field, showError, type View } from "./view";
 
 const ROLE_KEY: Record<Role, Key> = { traveler: "roleTraveler", local: "roleLocal", admin: "roleAdmin" };
@@ -87,6 +88,7 @@ export function profileView(logout: () => void): View {
       ? h("a", { class: "button wide", href: "/admin", "data-testid": "admin-link" }, t("adminDashboard"))
       : null,
     form,
+    applyCard(),
     h("button", { type: "button", class: "button wide", "data-testid": "logout", onclick: logout }, t("logout")),
   );
   return { el, title: t("profileTitle"), destroy: unsubscribe };

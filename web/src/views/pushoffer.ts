@@ -7,8 +7,11 @@ import { shouldOfferPush } from "../state/pushoffer";
 
 const DECLINED_KEY = "dongne.pushOfferDeclinedAt";
 
-/** A card offering push, or null when it should not be asked now. */
-export async function pushOfferCard(): Promise<HTMLElement | null> {
+/**
+ * A card offering push, or null when it should not be asked now. `moment`: right after a
+ * traveler posted, or when a local has just been verified (questions will come to them).
+ */
+export async function pushOfferCard(moment: "posted" | "verified" = "posted"): Promise<HTMLElement | null> {
   const supported = pushSupported();
   const declined = Number(localStorage.getItem(DECLINED_KEY));
   const offer = shouldOfferPush({
@@ -19,14 +22,15 @@ export async function pushOfferCard(): Promise<HTMLElement | null> {
     now: Date.now(),
   });
   if (!offer) return null;
+  const title = moment === "verified" ? "pushOfferVerifiedTitle" : "pushOfferTitle";
   const status = h("p", { class: "hint", role: "status", "data-testid": "push-offer-status" });
   const yes = h("button", { type: "button", class: "button small primary", "data-testid": "push-offer-yes" }, t("pushOfferYes"));
   const no = h("button", { type: "button", class: "button small", "data-testid": "push-offer-no" }, t("pushOfferNo"));
   const card = h(
     "div",
-    { class: "card push-offer", role: "region", "aria-label": t("pushOfferTitle"), "data-testid": "push-offer" },
-    h("strong", {}, t("pushOfferTitle")),
-    h("p", { class: "hint" }, t("pushOfferBody")),
+    { class: "card push-offer", role: "region", "aria-label": t(title), "data-testid": "push-offer" },
+    h("strong", {}, t(title)),
+    h("p", { class: "hint" }, t(moment === "verified" ? "pushOfferVerifiedBody" : "pushOfferBody")),
     h("div", { class: "row" }, yes, no),
     status,
   );

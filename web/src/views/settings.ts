@@ -152,6 +152,10 @@ export function settingsView(): View {
       email: checkbox(t("chEmail"), s.channels.email, "ch-email"),
       sms: checkbox(t("chSms"), s.channels.sms, "ch-sms"),
     };
+    let pushTouched = false;
+    channels.push.input.addEventListener("change", () => {
+      pushTouched = true;
+    });
     const mutedId = uniqueId("muted");
     muted.input.id = mutedId;
     const interestsId = uniqueId("interests");
@@ -202,7 +206,9 @@ export function settingsView(): View {
             ...(hasLanguages ? { languages: normalizeLanguages(languages.values()) } : {}),
             channels: {
               socket: channels.socket.input.checked,
-              push: channels.push.input.checked,
+              // Unticked only because this device has no subscription: another device may
+              // have one, so the server's setting stays unless the person changed the box.
+              push: pushTouched ? channels.push.input.checked : s.channels.push,
               email: channels.email.input.checked,
               sms: channels.sms.input.checked,
             },

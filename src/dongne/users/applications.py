@@ -1,0 +1,146 @@
+"""A way in for locals (issue [16] item 9): a person applies to be verified, saying how they
+know the area; an operator sees only applicants, with that statement and what the product's
+own records say (answers written and on how many days, in the last 90 days), and approves
+or declines with a reason. The applicant hears the outcome as a notification.
+
+Lapse rule (documented, docs/web-client.md): a verification lapses when the local has not
+answered on the island for 180 days; they can apply again. (Not enforced by a chore yet.)
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from pydantic import Field
+
+from dongne.kit.clock import Clock
+from dongne.kit.db import UnitOfWork
+from dongne.kit.errors import DongneError, ErrorCode
+from dongne.kit.ids import new_id
+from dongne.kit.schema import CleanStr, RequestModel, WireModel
+from dongne.models.users import LocalApplication
+from dongne.moderation.policy import strip_html
+from dongne.notifications.service import Message, NotificationsService
+from dongne.users.applications_repository import LocalApplicationRepository
+from dongne.users.service import UsersService
+
+EVIDENCE_WINDOW = timedelta(days=90)
+ALREADY_LOCAL = "이미 인증된 현지인이에요 (You are already a verified local)"
+ALREADY_PENDING = "심사 중인 신청이 있어요 (An application is already waiting)"
+NOT_FOUND = "신청을 찾을 수 없어요 (Application not found)"
+DECIDED = "이미 처리된 신청이에요 (This application was already decided)"
+
+
+class ApplyRequest(RequestModel):
+    statement: CleanStr = Field(min_length=10, max_length=1000)
+
+
+class DecideRequest(RequestModel):
+    approve: bool
+    reason: CleanStr = Field(default="", max_length=300)
+
+
+class ApplicationOut(WireModel):
+    id: str
+    user_id: str
+    nickname: str
+    statement: str
+    status: str
+    decline_reason: str | None
+    created_at: datetime
+    decided_at: datetime | None
+    recent_answers: int  # answers written in the last 90 days
+    recent_answer_days: int  # on how many distinct days
+
+
+class ApplicationList(WireModel):
+    applications: list[ApplicationOut]
+
+
+class MyApplication(WireModel):
+    application: ApplicationOut | None
+
+
+class LocalApplications:
+    def __init__(
+        self, *, clock: Clock, users: UsersService, notifications: NotificationsService
+    ) -> None:
+        self._clock = clock
+        self._users = users
+        self._notifications = notifications
+
+    async def apply(self, uow: UnitOfWork, user_id: str, request: ApplyRequest) -> ApplicationOut:
+        user = await self._users.get(uow, user_id)
+        if user.is_local_verified:
+            raise DongneError(ErrorCode.CONFLICT, ALREADY_LOCAL)
+        repo = LocalApplicationRepository(uow.session)
+        latest = await repo.latest_of(user_id)
+        if latest is not None and latest.status == "pending":
+            raise DongneError(ErrorCode.CONFLICT, ALREADY_PENDING)
+        now = self._clock.now()
+        row = LocalApplication(
+            id=new_id(now),
+            user_id=user_id,
+            statement=strip_html(request.statement),
+            status="pending",
+            created_at=now,
+        )
+        await repo.add(row)
+        return await self._view(uow, row)
+
+    async def mine(self, uow: UnitOfWork, user_id: str) -> MyApplication:
+        latest = await LocalApplicationRepository(uow.session).latest_of(user_id)
+        return MyApplication(application=await self._view(uow, latest) if latest else None)
+
+    async def pending(self, uow: UnitOfWork, admin_id: str) -> ApplicationList:
+        await self._users.require_admin(uow, admin_id)
+        rows = await LocalApplicationRepository(uow.session).pending(limit=100)
+        return ApplicationList(applications=[await self._view(uow, r) for r in rows])
+
+    async def decide(
+        self, uow: UnitOfWork, admin_id: str, application_id: str, request: DecideRequest
+    ) -> ApplicationOut:
+        await self._users.require_admin(uow, admin_id)
+        row = await LocalApplicationRepository(uow.session).get(application_id)
+        if row is None:
+            raise DongneError(ErrorCode.NOT_FOUND, NOT_FOUND)
+        if row.status != "pending":
+            raise DongneError(ErrorCode.CONFLICT, DECIDED)
+        row.status = "approved" if request.approve else "declined"
+        row.decline_reason = None if request.approve else (request.reason or None)
+        row.decided_at = self._clock.now()
+        if request.approve:
+            await self._users.verify_local(uow, row.user_id)
+            note = Message(
+                type="local_verified",
+                title="현지인 인증이 끝났어요! 🍊",
+                message="이제 근처 여행자의 질문을 받고 답할 수 있어요.",
+                data={"applicationId": row.id},
+            )
+        else:
+            note = Message(
+                type="local_declined",
+                title="현지인 인증 신청이 반려되었어요",
+                message=request.reason or "자세한 내용을 보완해 다시 신청해 주세요.",
+                data={"applicationId": row.id},
+            )
+        await self._notifications.notify(uow, row.user_id, note)
+        return await self._view(uow, row)
+
+    async def _view(self, uow: UnitOfWork, row: LocalApplication) -> ApplicationOut:
+        user = await self._users.get(uow, row.user_id)
+        answers, days = await LocalApplicationRepository(uow.session).answer_record(
+            row.user_id, self._clock.now() - EVIDENCE_WINDOW
+        )
+        return ApplicationOut(
+            id=row.id,
+            user_id=row.user_id,
+            nickname=user.nickname,
+            statement=row.statement,
+            status=row.status,
+            decline_reason=row.decline_reason,
+            created_at=row.created_at,
+            decided_at=row.decided_at,
+            recent_answers=answers,
+            recent_answer_days=days,
+        )

@@ -1,0 +1,52 @@
+"""SQL of local applications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import distinct, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dongne.models.questions import Answer
+from dongne.models.users import LocalApplication
+
+
+class LocalApplicationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, application: LocalApplication) -> None:
+        self._session.add(application)
+        await self._session.flush()
+
+    async def get(self, application_id: str) -> LocalApplication | None:
+        return await self._session.get(LocalApplication, application_id)
+
+    async def latest_of(self, user_id: str) -> LocalApplication | None:
+        return await self._session.scalar(
+            select(LocalApplication)
+            .where(LocalApplication.user_id == user_id)
+            .order_by(LocalApplication.id.desc())
+            .limit(1)
+        )
+
+    async def pending(self, limit: int) -> list[LocalApplication]:
+        rows = await self._session.scalars(
+            select(LocalApplication)
+            .where(LocalApplication.status == "pending")
+            .order_by(LocalApplication.id)
+            .limit(limit)
+        )
+        return list(rows)
+
+    async def answer_record(self, user_id: str, since: datetime) -> tuple[int, int]:
+        """(answers written, distinct days with an answer) since `since`."""
+        day = func.date(Answer.created_at)
+        row = (
+            await self._session.execute(
+                select(func.count(Answer.id), func.count(distinct(day))).where(
+                    Answer.author_id == user_id, Answer.created_at >= since
+                )
+            )
+        ).one()
+        return int(row[0]), int(row[1])
