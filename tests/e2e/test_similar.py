@@ -11,7 +11,7 @@ import pytest
 
 pytest.importorskip("playwright", reason="browser tests need the playwright package")
 
-from playwright.async_api import expect
+from playwright.async_api import Page, expect
 
 from dongne.questions.schemas import CreateAnswer, CreateQuestion
 from tests.e2e.conftest import make_account
@@ -47,18 +47,24 @@ async def answered_before(server: RunningServer) -> str:
     return question.id
 
 
-async def test_suggestions_appear_while_typing_on_a_phone(
-    web_server: RunningServer, new_phone: Any, artifacts: Any
-) -> None:
-    await answered_before(web_server)
-    traveler_account = await make_account(web_server, "두번째여행자", local=False)
-    context = await new_phone(web_server.url, NEAR_HYEOPJAE)
-    page = await context.new_page()
-    await log_in(page, traveler_account)
+async def open_ask_form(server: RunningServer, new_phone: Any, nickname: str) -> Page:
+    """A traveler's phone near Hyeopjae, logged in, on the ask form with its GPS position."""
+    account = await make_account(server, nickname, local=False)
+    context = await new_phone(server.url, NEAR_HYEOPJAE)
+    page: Page = await context.new_page()
+    await log_in(page, account)
     await wait_online(page)
     await page.get_by_test_id("ask-cta").click()
     await expect(page.get_by_test_id("pos-gps")).to_be_checked()
     await expect(page.get_by_test_id("position-status")).not_to_be_empty()
+    return page
+
+
+async def test_suggestions_appear_while_typing_on_a_phone(
+    web_server: RunningServer, new_phone: Any, artifacts: Any
+) -> None:
+    await answered_before(web_server)
+    page = await open_ask_form(web_server, new_phone, "두번째여행자")
 
     await page.get_by_label("제목").press_sequentially("협재 해변에 차 세울 데 있어요?", delay=20)
     panel = page.get_by_test_id("similar-panel")
@@ -87,13 +93,7 @@ async def test_the_room_offers_the_earlier_answer_and_taking_it_solves_the_quest
     web_server: RunningServer, new_phone: Any, artifacts: Any
 ) -> None:
     earlier = await answered_before(web_server)
-    traveler_account = await make_account(web_server, "세번째여행자", local=False)
-    context = await new_phone(web_server.url, NEAR_HYEOPJAE)
-    page = await context.new_page()
-    await log_in(page, traveler_account)
-    await wait_online(page)
-    await page.get_by_test_id("ask-cta").click()
-    await expect(page.get_by_test_id("position-status")).not_to_be_empty()
+    page = await open_ask_form(web_server, new_phone, "세번째여행자")
     await page.get_by_label("제목").fill("협재 해변 주차 가능해요?")
     await page.get_by_label("내용").fill("렌터카로 가요.")
     await page.get_by_test_id("ask-submit").click()

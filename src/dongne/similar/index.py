@@ -10,11 +10,11 @@ Single-threaded by design (the event loop); `add_many` is what a start-up build 
 from __future__ import annotations
 
 import math
-from itertools import islice
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 
 from dongne.kit.geo import EARTH_RADIUS_M, haversine_m
 from dongne.similar import analyzer, policy
