@@ -26,6 +26,7 @@ ANSWERED = "해변 바로 앞에 공영주차장 있어요. 무료예요."
 
 async def answered_before(server: RunningServer) -> str:
     runtime = server.runtime
+    await runtime.similar.ready()  # built at start-up outside tests
     asker = await make_account(server, "먼저온여행자", local=False)
     local = await make_account(server, "협재주민", local=True)
     async with runtime.db.transaction() as uow:

@@ -48,6 +48,7 @@ async def answer(person: Person, question_id: str, content: str) -> str:
 async def similar(
     server: RunningServer, person: Person, q: str, at: dict[str, float]
 ) -> list[dict[str, object]]:
+    await server.runtime.similar.ready()  # built at start-up outside tests
     async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
         response = await http.get(
             "/api/questions/similar",
@@ -61,6 +62,7 @@ async def similar(
 
 async def answered_at_hyeopjae(server: RunningServer) -> tuple[str, str]:
     """A traveler asked about parking at Hyeopjae beach; a local answered."""
+    await server.runtime.similar.ready()  # built at start-up outside tests
     first = await make_person(server, "first-traveler", local=False)
     helper = await make_person(server, "helper-local")
     await go_online(server, first, **HYEOPJAE)
