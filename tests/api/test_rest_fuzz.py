@@ -15,9 +15,7 @@ SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 
 
 @pytest.mark.skipif(not SCHEMATHESIS.exists(), reason="schemathesis is not installed")
-# The merged API has ~10 more operations than each branch: past the suite's 120 s default on
-# a busy machine; the run itself is bounded below (600 s).
-@pytest.mark.timeout(600)
+@pytest.mark.timeout(600)  # as long as the run below may take (2 min on a busy machine)
 async def test_no_operation_answers_with_a_server_error(
     api: Api, backend: str, tmp_path: Path
 ) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 pytest.importorskip("playwright", reason="browser tests need the playwright package")
 
-from playwright.async_api import expect
+from playwright.async_api import Page, expect
 
 from dongne.questions.schemas import CreateAnswer, CreateQuestion
 from tests.e2e.conftest import make_account
@@ -26,6 +26,7 @@ ANSWERED = "해변 바로 앞에 공영주차장 있어요. 무료예요."
 
 async def answered_before(server: RunningServer) -> str:
     runtime = server.runtime
+    await runtime.similar.ready()  # built at start-up outside tests
     asker = await make_account(server, "먼저온여행자", local=False)
     local = await make_account(server, "협재주민", local=True)
     async with runtime.db.transaction() as uow:
@@ -47,18 +48,24 @@ async def answered_before(server: RunningServer) -> str:
     return question.id
 
 
-async def test_suggestions_appear_while_typing_on_a_phone(
-    web_server: RunningServer, new_phone: Any, artifacts: Any
-) -> None:
-    await answered_before(web_server)
-    traveler_account = await make_account(web_server, "두번째여행자", local=False)
-    context = await new_phone(web_server.url, NEAR_HYEOPJAE)
-    page = await context.new_page()
-    await log_in(page, traveler_account)
+async def open_ask_form(server: RunningServer, new_phone: Any, nickname: str) -> Page:
+    """A traveler's phone near Hyeopjae, logged in, on the ask form with its GPS position."""
+    account = await make_account(server, nickname, local=False)
+    context = await new_phone(server.url, NEAR_HYEOPJAE)
+    page: Page = await context.new_page()
+    await log_in(page, account)
     await wait_online(page)
     await page.get_by_test_id("ask-cta").click()
     await expect(page.get_by_test_id("pos-gps")).to_be_checked()
     await expect(page.get_by_test_id("position-status")).not_to_be_empty()
+    return page
+
+
+async def test_suggestions_appear_while_typing_on_a_phone(
+    web_server: RunningServer, new_phone: Any, artifacts: Any
+) -> None:
+    await answered_before(web_server)
+    page = await open_ask_form(web_server, new_phone, "두번째여행자")
 
     await page.get_by_label("제목").press_sequentially("협재 해변에 차 세울 데 있어요?", delay=20)
     panel = page.get_by_test_id("similar-panel")
@@ -81,3 +88,28 @@ async def test_suggestions_appear_while_typing_on_a_phone(
     async with web_server.runtime.db.transaction(readonly=True) as uow:
         figures = await web_server.runtime.similar.figures(uow, since)
     assert figures.deflections >= 1
+
+
+async def test_the_room_offers_the_earlier_answer_and_taking_it_solves_the_question(
+    web_server: RunningServer, new_phone: Any, artifacts: Any
+) -> None:
+    earlier = await answered_before(web_server)
+    page = await open_ask_form(web_server, new_phone, "세번째여행자")
+    await page.get_by_label("제목").fill("협재 해변 주차 가능해요?")
+    await page.get_by_label("내용").fill("렌터카로 가요.")
+    await page.get_by_test_id("ask-submit").click()
+
+    suggestion = page.get_by_test_id("room-suggestion")
+    await expect(suggestion).to_be_visible(timeout=30_000)
+    await expect(suggestion).to_contain_text(ASKED_BEFORE)
+    await suggestion.get_by_test_id("room-suggestion-accept").click()
+    await expect(suggestion.get_by_test_id("room-suggestion-accept")).to_have_text(
+        "해결됨 — 더 이상 알림을 보내지 않아요"
+    )
+    await assert_fits_phone(page)
+    await artifacts(page, "01-room-suggestion-taken")
+    question_id = page.url.rstrip("/").rsplit("/", 1)[-1]
+    async with web_server.runtime.db.transaction(readonly=True) as uow:
+        question = await web_server.runtime.questions.get(uow, question_id)
+    assert question.archive_answer_id is not None
+    assert question.id != earlier

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import httpx
-import pytest
 from sqlalchemy import select
 
 from dongne.kit.clock import ManualClock
@@ -15,7 +11,7 @@ from dongne.users.schemas import Role
 from tests.fixtures.clients import PASSWORD
 from tests.fixtures.jeju import place
 from tests.fixtures.people import Person, go_online, make_person
-from tests.fixtures.server import RunningServer, migrated_server
+from tests.fixtures.server import RunningServer
 
 HYEOPJAE = place("hyeopjae_beach")
 SEONGSAN = place("seongsan_ilchulbong")
@@ -26,13 +22,10 @@ def near(base: dict[str, float], north_m: float) -> dict[str, float]:
     return {"lat": base["lat"] + north_m / METRES_PER_DEGREE, "lng": base["lng"]}
 
 
-@pytest.fixture
-async def clock_server(
-    backend: str, tmp_path: Path
-) -> AsyncIterator[tuple[RunningServer, ManualClock]]:
-    clock = ManualClock()
-    async with migrated_server(backend, tmp_path, clock=clock, run_jobs=False) as server:
-        yield server, clock
+async def close_sockets(*people: Person) -> None:
+    for person in people:
+        if person.socket is not None:
+            await person.socket.close()
 
 
 async def ask(person: Person, title: str, at: dict[str, float]) -> str:
@@ -55,6 +48,7 @@ async def answer(person: Person, question_id: str, content: str) -> str:
 async def similar(
     server: RunningServer, person: Person, q: str, at: dict[str, float]
 ) -> list[dict[str, object]]:
+    await server.runtime.similar.ready()  # built at start-up outside tests
     async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
         response = await http.get(
             "/api/questions/similar",
@@ -68,6 +62,7 @@ async def similar(
 
 async def answered_at_hyeopjae(server: RunningServer) -> tuple[str, str]:
     """A traveler asked about parking at Hyeopjae beach; a local answered."""
+    await server.runtime.similar.ready()  # built at start-up outside tests
     first = await make_person(server, "first-traveler", local=False)
     helper = await make_person(server, "helper-local")
     await go_online(server, first, **HYEOPJAE)
@@ -76,9 +71,7 @@ async def answered_at_hyeopjae(server: RunningServer) -> tuple[str, str]:
     # Asked with the same words but never answered: never offered.
     await ask(first, "협재해수욕장 주차장 있나요? 아직 아무도 모르나요", near(HYEOPJAE, 50))
     answer_id = await answer(helper, question_id, "해변 바로 앞 공영주차장, 무료예요.")
-    for person in (first, helper):
-        assert person.socket is not None
-        await person.socket.close()
+    await close_sockets(first, helper)
     return question_id, answer_id
 
 
@@ -176,9 +169,7 @@ async def test_accepting_the_suggestion_notifies_no_local(
         assert figures["archiveAnswers"] == 1
         assert figures["withArchive"]["answered"] >= figures["overall"]["answered"] + 1
     finally:
-        for person in (*locals_, traveler):
-            if person.socket is not None:
-                await person.socket.close()
+        await close_sockets(*locals_, traveler)
 
 
 async def test_deflection_is_counted_and_notifies_nobody(
@@ -212,8 +203,7 @@ async def test_deflection_is_counted_and_notifies_nobody(
             )
         assert figures.deflections == 1
     finally:
-        if watcher.socket is not None:
-            await watcher.socket.close()
+        await close_sockets(watcher)
 
 
 async def every_round_due(server: RunningServer, clock: ManualClock) -> None:
@@ -262,6 +252,4 @@ async def test_the_index_follows_answers_and_acceptance_after_commit(
         [item] = await similar(server, second, "협재 샤워장 돈 내야 하나요?", HYEOPJAE)
         assert item["answer"]["accepted"] is True  # type: ignore[index]
     finally:
-        for person in (asker, helper):
-            if person.socket is not None:
-                await person.socket.close()
+        await close_sockets(asker, helper)

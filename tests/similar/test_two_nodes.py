@@ -14,7 +14,7 @@ from dongne.models.migrations import upgrade
 from tests.fixtures.databases import REDIS_ENV, fresh_database
 from tests.fixtures.people import go_online, make_person
 from tests.fixtures.server import RunningServer, serve, server_settings
-from tests.similar.test_similar_flow import HYEOPJAE, answer, ask, similar
+from tests.similar.test_similar_flow import HYEOPJAE, answer, ask, close_sockets, similar
 
 DEADLINE_S = 10.0
 
@@ -75,6 +75,4 @@ async def test_an_answer_on_one_node_is_offered_by_the_other(
 
         await until(offered_on_b, "node B offers the answered question")
     finally:
-        for person in (asker, helper):
-            if person.socket is not None:
-                await person.socket.close()
+        await close_sockets(asker, helper)

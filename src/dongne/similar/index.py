@@ -46,6 +46,7 @@ class Stored:
     freshness: policy.Freshness
     terms: Counter[str] = field(default_factory=Counter)
     length: int = 0
+    named: bool = False  # names a place
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,7 @@ class SimilarIndex:
     def upsert(self, stored: Stored) -> None:
         self.remove(stored.question_id)
         stored.length = sum(stored.terms.values())
+        stored.named = any(term.startswith(analyzer.NAME_PREFIX) for term in stored.terms)
         self._docs[stored.question_id] = stored
         self._total_length += stored.length
         cell = _cell(stored.lat, stored.lng)
@@ -135,7 +137,11 @@ class SimilarIndex:
                 posting = self._postings.get((cell, term))
                 if posting:
                     self._accumulate(name_scores, posting, idfs[term], average, topic)
-        ceiling = policy.ceiling([idfs[t] for t in topics], [idfs[t] for t in names])
+        # A word no stored question has weighs like the rarest known one: it tells that
+        # the question asks something more, without drowning what it shares.
+        rarest = max((idfs[t] for t in unique if self._df.get(t)), default=0.0)
+        capped = {t: min(idf, rarest) for t, idf in idfs.items()}
+        ceiling = policy.ceiling([capped[t] for t in topics], [capped[t] for t in names])
         ranked = sorted(
             ((policy.weighted(score, name_scores.get(q, 0.0)), q) for q, score in topic.items()),
             reverse=True,
@@ -145,6 +151,8 @@ class SimilarIndex:
             if shared < policy.MIN_RELEVANCE:
                 return  # sorted: the rest share even less
             stored = self._docs[question_id]
+            if names and stored.named and question_id not in name_scores:
+                continue  # each names a place, not the same one: about somewhere else
             distance = haversine_m(lat, lng, stored.lat, stored.lng)
             if distance <= cutoff_m:
                 yield Hit(stored, shared, distance)

@@ -335,10 +335,9 @@ EN_STOPWORDS: frozenset[str] = frozenset(
 )
 
 # Jeju place names as people write them -> one name. Longer spellings win
-# ("성산일출봉" before "성산").
+# ("성산일출봉" before "성산"). What follows a name stays a word of the question:
+# "협재해수욕장" is the name 협재 and the word 해수욕장.
 PLACE_NAMES: dict[str, str] = {
-    "협재해수욕장": "협재",
-    "협재해변": "협재",
     "협재": "협재",
     "한림공원": "한림공원",
     "한림항": "한림",
@@ -360,12 +359,10 @@ PLACE_NAMES: dict[str, str] = {
     "애월": "애월",
     "한담해안": "한담",
     "한담": "한담",
-    "함덕해수욕장": "함덕",
     "함덕": "함덕",
     "서우봉": "서우봉",
     "중문관광단지": "중문",
     "중문": "중문",
-    "색달해변": "색달",
     "색달": "색달",
     "천제연폭포": "천제연",
     "천제연": "천제연",

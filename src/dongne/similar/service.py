@@ -134,7 +134,7 @@ class SimilarService:
         return self._broadcast is None or self._broadcast.subscription.listening
 
     async def ready(self) -> SimilarIndex:
-        """The index, built on first use."""
+        """The index, once built (started now if it was not)."""
         if not self._ready:
             task = self._start_build()
             try:
@@ -205,7 +205,12 @@ class SimilarService:
         """Answered questions asking the same thing near (lat, lng), best first."""
         if len(text.strip()) < MIN_QUERY_CHARS:
             return SimilarItems(items=[])
-        index = await self.ready()
+        if not self._ready:
+            # Matching is a help, never in the way: while the index is being built (the
+            # first seconds after start-up) nothing is offered, and nobody waits.
+            self._start_build()
+            return SimilarItems(items=[])
+        index = self._index
         region = self._regions.locate(lat, lng)
         matches = rank(
             index,

@@ -117,6 +117,15 @@ describe("tables", () => {
     expect(urgent!.label).toBe("긴급 질문");
     expect(urgent!.cells[0]).toBe("0");
   });
+
+  it("adds a row counting earlier answers as answers when the server sends it", () => {
+    const withArchive = { ...EMPTY, questions: 3, answered: 3, within10m: 1 };
+    const rows = summaryRows({ ...stats([]), deflections: 2, archiveAnswers: 1, withArchive });
+    expect(rows.map((row) => row.key)).toEqual(["overall", "urgent", "withArchive"]);
+    expect(rows[2]!.label).toBe("이전 답변 포함 (해결 1건 · 질문 없이 해결 2건)");
+    expect(rows[2]!.cells[4]).toBe("100%");
+    expect(summaryRows(stats([]))).toHaveLength(2);
+  });
 });
 
 describe("bar chart", () => {

@@ -95,10 +95,16 @@ export function regionRows(stats: Stats, language: Lang): TableRow[] {
 }
 
 export function summaryRows(stats: Stats): TableRow[] {
-  return [
+  const rows: TableRow[] = [
     { key: "overall", label: t("overall"), cells: figureCells(stats.overall), level: goalLevel(stats.overall.within10m) },
     { key: "urgent", label: t("urgent"), cells: figureCells(stats.urgent), level: goalLevel(stats.urgent.within10m) },
   ];
+  if (stats.withArchive) {
+    // Locals' answers alone stay "overall"; this row also counts questions an earlier answer solved.
+    const label = t("withArchive", { archive: stats.archiveAnswers ?? 0, deflections: stats.deflections ?? 0 });
+    rows.push({ key: "withArchive", label, cells: figureCells(stats.withArchive), level: goalLevel(stats.withArchive.within10m) });
+  }
+  return rows;
 }
 
 export interface Bar {

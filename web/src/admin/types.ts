@@ -26,6 +26,10 @@ export interface Stats {
   overall: Figures;
   urgent: Figures;
   regions: RegionFigures[];
+  /** [17] Solved by an earlier answer: in the room (archive) or before asking (deflections). */
+  deflections?: number;
+  archiveAnswers?: number;
+  withArchive?: Figures | null;
 }
 
 export interface WaitingQuestion {
