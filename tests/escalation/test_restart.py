@@ -40,7 +40,7 @@ async def test_quick_wave_runs_once_after_a_restart(backend: str, tmp_path: Path
     clock = ManualClock()
     async with fresh_database(backend, tmp_path) as url:
         await asyncio.to_thread(upgrade, url)
-        settings = server_settings(tmp_path, url, run_jobs=False)
+        settings = server_settings(tmp_path, url, run_jobs=False, routing="seed-waves")
 
         async with serve(settings, clock) as first:
             asker = await make_person(first, "asker", local=False)

@@ -1,0 +1,212 @@
+"""The router: gathers candidates from its registered sources and lets `routing` choose.
+
+One implementation for the live service and the simulation: both call `Router.run_round`
+(and, for the seed's four-wave policy, `wave_candidates`) with their own `RouterPorts`.
+Each source is one batched read; the candidates they find are then described with one call
+each for blocks, settings, positions and records, whatever their number.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import time
+
+from dongne.escalation.policy import Candidate, WavePlan
+from dongne.escalation.ports import LocalProfile, RouterPorts
+from dongne.escalation.routing import (
+    Channel,
+    Responsiveness,
+    RoundChoice,
+    RouteCandidate,
+    RouteQuestion,
+    RouterConfig,
+    choose_round,
+)
+from dongne.kit.geo import haversine_m
+
+
+@dataclass(frozen=True)
+class RoundContext:
+    question: RouteQuestion
+    round_no: int
+    config: RouterConfig
+    accepted_answerers: list[str]  # one read per round, for the experts source and the flag
+
+
+Finder = Callable[[RouterPorts, RoundContext], Awaitable[list[str]]]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One rule for who might be asked, from the round it applies."""
+
+    name: str
+    first_round: int
+    find: Finder
+
+
+async def _on_duty(ports: RouterPorts, ctx: RoundContext) -> list[str]:
+    return await ports.on_duty()
+
+
+async def _nearby(ports: RouterPorts, ctx: RoundContext) -> list[str]:
+    q, config = ctx.question, ctx.config
+    found = await ports.nearby(
+        q.lat, q.lng, config.nearby_radius(ctx.round_no), config.nearby_limit
+    )
+    return [f.user_id for f in found]
+
+
+async def _followers(ports: RouterPorts, ctx: RoundContext) -> list[str]:
+    return await ports.region_followers(ctx.question.region)
+
+
+async def _experts(ports: RouterPorts, ctx: RoundContext) -> list[str]:
+    return ctx.accepted_answerers + await ports.interested(sorted(ctx.question.hashtags))
+
+
+async def _reachable(ports: RouterPorts, ctx: RoundContext) -> list[str]:
+    return await ports.reachable(ctx.config.fatigue_cap)
+
+
+SOURCES: tuple[Source, ...] = (
+    Source("on_duty", 1, _on_duty),
+    Source("nearby_online", 1, _nearby),
+    Source("region_followers", 1, _followers),
+    Source("experts", 2, _experts),
+    Source("everyone_reachable", 3, _reachable),
+)
+
+
+def channel_of(online: bool, profile: LocalProfile) -> Channel:
+    if online:
+        return "online"
+    return "push" if profile.push else "inbox"
+
+
+class Router:
+    def __init__(self, config: RouterConfig, sources: Sequence[Source] = SOURCES) -> None:
+        self.config = config
+        self.sources = tuple(sources)
+
+    async def candidates(
+        self, ports: RouterPorts, question: RouteQuestion, round_no: int, now_s: float
+    ) -> list[RouteCandidate]:
+        """Everyone the sources find for this round who was not asked yet, described."""
+        already = await ports.asked(question.id)
+        tags = sorted(question.hashtags)
+        accepted = await ports.accepted_answerers(tags) if tags else []
+        ctx = RoundContext(question, round_no, self.config, accepted)
+        found: dict[str, None] = {}
+        for source in self.sources:
+            if round_no >= source.first_round:
+                for user_id in await source.find(ports, ctx):
+                    if user_id not in already and user_id != question.asker_id:
+                        found[user_id] = None
+        user_ids = list(found)
+        if not user_ids:
+            return []
+        blocked = await ports.blockers(question.asker_id, user_ids)
+        user_ids = [u for u in user_ids if u not in blocked]
+        profiles = await ports.profiles(user_ids)
+        positions = await ports.positions(user_ids)
+        stats = await ports.responsiveness(user_ids)
+        experts = set(accepted)
+        none = Responsiveness()
+        result = []
+        for user_id in user_ids:
+            profile = profiles[user_id]
+            where = positions.get(user_id)
+            on_duty = profile.on_duty_until_s is not None and profile.on_duty_until_s > now_s
+            result.append(
+                RouteCandidate(
+                    user_id=user_id,
+                    distance_m=None
+                    if where is None
+                    else haversine_m(question.lat, question.lng, *where),
+                    channel=channel_of(where is not None, profile),
+                    settings=profile.settings,
+                    languages=profile.languages,
+                    expert=user_id in experts or not profile.interests.isdisjoint(tags),
+                    follows_region=question.region in profile.followed_regions,
+                    on_duty=on_duty,
+                    stats=stats.get(user_id, none),
+                )
+            )
+        return result
+
+    async def run_round(
+        self,
+        ports: RouterPorts,
+        question: RouteQuestion,
+        round_no: int,
+        *,
+        now_s: float,
+        local_time: time,
+        rng: random.Random,
+    ) -> RoundChoice:
+        candidates = await self.candidates(ports, question, round_no, now_s)
+        pending = list((await ports.asked(question.id)).values())
+        return choose_round(
+            question,
+            candidates,
+            pending,
+            round_no=round_no,
+            now_s=now_s,
+            local_time=local_time,
+            config=self.config,
+            rng=rng,
+        )
+
+
+async def wave_candidates(
+    ports: RouterPorts, plan: WavePlan, question: RouteQuestion, *, fatigue_cap: int
+) -> list[Candidate]:
+    """The seed's four-wave policy (`DONGNE_ROUTING=seed-waves`): who one wave considers,
+    described for `policy.select_recipients`, through the same ports as the router."""
+    tags = sorted(question.hashtags)
+    if plan.radius_m is not None:
+        limit = None if plan.limit is None else plan.limit * 5
+        nearby = await ports.nearby(question.lat, question.lng, plan.radius_m, limit or 1 << 30)
+        user_ids = [n.user_id for n in nearby]
+        if plan.region_followers:
+            user_ids += await ports.region_followers(question.region)
+    elif plan.experts_only:
+        user_ids = sorted(
+            set(await ports.accepted_answerers(tags)) | set(await ports.interested(tags))
+        )
+    else:
+        user_ids = await ports.reachable(fatigue_cap)
+    already = await ports.asked(question.id)
+    user_ids = [u for u in dict.fromkeys(user_ids) if u not in already]
+    if not user_ids:
+        return []
+    blocked = await ports.blockers(question.asker_id, user_ids)
+    user_ids = [u for u in user_ids if u not in blocked]
+    profiles = await ports.profiles(user_ids)
+    positions = await ports.positions(user_ids)
+    stats = await ports.responsiveness(user_ids)
+    experts = set(await ports.accepted_answerers(tags)) if plan.experts_only and tags else set()
+    none = Responsiveness()
+    result = []
+    for user_id in user_ids:
+        profile = profiles[user_id]
+        where = positions.get(user_id)
+        expert = user_id in experts or not profile.interests.isdisjoint(tags)
+        result.append(
+            Candidate(
+                user_id=user_id,
+                distance_m=None
+                if where is None
+                else haversine_m(question.lat, question.lng, *where),
+                online=where is not None,
+                settings=profile.settings,
+                expert_tags=question.hashtags if plan.experts_only and expert else frozenset(),
+                recent_notifications=stats.get(user_id, none).last_hour,
+                already_notified=False,
+                follows_region=question.region in profile.followed_regions,
+            )
+        )
+    return result
