@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from dongne.escalation.ports import LocalProfile
 from dongne.escalation.repository import NotifiedRepository
-from dongne.escalation.routing import Pending, Responsiveness
+from dongne.escalation.routing import Pending, Responsiveness, RouterConfig, prior_mean
 from dongne.infra.presence.base import Nearby, PresenceIndex
 from dongne.kit.db import UnitOfWork
 from dongne.moderation.service import SafetyService
@@ -75,12 +75,23 @@ class LivePorts:
     async def interested(self, tags: Sequence[str]) -> list[str]:
         return await self._verified(await self._settings.users_interested_in(self._uow, tags))
 
+    async def residents(self, region: str) -> list[str]:
+        return await self._users.verified_locals_in(self._uow, region)
+
     async def reachable(self, fatigue_cap: int) -> list[str]:
         everyone = await self._users.verified_local_ids(self._uow)
         recent = await NotifiedRepository(self._uow.session).counts_since(
             everyone, self._now - timedelta(hours=1)
         )
         return [u for u in everyone if recent.get(u, 0) < fatigue_cap]
+
+    async def best(self, user_ids: Sequence[str], limit: int) -> list[str]:
+        if len(user_ids) <= limit:
+            return list(user_ids)
+        stats = await self.responsiveness(user_ids)
+        none = Responsiveness()
+        prior = RouterConfig()
+        return sorted(user_ids, key=lambda u: -prior_mean(stats.get(u, none), prior))[:limit]
 
     async def positions(self, user_ids: Sequence[str]) -> dict[str, tuple[float, float]]:
         return await self._presence.positions(user_ids)

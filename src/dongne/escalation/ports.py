@@ -48,8 +48,17 @@ class RouterPorts(Protocol):
         """Verified locals who declared an interest in one of the tags."""
         ...
 
+    async def residents(self, region: str) -> list[str]:
+        """Verified locals whose home is in the region."""
+        ...
+
     async def reachable(self, fatigue_cap: int) -> list[str]:
         """Every verified local who may still get a question notification this hour."""
+        ...
+
+    async def best(self, user_ids: Sequence[str], limit: int) -> list[str]:
+        """At most `limit` of them, the highest recorded answer rate first (a newcomer
+        counts with the prior's mean, so newcomers stay in reach)."""
         ...
 
     async def positions(self, user_ids: Sequence[str]) -> dict[str, tuple[float, float]]:

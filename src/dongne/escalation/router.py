@@ -40,11 +40,13 @@ Finder = Callable[[RouterPorts, RoundContext], Awaitable[list[str]]]
 
 @dataclass(frozen=True)
 class Source:
-    """One rule for who might be asked, from the round it applies."""
+    """One rule for who might be asked, from the round it applies. A `wide` source may
+    find hundreds: only the `config.wide_limit` best by recorded answer rate are kept."""
 
     name: str
     first_round: int
     find: Finder
+    wide: bool = False
 
 
 async def _on_duty(ports: RouterPorts, ctx: RoundContext) -> list[str]:
@@ -67,16 +69,23 @@ async def _experts(ports: RouterPorts, ctx: RoundContext) -> list[str]:
     return ctx.accepted_answerers + await ports.interested(sorted(ctx.question.hashtags))
 
 
+async def _residents(ports: RouterPorts, ctx: RoundContext) -> list[str]:
+    return await ports.residents(ctx.question.region)
+
+
 async def _reachable(ports: RouterPorts, ctx: RoundContext) -> list[str]:
     return await ports.reachable(ctx.config.fatigue_cap)
 
 
+# Widening by round: online locals near the spot first; then followers of the region and
+# experts for its tags; then those who live in the region; the whole island last.
 SOURCES: tuple[Source, ...] = (
     Source("on_duty", 1, _on_duty),
     Source("nearby_online", 1, _nearby),
-    Source("region_followers", 1, _followers),
-    Source("experts", 2, _experts),
-    Source("everyone_reachable", 3, _reachable),
+    Source("region_followers", 2, _followers, wide=True),
+    Source("experts", 2, _experts, wide=True),
+    Source("region_residents", 3, _residents, wide=True),
+    Source("everyone_reachable", 5, _reachable, wide=True),
 )
 
 
@@ -100,11 +109,16 @@ class Router:
         accepted = await ports.accepted_answerers(tags) if tags else []
         ctx = RoundContext(question, round_no, self.config, accepted)
         found: dict[str, None] = {}
+        wide: dict[str, None] = {}
         for source in self.sources:
             if round_no >= source.first_round:
+                into = wide if source.wide else found
                 for user_id in await source.find(ports, ctx):
                     if user_id not in already and user_id != question.asker_id:
-                        found[user_id] = None
+                        into[user_id] = None
+        if wide:
+            for user_id in await ports.best([u for u in wide if u not in found], self.config.wide_limit):
+                found[user_id] = None
         user_ids = list(found)
         if not user_ids:
             return []

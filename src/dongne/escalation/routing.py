@@ -114,6 +114,8 @@ class RouterConfig:
     # Radius of the proximity source by round (metres); the last repeats.
     nearby_radius_m: tuple[float, ...] = (3_000.0, 6_000.0, 12_000.0, 25_000.0)
     nearby_limit: int = 40
+    shortlist_per_round: int = 4  # Thompson-sample this many times `max_per_round`
+    wide_limit: int = 60  # from wide sources (followers, experts, residents, everyone)
 
     def channel(self, channel: Channel) -> float:
         return dict(self.channel_factor)[channel]
@@ -183,8 +185,8 @@ def eligible(
     config: RouterConfig,
 ) -> bool:
     """The settings' rules: the asker, quiet hours, muted tags, the cap, the personal radius
-    (a question farther than it reaches them only as a follower of its region, on duty or
-    through island-wide rounds), and immediate alerts for round 1."""
+    (a question farther than it reaches them only on duty, as a follower of its region, as
+    an expert from round 2 or from round 3 on), and immediate alerts for round 1."""
     settings = candidate.settings
     if candidate.user_id == question.asker_id:
         return False
@@ -197,8 +199,17 @@ def eligible(
     if round_no == 1 and not settings.immediate_alerts and not candidate.on_duty:
         return False
     d = candidate.distance_m
-    close = d is not None and d <= settings.radius_m
-    return close or candidate.follows_region or candidate.on_duty or round_no >= 3
+    if d is not None and d <= settings.radius_m:
+        return True
+    if candidate.on_duty or candidate.follows_region:
+        return True
+    return round_no >= 3 or (candidate.expert and round_no >= 2)
+
+
+def prior_mean(stats: Responsiveness, config: RouterConfig) -> float:
+    """Posterior mean answers per notification: the order of `RouterPorts.best`."""
+    a = config.prior_answered + stats.answered
+    return a / (a + config.prior_missed + max(0, stats.notified - stats.answered))
 
 
 def lognormal_cdf(t: float, median: float, sigma: float) -> float:
@@ -273,7 +284,10 @@ def choose_round(
     # Past the deadline the question still deserves an answer: aim at the next stretch.
     until = deadline if deadline - now_s >= 60.0 else now_s + config.deadline_s
     miss = _pending_miss(pending, now_s, until, config.delay_sigma)
-    ranked: list[tuple[bool, float, str, float, float, RouteCandidate]] = []
+    # Cheap optimistic index first (posterior mean + 2 sd): a short-list that keeps the
+    # newcomers' wide posteriors in; Thompson sampling then ranks the short-list.
+    scored: list[tuple[bool, float, str, float, float, float, float, RouteCandidate]] = []
+    horizon = until - now_s
     for c in candidates:
         if not eligible(
             question, c, round_no=round_no, priority=priority, local_time=local_time, config=config
@@ -281,12 +295,20 @@ def choose_round(
             continue
         a = config.prior_answered + c.stats.answered
         b = config.prior_missed + max(0, c.stats.notified - c.stats.answered)
-        context = context_factor(question, c, config)
         median = median_delay(c, config)
-        in_time = lognormal_cdf(until - now_s, median, config.delay_sigma)
-        sampled = rng.betavariate(a, b) * context * in_time
-        mean = min(0.95, a / (a + b) * context) * in_time
-        ranked.append((not c.on_duty, -sampled, c.user_id, mean, median, c))
+        weight = context_factor(question, c, config) * lognormal_cdf(
+            horizon, median, config.delay_sigma
+        )
+        n = a + b
+        upper = (a / n + 2.0 * math.sqrt(a * b / (n * n * (n + 1.0)))) * weight
+        scored.append((not c.on_duty, -upper, c.user_id, a, b, weight, median, c))
+    scored.sort(key=lambda r: r[:3])
+    shortlist = scored[: config.shortlist_per_round * config.max_per_round]
+    ranked: list[tuple[bool, float, str, float, float, RouteCandidate]] = []
+    for off_duty, _u, user_id, a, b, weight, median, c in shortlist:
+        sampled = rng.betavariate(a, b) * weight
+        mean = min(0.95, a / (a + b) * weight)
+        ranked.append((off_duty, -sampled, user_id, mean, median, c))
     ranked.sort(key=lambda r: r[:3])
     target = config.target(round_no)
     asked: list[Asked] = []
@@ -300,4 +322,4 @@ def choose_round(
     next_at: float | None = now_s + config.gap_after(round_no)
     if next_at is not None and next_at >= question.asked_at_s + config.give_up_s:
         next_at = None
-    return RoundChoice(asked, 1.0 - miss, next_at, eligible=len(ranked))
+    return RoundChoice(asked, 1.0 - miss, next_at, eligible=len(scored))
