@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from dongne.conversation.rooms import RoomsService
 from dongne.conversation.schemas import PresenceChange, TypingAck, UserStopTyping, UserTyping
 from dongne.conversation.service import NOT_A_MEMBER
 from dongne.kit.background import BackgroundTasks
@@ -19,7 +20,6 @@ from dongne.kit.db import Database
 from dongne.kit.errors import DongneError, ErrorCode
 from dongne.kit.events import Events
 from dongne.kit.rooms import question_room
-from dongne.questions.service import QuestionsService
 from dongne.users.service import UsersService
 
 # Presence goes to the rooms of questions asked within this window.
@@ -42,7 +42,7 @@ class TypingService:
         clock: Clock,
         db: Database,
         events: Events,
-        questions: QuestionsService,
+        rooms: RoomsService,
         users: UsersService,
         background: BackgroundTasks,
         auto_stop_s: float,
@@ -52,7 +52,7 @@ class TypingService:
         self._clock = clock
         self._db = db
         self._events = events
-        self._questions = questions
+        self._rooms = rooms
         self._users = users
         self._background = background
         self._auto_stop_s = auto_stop_s
@@ -106,7 +106,7 @@ class TypingService:
 
     async def _member_nickname(self, question_id: str, user_id: str) -> str:
         async with self._db.transaction(readonly=True) as uow:
-            if user_id not in await self._questions.member_ids(uow, question_id):
+            if user_id not in await self._rooms.member_ids(uow, question_id):
                 raise DongneError(ErrorCode.FORBIDDEN, NOT_A_MEMBER)
             return (await self._users.get(uow, user_id)).nickname
 
@@ -137,7 +137,7 @@ class PresenceService:
         clock: Clock,
         db: Database,
         events: Events,
-        questions: QuestionsService,
+        rooms: RoomsService,
         background: BackgroundTasks,
         is_online: Callable[[str], bool],
         offline_debounce_s: float,
@@ -145,7 +145,7 @@ class PresenceService:
         self._clock = clock
         self._db = db
         self._events = events
-        self._questions = questions
+        self._rooms = rooms
         self._background = background
         self._is_online = is_online
         self._debounce_s = offline_debounce_s
@@ -169,7 +169,7 @@ class PresenceService:
     async def _announce(self, event: str, user_id: str) -> None:
         now = self._clock.now()
         async with self._db.transaction(readonly=True) as uow:
-            rooms = await self._questions.rooms_of(uow, user_id, since=now - PRESENCE_ROOMS_WINDOW)
+            rooms = await self._rooms.rooms_of(uow, user_id, since=now - PRESENCE_ROOMS_WINDOW)
         change = PresenceChange(user_id=user_id, timestamp=now)
         for question_id in rooms:
             await self._events.publish_now(event, change, room=question_room(question_id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dongne.conversation import policy
 from dongne.conversation.repository import ReadMarkerRepository
+from dongne.conversation.rooms import RoomsService
 from dongne.conversation.schemas import (
     MessageMarkRequest,
     MessageState,
@@ -15,18 +16,19 @@ from dongne.kit.db import UnitOfWork
 from dongne.kit.errors import DongneError, ErrorCode
 from dongne.kit.events import Events
 from dongne.kit.rooms import question_room
-from dongne.questions.service import QuestionsService
+from dongne.questions.views import QuestionViews
 
 NOT_A_MEMBER = "이 질문방의 참여자가 아니에요 (You are not in this question's room)"
 
 
 class ReadStateService:
-    def __init__(self, questions: QuestionsService, events: Events) -> None:
+    def __init__(self, rooms: RoomsService, questions: QuestionViews, events: Events) -> None:
+        self._rooms = rooms
         self._questions = questions
         self._events = events
 
     async def open_room(self, uow: UnitOfWork, user_id: str, question_id: str) -> RoomView:
-        room = await self._questions.open_room(uow, user_id, question_id)
+        room = await self._rooms.open_room(uow, user_id, question_id)
         markers = await ReadMarkerRepository(uow.session).of_question(question_id)
         delivered = {uid: m.last_delivered_id for uid, m in markers.items()}
         read = {uid: m.last_read_id for uid, m in markers.items()}
@@ -43,7 +45,7 @@ class ReadStateService:
         self, uow: UnitOfWork, user_id: str, request: MessageMarkRequest, state: MessageState
     ) -> MessageStatus:
         """Moves the member's delivered (and, for read, read) marker forward, never back."""
-        members = await self._questions.member_ids(uow, request.question_id)
+        members = await self._rooms.member_ids(uow, request.question_id)
         if user_id not in members:
             raise DongneError(ErrorCode.FORBIDDEN, NOT_A_MEMBER)
         author_id = await self._questions.message_author(

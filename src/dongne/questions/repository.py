@@ -1,4 +1,4 @@
-"""Every SQL query about questions, hashtags, answers and room members."""
+"""Every SQL query about questions, hashtags and answers."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dongne.kit.db import dialect_insert
-from dongne.models.questions import Answer, Hashtag, Question, QuestionHashtag, RoomMember
+from dongne.models.questions import Answer, Hashtag, Question, QuestionHashtag
 from dongne.questions.schemas import QuestionStatus
 
 
@@ -179,36 +179,4 @@ class AnswerRepository:
 
     async def of_question(self, question_id: str) -> list[Answer]:
         query = select(Answer).where(Answer.question_id == question_id).order_by(Answer.id)
-        return list((await self._session.execute(query)).scalars())
-
-
-class RoomRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def add_member(self, question_id: str, user_id: str, now: datetime) -> None:
-        insert = dialect_insert(self._session)
-        await self._session.execute(
-            insert(RoomMember)
-            .values(question_id=question_id, user_id=user_id, joined_at=now)
-            .on_conflict_do_nothing(index_elements=[RoomMember.question_id, RoomMember.user_id])
-        )
-
-    async def rooms_of(self, user_id: str, *, since: datetime, limit: int = 50) -> list[str]:
-        """The user's rooms whose question is recent, newest first."""
-        query = (
-            select(RoomMember.question_id)
-            .join(Question, Question.id == RoomMember.question_id)
-            .where(RoomMember.user_id == user_id, Question.created_at >= since)
-            .order_by(Question.created_at.desc())
-            .limit(limit)
-        )
-        return list((await self._session.execute(query)).scalars())
-
-    async def member_ids(self, question_id: str) -> list[str]:
-        query = (
-            select(RoomMember.user_id)
-            .where(RoomMember.question_id == question_id)
-            .order_by(RoomMember.joined_at, RoomMember.user_id)
-        )
         return list((await self._session.execute(query)).scalars())
