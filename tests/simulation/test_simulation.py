@@ -302,7 +302,8 @@ def test_shipped_scenario_says_its_numbers_are_assumptions() -> None:
     scenario = load_scenario()
     assert scenario.population.locals == 2000
     assert scenario.questions.per_day == 5000
-    assert scenario.duration_h == 336 and scenario.report_after_h == 168
+    assert scenario.duration_h == 336
+    assert scenario.report_after_h == 168
     assert {"seed", "dongne-waves"} <= set(scenario.policies.compare)
     counts = local_counts(scenario.population, default_region_map())
     assert sum(counts.values()) == 2000
@@ -524,7 +525,9 @@ def test_variants_from_the_scenario_file_run_as_written(
     late = results["dongne-late-online"].trace or []
     assert any(n.wave in (Wave.EXTENDED, Wave.FINAL) for n in late)
     assert {n.channel for n in late if n.wave in (Wave.EXTENDED, Wave.FINAL)} == {"online"}
-    assert {n.channel for n in results["dongne-waves"].trace or [] if n.wave is Wave.FINAL} > {"online"}
+    assert {n.channel for n in results["dongne-waves"].trace or [] if n.wave is Wave.FINAL} > {
+        "online"
+    }
 
     far = [n for n in results["dongne-far-immediate"].trace or [] if n.wave is Wave.IMMEDIATE]
     assert max(Counter(n.question for n in far).values()) == 3
@@ -613,7 +616,9 @@ def test_progress_reaches_the_end_of_the_day(world: World, scenario: Scenario) -
     def progress(policy: PolicySpec) -> Callable[[float], None]:
         return seen[policy.name].append
 
-    simulate(world, [policy_named(scenario, n) for n in ("seed", "dongne-waves")], progress=progress)
+    simulate(
+        world, [policy_named(scenario, n) for n in ("seed", "dongne-waves")], progress=progress
+    )
     assert set(seen) == {"seed", "dongne-waves"}
     for ticks in seen.values():
         assert ticks == sorted(ticks)

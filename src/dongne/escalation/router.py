@@ -117,7 +117,9 @@ class Router:
                     if user_id not in already and user_id != question.asker_id:
                         into[user_id] = None
         if wide:
-            for user_id in await ports.best([u for u in wide if u not in found], self.config.wide_limit):
+            for user_id in await ports.best(
+                [u for u in wide if u not in found], self.config.wide_limit
+            ):
                 found[user_id] = None
         user_ids = list(found)
         if not user_ids:

@@ -305,14 +305,14 @@ def choose_round(
     scored.sort(key=lambda r: r[:3])
     shortlist = scored[: config.shortlist_per_round * config.max_per_round]
     ranked: list[tuple[bool, float, str, float, float, RouteCandidate]] = []
-    for off_duty, _u, user_id, a, b, weight, median, c in shortlist:
+    for off_duty, _upper, user_id, a, b, weight, median, c in shortlist:
         sampled = rng.betavariate(a, b) * weight
         mean = min(0.95, a / (a + b) * weight)
         ranked.append((off_duty, -sampled, user_id, mean, median, c))
     ranked.sort(key=lambda r: r[:3])
     target = config.target(round_no)
     asked: list[Asked] = []
-    for off_duty, _s, _u, mean, median, c in ranked:
+    for off_duty, _sampled, _user, mean, median, c in ranked:
         if len(asked) >= config.max_per_round:
             break
         if off_duty and 1.0 - miss >= target and (asked or round_no > 1 or pending):

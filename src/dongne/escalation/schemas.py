@@ -77,3 +77,13 @@ class QuestionProgress(WireModel):
     answering: int  # locals with a fresh claim (or typing) right now
     claimed_by: ClaimedBy | None
     next: ProgressNext
+
+
+class NotificationSeen(RequestModel):
+    """`notification_seen`: the local saw the question (opened it or its notification)."""
+
+    question_id: str
+
+
+class Seen(WireModel):
+    ok: bool = True

@@ -312,7 +312,7 @@ class EscalationService:
                 "인증된 현지인만 답변을 약속할 수 있어요 (Verified locals only)",
             )
         notified = user_id in await NotifiedRepository(uow.session).notified_of(question_id)
-        if not notified and user_id not in await self._questions.member_ids(uow, question_id):
+        if not notified and user_id not in await self._questions.rooms.member_ids(uow, question_id):
             raise DongneError(
                 ErrorCode.FORBIDDEN,
                 "알림을 받았거나 방에 들어온 현지인만 답변을 약속할 수 있어요 "

@@ -80,7 +80,9 @@ class SettingsService:
         row = await repo.get(user_id)
         if row is None:
             row = _row(user_id, SettingsUpdate(), [])
+            row.on_duty_until = until
             await repo.save(row, [])
+            return
         row.on_duty_until = until
         await uow.session.flush()
 

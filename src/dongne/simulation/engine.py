@@ -20,15 +20,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import time as clock_time
 
-from dongne.escalation.policy import QuestionFacts, Wave, WavePlan, select_recipients, wave_should_run
+from dongne.escalation.policy import (
+    QuestionFacts,
+    Wave,
+    WavePlan,
+    select_recipients,
+    wave_should_run,
+)
 from dongne.escalation.router import Router, wave_candidates
 from dongne.escalation.routing import Pending, RouteQuestion
 from dongne.infra.presence.memory import MemoryPresenceIndex
 from dongne.simulation.answers import AnswerModel, Channel, planar_m
 from dongne.simulation.draws import uniform
 from dongne.simulation.policies import PolicySpec, seed_targets
-from dongne.simulation.ports import SimPorts
 from dongne.simulation.population import Question, World
+from dongne.simulation.ports import SimPorts
 from dongne.simulation.results import Notification, PolicyResult
 
 FATIGUE_WINDOW_S = 3600.0
@@ -443,7 +449,11 @@ class _Pass:
             return
         if self.policy.base == "router":
             self._push(at, _HEARD, q.index, local)  # the server records every answer
-        if state.outcome is not None or at >= state.pending_s or at >= q.t + self.unanswered_after_s:
+        if (
+            state.outcome is not None
+            or at >= state.pending_s
+            or at >= q.t + self.unanswered_after_s
+        ):
             return
         state.pending_s = at
         state.pending_local = local

@@ -39,7 +39,7 @@ class Record:
 
 class SimPorts:
     def __init__(
-                self,
+        self,
         people: Sequence[Local],
         presence: MemoryPresenceIndex,
         *,
