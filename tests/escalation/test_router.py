@@ -37,13 +37,17 @@ QUESTION = RouteQuestion(
 )
 
 
+NO_RECORD = Responsiveness()
+DEFAULTS = RecipientSettings()
+
+
 def local(
     user_id: str,
     *,
     distance_m: float | None = 500.0,
     languages: frozenset[str] = frozenset({"ko"}),
-    stats: Responsiveness = Responsiveness(),
-    settings: RecipientSettings = RecipientSettings(),
+    stats: Responsiveness = NO_RECORD,
+    settings: RecipientSettings = DEFAULTS,
     on_duty: bool = False,
 ) -> RouteCandidate:
     return RouteCandidate(

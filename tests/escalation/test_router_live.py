@@ -15,8 +15,8 @@ from dongne.kit.clock import ManualClock
 from dongne.models import QuestionNotified
 from dongne.regions.policy import default_region_map
 from dongne.simulation import build_world, policy_named
-from dongne.simulation.engine import run_pass
 from dongne.simulation import engine as sim_engine
+from dongne.simulation.engine import run_pass
 from tests.escalation.test_waves import SEONGSAN, offset
 from tests.fixtures.jeju import question_payload
 from tests.fixtures.people import Person, go_online, make_person
@@ -71,7 +71,8 @@ async def test_a_local_whose_language_matches_is_chosen_first(
     server, _clock = clock_server
     asker, korean, bilingual = await people(server)
     try:
-        assert asker.socket is not None and bilingual.socket is not None
+        assert asker.socket is not None
+        assert bilingual.socket is not None
         ack = await asker.socket.call("create_question", question_payload(**ENGLISH))
         assert ack["question"]["language"] == "en"
         qid = ack["question"]["id"]
@@ -90,7 +91,9 @@ async def test_a_claim_holds_the_next_round_and_the_asker_sees_progress(
     server, clock = clock_server
     asker, korean, bilingual = await people(server)
     try:
-        assert asker.socket and korean.socket and bilingual.socket
+        assert asker.socket
+        assert korean.socket
+        assert bilingual.socket
         ack = await asker.socket.call("create_question", question_payload(urgency="normal"))
         qid = ack["question"]["id"]
         assert ack["question"]["language"] == "ko"
@@ -102,9 +105,11 @@ async def test_a_claim_holds_the_next_round_and_the_asker_sees_progress(
         [first] = await notified(server, qid)
         claimer = korean if first == korean.id else bilingual
         other = bilingual if claimer is korean else korean
-        assert claimer.socket is not None and other.socket is not None
+        assert claimer.socket is not None
+        assert other.socket is not None
         claimed = await claimer.socket.call("claim_question", {"questionId": qid})
-        assert claimed["ok"] is True and claimed["claimedUntil"]
+        assert claimed["ok"] is True
+        assert claimed["claimedUntil"]
         # The asker's devices hear it in their own room and in the question's room.
         while progress["answering"] == 0:
             progress = await asker.socket.next("question_progress")
@@ -136,12 +141,14 @@ async def test_only_a_notified_local_may_claim(
     stranger = await make_person(server, "stranger")
     await go_online(server, stranger, *offset(SEONGSAN, 40_000))
     try:
-        assert asker.socket and stranger.socket
+        assert asker.socket
+        assert stranger.socket
         qid = (await asker.socket.call("create_question", question_payload()))["question"]["id"]
         refused = await stranger.socket.call("claim_question", {"questionId": qid})
         assert refused["error"]["code"] == "forbidden"
         duty = await stranger.socket.call("set_on_duty", {"on": True, "minutes": 30})
-        assert duty["ok"] is True and duty["onDutyUntil"]
+        assert duty["ok"] is True
+        assert duty["onDutyUntil"]
         bad = await stranger.socket.call("set_on_duty", {"on": True, "minutes": 5})
         assert bad["error"]["code"] == "invalid"
         me = await server_me(server, stranger)
@@ -194,6 +201,7 @@ async def test_the_simulation_and_the_service_call_the_same_router(
     scenario = small(locals_=60, questions=30)
     world = build_world(scenario, default_region_map())
     await run_pass(world, policy_named(scenario, "dongne"))
-    assert "LivePorts" in calls and "SimPorts" in calls
+    assert "LivePorts" in calls
+    assert "SimPorts" in calls
     assert not hasattr(sim_engine._Pass, "_candidates")
     assert sim_engine.Router is Router
