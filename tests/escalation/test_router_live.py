@@ -205,3 +205,39 @@ async def test_the_simulation_and_the_service_call_the_same_router(
     assert "SimPorts" in calls
     assert not hasattr(sim_engine._Pass, "_candidates")
     assert sim_engine.Router is Router
+
+
+async def test_operators_see_the_burden(clock_server: tuple[RunningServer, ManualClock]) -> None:
+    from dongne.users.schemas import Role
+    from tests.fixtures.clients import PASSWORD
+
+    server, _clock = clock_server
+    asker, korean, bilingual = await people(server)
+    runtime = server.runtime
+    async with runtime.db.transaction() as uow:
+        await runtime.users.create(
+            uow, email="ops@example.com", password=PASSWORD, nickname="운영", role=Role.ADMIN
+        )
+        ops = await runtime.users.login(uow, email="ops@example.com", password=PASSWORD)
+    try:
+        assert asker.socket is not None
+        for _ in range(2):
+            await asker.socket.call("create_question", question_payload(urgency="normal"))
+        await runtime.jobs.run_due()
+        admin = Person("ops", ops.user.id, ops.tokens.access_token)
+        import httpx
+
+        async with httpx.AsyncClient(base_url=server.url) as http:
+            response = await http.get(
+                "/api/admin/stats", headers={"Authorization": f"Bearer {admin.token}"}
+            )
+        assert response.status_code == 200, response.text
+        burden = response.json()["burden"]
+        assert burden["locals"] == 2
+        assert burden["perQuestion"] == 1.0  # one local per round, one round each so far
+        assert burden["perLocalPerDayMedian"] == 1.0
+        assert burden["onDutyLocals"] == 0
+        assert burden["answeredByFirstRound"] == 0.0
+        assert burden["alertsOff"] == 0
+    finally:
+        await close(asker, korean, bilingual)

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dongne.kit.db import core_table
 from dongne.models.escalation import QuestionNotified, QuestionRouting
-from dongne.models.questions import Answer
+from dongne.models.questions import Answer, Question
 
 NotifiedRow = tuple[str, datetime, float | None, float | None, datetime | None]
 
@@ -85,6 +85,34 @@ class NotifiedRepository:
             .group_by(QuestionNotified.user_id)
         )
         return [(u, int(c)) for u, c in await self._session.execute(query)]
+
+    async def questions_since(self, since: datetime) -> tuple[int, int, int]:
+        """(questions asked since, notifications about them, those whose first answer came
+        from a local of the first round)."""
+        asked = await self._session.scalar(
+            select(func.count()).select_from(Question).where(Question.created_at >= since)
+        )
+        n = QuestionNotified
+        sent = await self._session.scalar(
+            select(func.count())
+            .select_from(n)
+            .join(Question, Question.id == n.question_id)
+            .where(Question.created_at >= since)
+        )
+        first = await self._session.scalar(
+            select(func.count(func.distinct(Question.id)))
+            .select_from(Question)
+            .join(
+                Answer,
+                and_(
+                    Answer.question_id == Question.id,
+                    Answer.created_at == Question.first_answer_at,
+                ),
+            )
+            .join(n, and_(n.question_id == Question.id, n.user_id == Answer.author_id))
+            .where(Question.created_at >= since, n.wave == "IMMEDIATE")
+        )
+        return int(asked or 0), int(sent or 0), int(first or 0)
 
     async def mark_seen(self, question_id: str, user_id: str, now: datetime) -> bool:
         result = await self._session.execute(

@@ -87,3 +87,17 @@ class NotificationSeen(RequestModel):
 
 class Seen(WireModel):
     ok: bool = True
+
+
+class Burden(WireModel):
+    """What routing costs the locals, over the window of `GET /api/admin/stats`."""
+
+    locals: int  # verified locals, on duty or not
+    per_local_per_day_median: float
+    per_local_per_day_p95: float
+    on_duty_locals: int  # counted apart: they chose to be asked
+    on_duty_per_day_median: float | None
+    on_duty_per_day_p95: float | None
+    per_question: float | None  # question notifications per question asked
+    answered_by_first_round: float | None  # share of questions asked
+    alerts_off: int  # verified locals with both socket and push alerts off

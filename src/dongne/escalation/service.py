@@ -37,6 +37,7 @@ from dongne.escalation.repository import NotifiedRepository, RoutingRepository
 from dongne.escalation.router import Router, wave_candidates
 from dongne.escalation.routing import Asked, RouteQuestion, RouterConfig
 from dongne.escalation.schemas import (
+    Burden,
     ClaimedBy,
     NewQuestionNotification,
     NotifiedLocation,
@@ -53,6 +54,7 @@ from dongne.kit.db import UnitOfWork
 from dongne.kit.errors import DongneError, ErrorCode
 from dongne.kit.events import Events
 from dongne.kit.rooms import question_room, user_room
+from dongne.kit.stats import percentile
 from dongne.models.questions import Question
 from dongne.moderation.service import SafetyService
 from dongne.notifications.service import Alert, NotificationsService
@@ -382,6 +384,32 @@ class EscalationService:
         payload = await self.progress(uow, question)
         self._events.publish(uow, "question_progress", payload, room=user_room(question.asker_id))
         self._events.publish(uow, "question_progress", payload, room=question_room(question.id))
+
+    # -- burden (operators) ---------------------------------------------------------------
+
+    async def burden(self, uow: UnitOfWork, window: timedelta) -> Burden:
+        since = self._clock.now() - window
+        days = window.total_seconds() / 86_400
+        counts = dict(await NotifiedRepository(uow.session).burden(since))
+        locals_ = await self._users.verified_local_ids(uow)
+        settings = await self._settings.get_many(uow, locals_)
+        duty = {u for u, s in settings.items() if s.on_duty_until is not None}
+        regular = [counts.get(u, 0) / days for u in locals_ if u not in duty]
+        on_duty = [counts.get(u, 0) / days for u in locals_ if u in duty]
+        asked, sent, first = await NotifiedRepository(uow.session).questions_since(since)
+        return Burden(
+            locals=len(locals_),
+            per_local_per_day_median=percentile(regular, 50) if regular else 0.0,
+            per_local_per_day_p95=percentile(regular, 95) if regular else 0.0,
+            on_duty_locals=len(on_duty),
+            on_duty_per_day_median=percentile(on_duty, 50) if on_duty else None,
+            on_duty_per_day_p95=percentile(on_duty, 95) if on_duty else None,
+            per_question=sent / asked if asked else None,
+            answered_by_first_round=first / asked if asked else None,
+            alerts_off=sum(
+                1 for s in settings.values() if not s.channels.socket and not s.channels.push
+            ),
+        )
 
     # -- sending --------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from dongne.kit.stats import percentile
 from dongne.regions.policy import RegionMap
 from dongne.simulation.population import World
 from dongne.simulation.results import PolicyResult
@@ -57,17 +58,6 @@ class PolicySummary:
     on_duty_per_day_p95: float = math.nan
     opted_out: int = 0  # locals who turned question alerts off by the end
     first_round_share: float = math.nan  # routed questions answered by a round-1 local
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """Linear-interpolated percentile, q in [0, 100] (numpy's default method)."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q / 100
-    low = math.floor(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
 def summarize(world: World, result: PolicyResult) -> PolicySummary:
