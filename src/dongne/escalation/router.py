@@ -95,6 +95,34 @@ def channel_of(online: bool, profile: LocalProfile) -> Channel:
     return "push" if profile.push else "inbox"
 
 
+Described = tuple[str, LocalProfile, float | None, Responsiveness]
+
+
+async def describe(
+    ports: RouterPorts, question: RouteQuestion, user_ids: list[str]
+) -> list[Described]:
+    """Who of them did not block the asker, with their profile, distance (None: offline)
+    and record: one call each for blocks, settings, positions and records."""
+    if not user_ids:
+        return []
+    blocked = await ports.blockers(question.asker_id, user_ids)
+    user_ids = [u for u in user_ids if u not in blocked]
+    profiles = await ports.profiles(user_ids)
+    positions = await ports.positions(user_ids)
+    stats = await ports.responsiveness(user_ids)
+    none = Responsiveness()
+    lat, lng = question.lat, question.lng
+    return [
+        (
+            user_id,
+            profiles[user_id],
+            None if (where := positions.get(user_id)) is None else haversine_m(lat, lng, *where),
+            stats.get(user_id, none),
+        )
+        for user_id in user_ids
+    ]
+
+
 class Router:
     def __init__(self, config: RouterConfig, sources: Sequence[Source] = SOURCES) -> None:
         self.config = config
@@ -121,34 +149,21 @@ class Router:
                 [u for u in wide if u not in found], self.config.wide_limit
             ):
                 found[user_id] = None
-        user_ids = list(found)
-        if not user_ids:
-            return []
-        blocked = await ports.blockers(question.asker_id, user_ids)
-        user_ids = [u for u in user_ids if u not in blocked]
-        profiles = await ports.profiles(user_ids)
-        positions = await ports.positions(user_ids)
-        stats = await ports.responsiveness(user_ids)
         experts = set(accepted)
-        none = Responsiveness()
         result = []
-        for user_id in user_ids:
-            profile = profiles[user_id]
-            where = positions.get(user_id)
+        for user_id, profile, distance, stats in await describe(ports, question, list(found)):
             on_duty = profile.on_duty_until_s is not None and profile.on_duty_until_s > now_s
             result.append(
                 RouteCandidate(
                     user_id=user_id,
-                    distance_m=None
-                    if where is None
-                    else haversine_m(question.lat, question.lng, *where),
-                    channel=channel_of(where is not None, profile),
+                    distance_m=distance,
+                    channel=channel_of(distance is not None, profile),
                     settings=profile.settings,
                     languages=profile.languages,
                     expert=user_id in experts or not profile.interests.isdisjoint(tags),
                     follows_region=question.region in profile.followed_regions,
                     on_duty=on_duty,
-                    stats=stats.get(user_id, none),
+                    stats=stats,
                 )
             )
         return result
@@ -197,30 +212,18 @@ async def wave_candidates(
         user_ids = await ports.reachable(fatigue_cap)
     already = await ports.asked(question.id)
     user_ids = [u for u in dict.fromkeys(user_ids) if u not in already]
-    if not user_ids:
-        return []
-    blocked = await ports.blockers(question.asker_id, user_ids)
-    user_ids = [u for u in user_ids if u not in blocked]
-    profiles = await ports.profiles(user_ids)
-    positions = await ports.positions(user_ids)
-    stats = await ports.responsiveness(user_ids)
     experts = set(await ports.accepted_answerers(tags)) if plan.experts_only and tags else set()
-    none = Responsiveness()
     result = []
-    for user_id in user_ids:
-        profile = profiles[user_id]
-        where = positions.get(user_id)
+    for user_id, profile, distance, stats in await describe(ports, question, user_ids):
         expert = user_id in experts or not profile.interests.isdisjoint(tags)
         result.append(
             Candidate(
                 user_id=user_id,
-                distance_m=None
-                if where is None
-                else haversine_m(question.lat, question.lng, *where),
-                online=where is not None,
+                distance_m=distance,
+                online=distance is not None,
                 settings=profile.settings,
                 expert_tags=question.hashtags if plan.experts_only and expert else frozenset(),
-                recent_notifications=stats.get(user_id, none).last_hour,
+                recent_notifications=stats.last_hour,
                 already_notified=False,
                 follows_region=question.region in profile.followed_regions,
             )
