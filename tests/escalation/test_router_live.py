@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -17,7 +18,9 @@ from dongne.regions.policy import default_region_map
 from dongne.simulation import build_world, policy_named
 from dongne.simulation import engine as sim_engine
 from dongne.simulation.engine import run_pass
+from dongne.users.schemas import Role
 from tests.escalation.test_waves import SEONGSAN, offset
+from tests.fixtures.clients import PASSWORD
 from tests.fixtures.jeju import question_payload
 from tests.fixtures.people import Person, go_online, make_person
 from tests.fixtures.server import RunningServer, migrated_server
@@ -121,7 +124,7 @@ async def test_a_claim_holds_the_next_round_and_the_asker_sees_progress(
         await server.runtime.jobs.run_due()
         assert await notified(server, qid) == [first]
         assert other.socket.pending("new_question_notification") == 0
-        page = await server_get(server, asker, qid)
+        page = await get_json(server, asker, f"/api/questions/{qid}")
         assert page["progress"]["next"]["what"] == "holding"
         # The claim lapses without an answer: the held round runs.
         clock.advance(60)
@@ -151,28 +154,15 @@ async def test_only_a_notified_local_may_claim(
         assert duty["onDutyUntil"]
         bad = await stranger.socket.call("set_on_duty", {"on": True, "minutes": 5})
         assert bad["error"]["code"] == "invalid"
-        me = await server_me(server, stranger)
+        me = await get_json(server, stranger, "/api/me")
         assert me["onDutyUntil"] == duty["onDutyUntil"]
     finally:
         await close(asker, korean, bilingual, stranger)
 
 
-async def server_get(server: RunningServer, person: Person, qid: str) -> dict[str, Any]:
-    import httpx
-
+async def get_json(server: RunningServer, person: Person, path: str) -> dict[str, Any]:
     async with httpx.AsyncClient(base_url=server.url) as http:
-        response = await http.get(
-            f"/api/questions/{qid}", headers={"Authorization": f"Bearer {person.token}"}
-        )
-        assert response.status_code == 200, response.text
-        return dict(response.json())
-
-
-async def server_me(server: RunningServer, person: Person) -> dict[str, Any]:
-    import httpx
-
-    async with httpx.AsyncClient(base_url=server.url) as http:
-        response = await http.get("/api/me", headers={"Authorization": f"Bearer {person.token}"})
+        response = await http.get(path, headers={"Authorization": f"Bearer {person.token}"})
         assert response.status_code == 200, response.text
         return dict(response.json())
 
@@ -208,9 +198,6 @@ async def test_the_simulation_and_the_service_call_the_same_router(
 
 
 async def test_operators_see_the_burden(clock_server: tuple[RunningServer, ManualClock]) -> None:
-    from dongne.users.schemas import Role
-    from tests.fixtures.clients import PASSWORD
-
     server, _clock = clock_server
     asker, korean, bilingual = await people(server)
     runtime = server.runtime
@@ -225,14 +212,7 @@ async def test_operators_see_the_burden(clock_server: tuple[RunningServer, Manua
             await asker.socket.call("create_question", question_payload(urgency="normal"))
         await runtime.jobs.run_due()
         admin = Person("ops", ops.user.id, ops.tokens.access_token)
-        import httpx
-
-        async with httpx.AsyncClient(base_url=server.url) as http:
-            response = await http.get(
-                "/api/admin/stats", headers={"Authorization": f"Bearer {admin.token}"}
-            )
-        assert response.status_code == 200, response.text
-        burden = response.json()["burden"]
+        burden = (await get_json(server, admin, "/api/admin/stats"))["burden"]
         assert burden["locals"] == 2
         assert burden["perQuestion"] == 1.0  # one local per round, one round each so far
         assert burden["perLocalPerDayMedian"] == 1.0
