@@ -605,9 +605,12 @@ def test_the_markdown_table_shows_the_summary(
         # The first table is the headline one (the wave table further down has rows too).
         row = next(line for line in text.splitlines() if line.startswith(f"| `{s.policy}` | "))
         within = " / ".join(f"{100 * x:.1f}" for x in s.overall.within)
+        routed = " / ".join(f"{100 * x:.1f}" for x in s.routed.within)
         urgent = " / ".join(f"{100 * x:.1f}" for x in s.urgent.within)
-        assert row.startswith(f"| `{s.policy}` | {within} | {urgent} | {s.unanswered:,} (")
-        assert f"| {s.per_local_per_day_median:,.0f} / {s.per_local_per_day_p95:,.0f} |" in row
+        assert row.startswith(
+            f"| `{s.policy}` | {within} | {routed} | {urgent} | {s.unanswered:,} ("
+        )
+        assert f"| {s.per_local_per_day_median:,.0f} / {s.per_local_per_day_p95:,.0f} (" in row
 
 
 def test_progress_reaches_the_end_of_the_day(world: World, scenario: Scenario) -> None:
