@@ -23,6 +23,7 @@ from dongne.api.errors import install_error_handlers
 from dongne.api.guard import GuardMiddleware
 from dongne.config import Environment, Settings
 from dongne.conversation import socket as conversation_socket
+from dongne.escalation import socket as escalation_socket
 from dongne.escalation import tasks as escalation_tasks
 from dongne.eventlog import socket as eventlog_socket
 from dongne.eventlog import tasks as eventlog_tasks
@@ -171,6 +172,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         locations_socket,
         eventlog_socket,
         monitoring_socket,
+        escalation_socket,
     ):
         domain.register(socket_router)
     escalation_tasks.register(runtime.jobs, runtime.escalation)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     demo: bool = False
     # Question notifications one local may receive per hour, across all questions.
     fatigue_cap: int = 10
+    # Who hears of a question: "router" (rounds to the locals most likely to answer soon,
+    # docs/simulation.md) or "seed-waves" (the seed's four widening waves).
+    routing: Literal["router", "seed-waves"] = "router"
     # Tests drive due jobs by hand with an injected clock; servers run the loop.
     run_jobs: bool = True
     typing_auto_stop_s: float = 3.0

@@ -211,7 +211,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         media=media,
         points=PointsService(clock, users),
         notifications=notifications,
-        follow_ups=[EscalationPlanner(jobs), SlowAnswerWatch(jobs)],
+        follow_ups=[EscalationPlanner(jobs, routing=settings.routing), SlowAnswerWatch(jobs)],
         safety=safety,
         is_online=sockets.is_online,
         cache=question_cache,
@@ -233,6 +233,8 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         notifications=notifications,
         safety=safety,
         fatigue_cap=settings.fatigue_cap,
+        jobs=jobs,
+        events=events,
     )
     background = BackgroundTasks()
     closers.append(background.cancel_all)

@@ -66,7 +66,9 @@ async def clock_server(
     backend: str, tmp_path: Path
 ) -> AsyncIterator[tuple[RunningServer, ManualClock]]:
     clock = ManualClock()
-    async with migrated_server(backend, tmp_path, clock=clock, run_jobs=False) as server:
+    async with migrated_server(
+        backend, tmp_path, clock=clock, run_jobs=False, routing="seed-waves"
+    ) as server:
         yield server, clock
 
 

@@ -17,6 +17,8 @@ async def test_defaults_then_a_full_replacement(api: Api) -> None:
         "mutedHashtags": [],
         "interests": [],
         "followedRegions": [],
+        "languages": ["ko"],
+        "onDutyUntil": None,
     }
     wanted = {
         "immediateAlerts": False,
@@ -26,6 +28,7 @@ async def test_defaults_then_a_full_replacement(api: Api) -> None:
         "mutedHashtags": ["#광고", "맛집"],
         "interests": ["#오름", "Hallasan"],
         "followedRegions": ["aewol", "jeju"],
+        "languages": ["ko", "en", "en"],
     }
     saved = await api.http.put("/api/me/settings", json=wanted, headers=headers)
     assert saved.status_code == 200, saved.text
@@ -33,6 +36,7 @@ async def test_defaults_then_a_full_replacement(api: Api) -> None:
     assert body["mutedHashtags"] == ["광고", "맛집"]
     assert body["interests"] == ["hallasan", "오름"]
     assert body["quietHours"] == {"start": "22:00", "end": "07:00"}
+    assert body["languages"] == ["ko", "en"]
     assert (await api.http.get("/api/me/settings", headers=headers)).json() == body
 
 
@@ -46,6 +50,8 @@ async def test_invalid_settings_are_refused_and_change_nothing(api: Api) -> None
         {"followedRegions": ["atlantis"]},
         {"channels": {"fax": True}},
         {"unknown": 1},
+        {"languages": ["fr"]},
+        {"languages": []},
     ]:
         response = await api.http.put("/api/me/settings", json=bad, headers=headers)
         assert response.status_code == 422, bad

@@ -47,7 +47,7 @@ from dongne.simulation.engine import FATIGUE_WINDOW_S
 from dongne.simulation.policies import SEED_PLAN
 from dongne.simulation.population import Local, apportion, local_counts
 from dongne.simulation.report import markdown, summarize
-from dongne.simulation.scenario import SHIPPED_SCENARIO, PolicyVariant
+from dongne.simulation.scenario import SHIPPED_SCENARIO, PolicyVariant, Target
 
 CAP = 4
 
@@ -56,19 +56,23 @@ def small(locals_: int = 150, questions: int = 400, seed: int = 7) -> Scenario:
     shipped = load_scenario()
     variants = [
         *shipped.policies.variants,
-        PolicyVariant(name="dongne-wide", base="dongne", waves={"QUICK": {"radius_m": 8000}}),
+        PolicyVariant(name="dongne-wide", base="dongne-waves", waves={"QUICK": {"radius_m": 8000}}),
     ]
     policies = shipped.policies.model_copy(
         update={
             "fatigue_cap": CAP,
             "variants": variants,
-            "compare": ["seed", "dongne", "dongne-wide", "dongne-late-online"],
+            "compare": ["seed", "dongne-waves", "dongne-wide", "dongne-late-online", "dongne"],
         }
     )
+    asked = shipped.questions.model_copy(update={"deflected_share": 0.0})
     return (
         shipped.with_locals(locals_)
+        .model_copy(update={"questions": asked})
         .with_questions(questions)
-        .model_copy(update={"seed": seed, "policies": policies})
+        .model_copy(
+            update={"seed": seed, "policies": policies, "duration_h": 24, "report_after_h": 0}
+        )
     )
 
 
@@ -145,23 +149,14 @@ def test_deterministic_across_processes_and_hash_seeds() -> None:
 def test_a_policy_result_does_not_depend_on_the_others(
     world: World, scenario: Scenario, results: dict[str, PolicyResult]
 ) -> None:
-    (alone,) = simulate(world, [policy_named(scenario, "dongne")], trace=True)
-    assert fingerprint(alone) == fingerprint(results["dongne"])
-
-
-def test_pruning_candidates_changes_nothing(world: World, scenario: Scenario) -> None:
-    """The engine leaves out candidates `select_recipients` would surely reject; handing it
-    every candidate the live service would gives the same day."""
-    policies = [policy_named(scenario, n) for n in ("dongne", "dongne-late-online")]
-    pruned = simulate(world, policies, trace=True)
-    full = simulate(world, policies, trace=True, prune=False)
-    assert [fingerprint(r) for r in pruned] == [fingerprint(r) for r in full]
+    (alone,) = simulate(world, [policy_named(scenario, "dongne-waves")], trace=True)
+    assert fingerprint(alone) == fingerprint(results["dongne-waves"])
 
 
 # -- invariants -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["dongne", "dongne-wide", "dongne-late-online"])
+@pytest.mark.parametrize("name", ["dongne-waves", "dongne-wide", "dongne-late-online", "dongne"])
 def test_dongne_notifies_nobody_twice_for_a_question(
     results: dict[str, PolicyResult], name: str
 ) -> None:
@@ -171,7 +166,7 @@ def test_dongne_notifies_nobody_twice_for_a_question(
     assert max(pairs.values()) == 1
 
 
-@pytest.mark.parametrize("name", ["dongne", "dongne-wide", "dongne-late-online"])
+@pytest.mark.parametrize("name", ["dongne-waves", "dongne-wide", "dongne-late-online", "dongne"])
 def test_the_fatigue_cap_holds(results: dict[str, PolicyResult], name: str) -> None:
     """Before every notification the local had fewer than `cap` in the hour before it."""
     result = results[name]
@@ -221,7 +216,7 @@ def test_every_question_ends_answered_or_unanswered_once(
 
 def test_waves_follow_the_plan(results: dict[str, PolicyResult], world: World) -> None:
     n = len(world.questions)
-    for name in ("seed", "dongne"):
+    for name in ("seed", "dongne-waves"):
         result = results[name]
         assert result.waves_run["IMMEDIATE"] == n
         assert result.waves_run["QUICK"] == n
@@ -231,14 +226,14 @@ def test_waves_follow_the_plan(results: dict[str, PolicyResult], world: World) -
             1 for t in result.time_to_first_answer if t is None or t > SEED_PLAN[3].delay_s
         )
         assert result.waves_run["FINAL"] <= unanswered_at_120
-    immediate = [n for n in results["dongne"].trace or [] if n.wave is Wave.IMMEDIATE]
+    immediate = [n for n in results["dongne-waves"].trace or [] if n.wave is Wave.IMMEDIATE]
     assert max(Counter(n.question for n in immediate).values()) <= 10
 
 
 def test_shipped_policies_are_the_seed_and_the_product(scenario: Scenario) -> None:
     known = all_policies(scenario)
-    assert known["dongne"].plan == DEFAULT_PLAN
-    assert known["dongne"].fatigue_cap == CAP
+    assert known["dongne-waves"].plan == DEFAULT_PLAN
+    assert known["dongne-waves"].fatigue_cap == CAP
     assert known["seed"].fatigue_cap is None
     assert [(s.wave, s.delay_s, s.radius_m, s.limit) for s in known["seed"].plan] == [
         (Wave.IMMEDIATE, 0, 2000, 10),
@@ -255,17 +250,19 @@ def test_shipped_policies_are_the_seed_and_the_product(scenario: Scenario) -> No
 
 
 def test_seed_burdens_locals_more_than_dongne(results: dict[str, PolicyResult]) -> None:
-    seed, dongne = results["seed"], results["dongne"]
+    seed, dongne = results["seed"], results["dongne-waves"]
     assert seed.notifications > dongne.notifications
     assert max(seed.notifications_per_local) > max(dongne.notifications_per_local)
 
 
 def test_a_wider_quick_wave_reaches_more(results: dict[str, PolicyResult]) -> None:
-    assert results["dongne-wide"].by_wave["QUICK"] >= results["dongne"].by_wave["QUICK"]
+    assert results["dongne-wide"].by_wave["QUICK"] >= results["dongne-waves"].by_wave["QUICK"]
 
 
 def test_find_min_locals_brackets_the_target() -> None:
     scenario = small(locals_=40, questions=120, seed=3)
+    # Few questions in the region and hidden per-local traits: a reachable bar.
+    scenario = scenario.model_copy(update={"target": Target(share=0.85, within_min=10)})
     region_map = default_region_map()
     found = find_min_locals(scenario, region_map, "jeju", "seed", max_locals=400)
     assert found.minimum is not None
@@ -305,8 +302,9 @@ def test_shipped_scenario_says_its_numbers_are_assumptions() -> None:
     scenario = load_scenario()
     assert scenario.population.locals == 2000
     assert scenario.questions.per_day == 5000
-    assert scenario.duration_h == 24
-    assert {"seed", "dongne"} <= set(scenario.policies.compare)
+    assert scenario.duration_h == 336
+    assert scenario.report_after_h == 168
+    assert {"seed", "dongne-waves"} <= set(scenario.policies.compare)
     counts = local_counts(scenario.population, default_region_map())
     assert sum(counts.values()) == 2000
 
@@ -385,7 +383,7 @@ def test_cli_simulate(tmp_path: Path) -> None:
         ["simulate", "--scenario", str(path), "--out", str(out), "--seed", "5", "--no-progress"],
     )
     assert done.exit_code == 0, done.output
-    assert "| `dongne` |" in done.output
+    assert "| `dongne-waves` |" in done.output
     assert (out / "report.md").exists()
     done = runner.invoke(
         app,
@@ -429,7 +427,7 @@ def test_dongne_recipients_obey_their_settings(
     wave's radii (from where the presence index has the local) all show in the trace."""
     people, questions = world.locals, world.questions
     immediate = 0
-    for n in results["dongne"].trace or []:
+    for n in results["dongne-waves"].trace or []:
         q, settings = questions[n.question], people[n.local].settings
         assert not q.tags & settings.muted_hashtags
         assert settings.quiet_hours is None or not settings.quiet_hours.contains(clock_at(n.t))
@@ -454,20 +452,20 @@ VARIANTS = """
   base: seed
   fatigue_cap: 3
 - name: dongne-no-final
-  base: dongne
+  base: dongne-waves
   waves:
     FINAL: {enabled: false}
 - name: dongne-final-5min
-  base: dongne
+  base: dongne-waves
   waves:
     FINAL: {delay_s: 300}
 - name: dongne-late-online
-  base: dongne
+  base: dongne-waves
   waves:
     EXTENDED: {online_only: true}
     FINAL: {online_only: true}
 - name: dongne-far-immediate
-  base: dongne
+  base: dongne-waves
   waves:
     IMMEDIATE: {radius_m: 4000, limit: 3}
 """
@@ -480,7 +478,7 @@ def variant_results(
     raw = small().model_dump(mode="json")
     variants = yaml.safe_load(VARIANTS)
     raw["policies"]["variants"] = variants
-    raw["policies"]["compare"] = ["dongne", *(v["name"] for v in variants)]
+    raw["policies"]["compare"] = ["dongne-waves", *(v["name"] for v in variants)]
     path = tmp_path_factory.mktemp("variants") / "variants.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     scenario = load_scenario(path)
@@ -512,7 +510,7 @@ def test_variants_from_the_scenario_file_run_as_written(
 ) -> None:
     _scenario, world, results = variant_results
     questions = world.questions
-    assert results["dongne"].by_wave["FINAL"] > 0
+    assert results["dongne-waves"].by_wave["FINAL"] > 0
     assert results["dongne-no-final"].by_wave["FINAL"] == 0
 
     five = results["dongne-final-5min"]
@@ -527,7 +525,9 @@ def test_variants_from_the_scenario_file_run_as_written(
     late = results["dongne-late-online"].trace or []
     assert any(n.wave in (Wave.EXTENDED, Wave.FINAL) for n in late)
     assert {n.channel for n in late if n.wave in (Wave.EXTENDED, Wave.FINAL)} == {"online"}
-    assert {n.channel for n in results["dongne"].trace or [] if n.wave is Wave.FINAL} > {"online"}
+    assert {n.channel for n in results["dongne-waves"].trace or [] if n.wave is Wave.FINAL} > {
+        "online"
+    }
 
     far = [n for n in results["dongne-far-immediate"].trace or [] if n.wave is Wave.IMMEDIATE]
     assert max(Counter(n.question for n in far).values()) == 3
@@ -560,9 +560,10 @@ def test_a_capped_seed_variant_still_renotifies_but_holds_its_cap(
 
 def test_the_shipped_variants_are_what_the_file_says() -> None:
     known = all_policies(load_scenario())
-    assert known["dongne"].fatigue_cap == 10
-    assert (known["dongne-cap30"].plan, known["dongne-cap30"].fatigue_cap) == (DEFAULT_PLAN, 30)
-    assert [s.delay_s for s in known["dongne-final-5min"].plan] == [0, 3, 30, 300]
+    assert known["dongne-waves"].fatigue_cap == 10
+    cap30 = known["dongne-waves-cap30"]
+    assert (cap30.plan, cap30.fatigue_cap) == (DEFAULT_PLAN, 30)
+    assert known["dongne"].base == "router"
     assert [s.online_only for s in known["dongne-late-online"].plan] == [True] * 4
 
 
@@ -571,7 +572,7 @@ def test_the_shipped_variants_are_what_the_file_says() -> None:
 
 def test_the_summary_counts_what_happened(world: World, results: dict[str, PolicyResult]) -> None:
     """Shares, unanswered and burden recomputed from the trace and the per-question times."""
-    result = results["dongne"]
+    result = results["dongne-waves"]
     summary = summarize(world, result)
     ttfa = result.time_to_first_answer
     n = len(world.questions)
@@ -598,15 +599,18 @@ def test_the_summary_counts_what_happened(world: World, results: dict[str, Polic
 def test_the_markdown_table_shows_the_summary(
     world: World, results: dict[str, PolicyResult]
 ) -> None:
-    summaries = [summarize(world, results[name]) for name in ("seed", "dongne")]
+    summaries = [summarize(world, results[name]) for name in ("seed", "dongne-waves")]
     text = markdown(world, summaries, default_region_map(), runtime_s=1.0)
     for s in summaries:
         # The first table is the headline one (the wave table further down has rows too).
         row = next(line for line in text.splitlines() if line.startswith(f"| `{s.policy}` | "))
         within = " / ".join(f"{100 * x:.1f}" for x in s.overall.within)
+        routed = " / ".join(f"{100 * x:.1f}" for x in s.routed.within)
         urgent = " / ".join(f"{100 * x:.1f}" for x in s.urgent.within)
-        assert row.startswith(f"| `{s.policy}` | {within} | {urgent} | {s.unanswered:,} (")
-        assert f"| {s.per_local_per_day_median:,.0f} / {s.per_local_per_day_p95:,.0f} |" in row
+        assert row.startswith(
+            f"| `{s.policy}` | {within} | {routed} | {urgent} | {s.unanswered:,} ("
+        )
+        assert f"| {s.per_local_per_day_median:,.0f} / {s.per_local_per_day_p95:,.0f} (" in row
 
 
 def test_progress_reaches_the_end_of_the_day(world: World, scenario: Scenario) -> None:
@@ -615,8 +619,10 @@ def test_progress_reaches_the_end_of_the_day(world: World, scenario: Scenario) -
     def progress(policy: PolicySpec) -> Callable[[float], None]:
         return seen[policy.name].append
 
-    simulate(world, [policy_named(scenario, n) for n in ("seed", "dongne")], progress=progress)
-    assert set(seen) == {"seed", "dongne"}
+    simulate(
+        world, [policy_named(scenario, n) for n in ("seed", "dongne-waves")], progress=progress
+    )
+    assert set(seen) == {"seed", "dongne-waves"}
     for ticks in seen.values():
         assert ticks == sorted(ticks)
         assert ticks[0] < ticks[-1] == world.end_s  # reported on the way, then at the end

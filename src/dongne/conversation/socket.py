@@ -24,6 +24,8 @@ def register(router: SocketRouter) -> None:
         runtime = ctx.runtime
         async with runtime.db.transaction() as uow:
             room = await runtime.read_state.open_room(uow, ctx.user_id, request.question_id)
+            # A notified local opening the room has seen the question (question_progress).
+            await runtime.escalation.mark_seen(uow, ctx.user_id, request.question_id)
         await ctx.enter_room(question_room(room.question_id))
         # To the whole room, the joiner included: the others' headers count the newcomer
         # at once, not only after they post.
@@ -45,7 +47,11 @@ def register(router: SocketRouter) -> None:
 
     @router.on("typing_start", TypingRequest)
     async def typing_start(ctx: SocketContext, request: TypingRequest) -> TypingAck:
-        return await ctx.runtime.typing.start(request.question_id, ctx.user_id, sid=ctx.sid)
+        ack = await ctx.runtime.typing.start(request.question_id, ctx.user_id, sid=ctx.sid)
+        # Typing in the room counts as a claim: it holds the router's next round.
+        async with ctx.runtime.db.transaction() as uow:
+            await ctx.runtime.escalation.typing_claim(uow, ctx.user_id, request.question_id)
+        return ack
 
     @router.on("typing_stop", TypingRequest)
     async def typing_stop(ctx: SocketContext, request: TypingRequest) -> TypingAck:

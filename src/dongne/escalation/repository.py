@@ -1,4 +1,5 @@
-"""SQL of escalation: who was notified of which question, and how often lately."""
+"""SQL of escalation: who was notified of which question, how often lately, how they
+answered (the router's record of each local), and claims."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import and_, case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dongne.kit.db import core_table
-from dongne.models.escalation import QuestionNotified
+from dongne.models.escalation import QuestionNotified, QuestionRouting
+from dongne.models.questions import Answer, Question
+
+NotifiedRow = tuple[str, datetime, float | None, float | None, datetime | None]
 
 
 class NotifiedRepository:
@@ -21,6 +25,17 @@ class NotifiedRepository:
         query = select(QuestionNotified.user_id).where(QuestionNotified.question_id == question_id)
         return set((await self._session.execute(query)).scalars())
 
+    async def rows_of(self, question_id: str) -> list[NotifiedRow]:
+        """(user, notified at, chance, median delay, seen at) of everyone notified of it."""
+        query = select(
+            QuestionNotified.user_id,
+            QuestionNotified.created_at,
+            QuestionNotified.chance,
+            QuestionNotified.median_delay_s,
+            QuestionNotified.seen_at,
+        ).where(QuestionNotified.question_id == question_id)
+        return [tuple(row) for row in await self._session.execute(query)]  # type: ignore[misc]
+
     async def counts_since(self, user_ids: Sequence[str], since: datetime) -> dict[str, int]:
         query = (
             select(QuestionNotified.user_id, func.count())
@@ -29,8 +44,105 @@ class NotifiedRepository:
         )
         return {user_id: count for user_id, count in await self._session.execute(query)}
 
+    async def load(
+        self, user_ids: Sequence[str], *, since: datetime, hour_ago: datetime, day_ago: datetime
+    ) -> dict[str, tuple[int, int, int]]:
+        """user -> (notifications since `since`, in the last hour, in the last day)."""
+        n = QuestionNotified
+        query = (
+            select(
+                n.user_id,
+                func.count(),
+                func.sum(case((n.created_at >= hour_ago, 1), else_=0)),
+                func.sum(case((n.created_at >= day_ago, 1), else_=0)),
+            )
+            .where(n.user_id.in_(user_ids), n.created_at >= since)
+            .group_by(n.user_id)
+        )
+        return {
+            user_id: (int(total), int(hour or 0), int(day or 0))
+            for user_id, total, hour, day in await self._session.execute(query)
+        }
+
+    async def answer_delays(
+        self, user_ids: Sequence[str], *, since: datetime
+    ) -> list[tuple[str, datetime, datetime]]:
+        """(user, notified at, their first answer at) for each notification they answered."""
+        n = QuestionNotified
+        query = (
+            select(n.user_id, n.created_at, func.min(Answer.created_at))
+            .join(Answer, and_(Answer.question_id == n.question_id, Answer.author_id == n.user_id))
+            .where(n.user_id.in_(user_ids), n.created_at >= since)
+            .group_by(n.user_id, n.question_id, n.created_at)
+        )
+        return [(u, at, first) for u, at, first in await self._session.execute(query)]
+
+    async def burden(self, since: datetime) -> list[tuple[str, int]]:
+        """(user, question notifications since) for every notified user."""
+        query = (
+            select(QuestionNotified.user_id, func.count())
+            .where(QuestionNotified.created_at >= since)
+            .group_by(QuestionNotified.user_id)
+        )
+        return [(u, int(c)) for u, c in await self._session.execute(query)]
+
+    async def questions_since(self, since: datetime) -> tuple[int, int, int]:
+        """(questions asked since, notifications about them, those whose first answer came
+        from a local of the first round)."""
+        asked = await self._session.scalar(
+            select(func.count()).select_from(Question).where(Question.created_at >= since)
+        )
+        n = QuestionNotified
+        sent = await self._session.scalar(
+            select(func.count())
+            .select_from(n)
+            .join(Question, Question.id == n.question_id)
+            .where(Question.created_at >= since)
+        )
+        first = await self._session.scalar(
+            select(func.count(func.distinct(Question.id)))
+            .select_from(Question)
+            .join(
+                Answer,
+                and_(
+                    Answer.question_id == Question.id,
+                    Answer.created_at == Question.first_answer_at,
+                ),
+            )
+            .join(n, and_(n.question_id == Question.id, n.user_id == Answer.author_id))
+            .where(Question.created_at >= since, n.wave == "IMMEDIATE")
+        )
+        return int(asked or 0), int(sent or 0), int(first or 0)
+
+    async def mark_seen(self, question_id: str, user_id: str, now: datetime) -> bool:
+        result = await self._session.execute(
+            update(QuestionNotified)
+            .where(
+                QuestionNotified.question_id == question_id,
+                QuestionNotified.user_id == user_id,
+                QuestionNotified.seen_at.is_(None),
+            )
+            .values(seen_at=now)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
     async def add_all(self, rows: Sequence[dict[str, Any]]) -> None:
         """One statement per wave. The primary key (question, user) makes a second
         notification of the same user fail the transaction."""
         if rows:
             await self._session.execute(insert(core_table(QuestionNotified)), rows)
+
+
+class RoutingRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, question_id: str) -> QuestionRouting | None:
+        return await self._session.get(QuestionRouting, question_id)
+
+    async def get_or_new(self, question_id: str) -> QuestionRouting:
+        row = await self.get(question_id)
+        if row is None:
+            row = QuestionRouting(question_id=question_id, rounds=0)
+            self._session.add(row)
+        return row

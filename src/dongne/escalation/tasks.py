@@ -1,11 +1,11 @@
-"""The durable job that runs one escalation wave."""
+"""The durable jobs of escalation: one seed wave, one router round."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from dongne.escalation.policy import Wave
-from dongne.escalation.service import WAVE_JOB, EscalationService
+from dongne.escalation.service import ROUND_JOB, WAVE_JOB, EscalationService
 from dongne.jobs.service import JobQueue
 from dongne.kit.db import UnitOfWork
 
@@ -14,4 +14,8 @@ def register(jobs: JobQueue, escalation: EscalationService) -> None:
     async def run_wave(uow: UnitOfWork, payload: dict[str, Any]) -> None:
         await escalation.run_wave(uow, str(payload["questionId"]), Wave(payload["wave"]))
 
+    async def run_round(uow: UnitOfWork, payload: dict[str, Any]) -> None:
+        await escalation.run_round(uow, str(payload["questionId"]), int(payload["round"]))
+
     jobs.register(WAVE_JOB, run_wave)
+    jobs.register(ROUND_JOB, run_round)

@@ -2,7 +2,7 @@
 
 from dongne.models.base import Base
 from dongne.models.conversation import FollowUp, ReadMarker
-from dongne.models.escalation import QuestionNotified
+from dongne.models.escalation import QuestionNotified, QuestionRouting
 from dongne.models.events import EventPayload, Notification, UserEvent, UserEventCounter
 from dongne.models.jobs import Job
 from dongne.models.moderation import IpBlock, Report, UserBlock
@@ -33,6 +33,7 @@ __all__ = [
     "Question",
     "QuestionHashtag",
     "QuestionNotified",
+    "QuestionRouting",
     "ReadMarker",
     "RefreshToken",
     "Report",

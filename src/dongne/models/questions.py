@@ -22,6 +22,8 @@ class Question(Base):
     lng: Mapped[float] = mapped_column(Float)
     region_code: Mapped[str] = mapped_column(String(32), index=True)
     urgency: Mapped[str] = mapped_column(String(8))
+    # Detected at ask time (ko, en, zh, ja): the router prefers locals who read it.
+    language: Mapped[str] = mapped_column(String(2), default="ko", server_default="ko")
     status: Mapped[str] = mapped_column(String(12))
     answer_count: Mapped[int] = mapped_column(Integer, default=0)
     accepted_answer_id: Mapped[str | None] = mapped_column(id_column_type(), nullable=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dongne.models.base import Base
+from dongne.models.base import Base, UTCDateTime
 
 
 class UserSettings(Base):
@@ -23,6 +24,10 @@ class UserSettings(Base):
     channels: Mapped[dict[str, Any]] = mapped_column(JSON)
     muted_hashtags: Mapped[list[str]] = mapped_column(JSON)
     followed_regions: Mapped[list[str]] = mapped_column(JSON)
+    # Languages they can answer in (ko, en, zh, ja); the router prefers matching locals.
+    languages: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["ko"])
+    # "지금 답변할 수 있어요": asked first until this moment (None: not on duty).
+    on_duty_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class UserInterest(Base):

@@ -10,7 +10,9 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from dongne.api.deps import ClaimsDep, RuntimeDep
+from dongne.escalation.schemas import Burden
 from dongne.monitoring.schemas import Stats, StatsWindow, WaitingQuestions
+from dongne.monitoring.service import WINDOWS
 
 router = APIRouter(tags=["operations"])
 
@@ -38,16 +40,25 @@ async def metrics() -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
-@router.get("/api/admin/stats", response_model=Stats)
+class AdminStats(Stats):
+    """`GET /api/admin/stats`: the 10-minute figures and what routing costs the locals."""
+
+    burden: Burden
+
+
+@router.get("/api/admin/stats", response_model=AdminStats)
 async def stats(
     claims: ClaimsDep,
     runtime: RuntimeDep,
     window: Annotated[StatsWindow, Query()] = StatsWindow.DAY,
-) -> Stats:
-    """The 10-minute figures over a window, from stored questions (so every node agrees)."""
+) -> AdminStats:
+    """The 10-minute figures over a window, from stored questions (so every node agrees),
+    and the burden of question notifications on locals over the same window."""
     async with runtime.db.transaction(readonly=True) as uow:
         await runtime.users.require_admin(uow, claims.user_id)
-        return await runtime.monitoring.stats(uow, window)
+        figures = await runtime.monitoring.stats(uow, window)
+        burden = await runtime.escalation.burden(uow, WINDOWS[window])
+    return AdminStats(**figures.model_dump(), burden=burden)
 
 
 @router.get("/api/admin/questions/waiting", response_model=WaitingQuestions)

@@ -16,6 +16,7 @@ from dongne.media.service import MediaService
 from dongne.models.questions import Question
 from dongne.moderation.policy import strip_html
 from dongne.questions import policy
+from dongne.questions.language import detect_language
 from dongne.questions.repository import QuestionRepository
 from dongne.questions.schemas import HASHTAGS_MAX, CreateQuestion, QuestionOut, QuestionStatus
 from dongne.questions.screening import SpamScreen
@@ -66,6 +67,7 @@ class Asking:
             lng=request.location.lng,
             region_code=region.code,
             urgency=request.urgency.value,
+            language=detect_language(f"{title} {content}"),
             status=QuestionStatus.OPEN.value,
             answer_count=0,
             created_at=now,

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from dongne.api.deps import ClaimsDep, RuntimeDep
+from dongne.escalation.schemas import QuestionProgress
 from dongne.kit.schema import WireModel
 from dongne.questions.schemas import (
     AnswerOut,
@@ -42,12 +43,20 @@ async def nearby_questions(
     return NearbyQuestions(questions=questions)
 
 
-@router.get("/{question_id}", response_model=QuestionWithAnswers)
-async def get_question(
-    question_id: str, _claims: ClaimsDep, runtime: RuntimeDep
-) -> QuestionWithAnswers:
+class QuestionPage(QuestionWithAnswers):
+    """`GET /api/questions/{id}`: the question, its answers and how the search for a first
+    answer is going (the figures of `question_progress`)."""
+
+    progress: QuestionProgress
+
+
+@router.get("/{question_id}", response_model=QuestionPage)
+async def get_question(question_id: str, _claims: ClaimsDep, runtime: RuntimeDep) -> QuestionPage:
     async with runtime.db.transaction(readonly=True) as uow:
-        return await runtime.questions.with_answers(uow, question_id)
+        page = await runtime.questions.with_answers(uow, question_id)
+        question = await runtime.questions.get(uow, question_id)
+        progress = await runtime.escalation.progress(uow, question)
+    return QuestionPage(**page.model_dump(), progress=progress)
 
 
 @hashtags_router.get("/trending", response_model=TrendingHashtags)

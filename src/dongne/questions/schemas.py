@@ -79,6 +79,7 @@ class QuestionOut(WireModel):
     region_code: str
     hashtags: list[str]
     urgency: Urgency
+    language: str = "ko"  # detected at ask time: ko, en, zh or ja
     status: QuestionStatus
     answer_count: int
     accepted_answer_id: str | None

@@ -264,6 +264,7 @@ class QuestionViews:
                 region_code=q.region_code,
                 hashtags=tags.get(q.id, []),
                 urgency=Urgency(q.urgency),
+                language=q.language or "ko",
                 status=QuestionStatus(q.status),
                 answer_count=q.answer_count,
                 accepted_answer_id=q.accepted_answer_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import String, cast, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -50,4 +51,8 @@ class SettingsRepository:
 
     async def users_interested_in(self, tags: Sequence[str]) -> list[str]:
         query = select(UserInterest.user_id).where(UserInterest.tag.in_(tags)).distinct()
+        return list((await self._session.execute(query)).scalars())
+
+    async def on_duty_since(self, now: datetime) -> list[str]:
+        query = select(UserSettings.user_id).where(UserSettings.on_duty_until > now)
         return list((await self._session.execute(query)).scalars())

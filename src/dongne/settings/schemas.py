@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
@@ -11,6 +12,12 @@ from dongne.kit.schema import RequestModel, WireModel
 
 _HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 DEFAULT_RADIUS_M = 5_000
+Language = Literal["ko", "en", "zh", "ja"]
+DEFAULT_LANGUAGES: list[Language] = ["ko"]
+
+
+def _distinct(values: list[Language]) -> list[Language]:
+    return list(dict.fromkeys(values))
 
 
 def _clock_time(value: str) -> str:
@@ -49,6 +56,10 @@ class SettingsUpdate(RequestModel):
     muted_hashtags: list[str] = Field(default_factory=list, max_length=50)
     interests: list[str] = Field(default_factory=list, max_length=50)
     followed_regions: list[str] = Field(default_factory=list, max_length=20)
+    # The languages they can answer in: the router prefers locals who read a question's.
+    languages: Annotated[list[Language], AfterValidator(_distinct)] = Field(
+        default_factory=lambda: list(DEFAULT_LANGUAGES), min_length=1, max_length=4
+    )
 
 
 class SettingsOut(WireModel):
@@ -59,3 +70,6 @@ class SettingsOut(WireModel):
     muted_hashtags: list[str]
     interests: list[str]
     followed_regions: list[str]
+    languages: list[str]
+    # Set with the `set_on_duty` socket event, not by PUT; null when not on duty.
+    on_duty_until: datetime | None = None

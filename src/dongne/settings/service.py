@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from dongne.kit.db import UnitOfWork
 from dongne.kit.errors import DongneError, ErrorCode
@@ -12,6 +13,7 @@ from dongne.models.settings import UserSettings
 from dongne.regions.policy import RegionMap
 from dongne.settings.repository import SettingsRepository
 from dongne.settings.schemas import (
+    DEFAULT_LANGUAGES,
     DEFAULT_RADIUS_M,
     Channels,
     QuietHoursOut,
@@ -29,6 +31,7 @@ DEFAULT_SETTINGS = SettingsOut(
     muted_hashtags=[],
     interests=[],
     followed_regions=[],
+    languages=list(DEFAULT_LANGUAGES),
 )
 
 
@@ -57,17 +60,12 @@ class SettingsService:
                 ErrorCode.INVALID, text(MessageKey.UNKNOWN_REGION, detail=", ".join(unknown))
             )
         interests = normalize_hashtags(update.interests, at_most=MAX_TAGS)
-        row = UserSettings(
-            user_id=user_id,
-            immediate_alerts=update.immediate_alerts,
-            quiet_start=update.quiet_hours.start if update.quiet_hours else None,
-            quiet_end=update.quiet_hours.end if update.quiet_hours else None,
-            radius_m=update.radius_meters,
-            channels=update.channels.model_dump(),
-            muted_hashtags=normalize_hashtags(update.muted_hashtags, at_most=MAX_TAGS),
-            followed_regions=list(dict.fromkeys(update.followed_regions)),
-        )
-        await SettingsRepository(uow.session).save(row, interests)
+        row = _row(user_id, update, normalize_hashtags(update.muted_hashtags, at_most=MAX_TAGS))
+        repo = SettingsRepository(uow.session)
+        # On duty is not a setting the form replaces: keep the mark as it is.
+        existing = await repo.get(user_id)
+        row.on_duty_until = existing.on_duty_until if existing is not None else None
+        await repo.save(row, interests)
         return _view(row, interests)
 
     async def followers_of(self, uow: UnitOfWork, region_code: str) -> list[str]:
@@ -75,6 +73,40 @@ class SettingsService:
 
     async def users_interested_in(self, uow: UnitOfWork, tags: Sequence[str]) -> list[str]:
         return await SettingsRepository(uow.session).users_interested_in(tags) if tags else []
+
+    async def set_on_duty(self, uow: UnitOfWork, user_id: str, until: datetime | None) -> None:
+        """Mark (or clear) "지금 답변할 수 있어요" until `until`; creates default settings if
+        the user never saved any."""
+        repo = SettingsRepository(uow.session)
+        row = await repo.get(user_id)
+        if row is None:
+            row = _row(user_id, SettingsUpdate(), [])
+            row.on_duty_until = until
+            await repo.save(row, [])
+            return
+        row.on_duty_until = until
+        await uow.session.flush()
+
+    async def on_duty_until(self, uow: UnitOfWork, user_id: str) -> datetime | None:
+        row = await SettingsRepository(uow.session).get(user_id)
+        return None if row is None else row.on_duty_until
+
+    async def on_duty(self, uow: UnitOfWork, now: datetime) -> list[str]:
+        return await SettingsRepository(uow.session).on_duty_since(now)
+
+
+def _row(user_id: str, update: SettingsUpdate, muted: list[str]) -> UserSettings:
+    return UserSettings(
+        user_id=user_id,
+        immediate_alerts=update.immediate_alerts,
+        quiet_start=update.quiet_hours.start if update.quiet_hours else None,
+        quiet_end=update.quiet_hours.end if update.quiet_hours else None,
+        radius_m=update.radius_meters,
+        channels=update.channels.model_dump(),
+        muted_hashtags=muted,
+        followed_regions=list(dict.fromkeys(update.followed_regions)),
+        languages=list(update.languages),
+    )
 
 
 def _view(row: UserSettings, interests: list[str]) -> SettingsOut:
@@ -91,4 +123,6 @@ def _view(row: UserSettings, interests: list[str]) -> SettingsOut:
         muted_hashtags=list(row.muted_hashtags),
         interests=sorted(interests),
         followed_regions=list(row.followed_regions),
+        languages=list(row.languages or DEFAULT_LANGUAGES),
+        on_duty_until=row.on_duty_until,
     )

@@ -2,10 +2,13 @@
 
 For one notification of local L about question Q, seen at time s by channel c:
 
-    p     = min(max, base[c] * by_hour[h] * (floor + (1 - floor) * exp(-d / scale))
-                     * urgent? * expert? * fatigue ** n * repeat ** k)
-    delay = median[c] * by_hour_delay[h] * (1 + per_km * d_km) * urgent_delay?
+    p     = min(max, F_L * base[c] * by_hour[h] * (floor + (1 - floor) * exp(-d / scale))
+                     * urgent? * expert? * fatigue ** n * repeat ** k * language_gap?)
+    delay = D_L * median[c] * by_hour_delay[h] * (1 + per_km * d_km) * urgent_delay?
                       * fatigue_delay ** n * exp(sigma[c] * Z)          (log-normal)
+
+F_L and D_L are L's hidden answer and delay factors (log-normal, drawn once per local);
+`language_gap` applies when L does not read Q's language.
 
 h is the local hour at s, d the distance from L (where they are when online, their home
 otherwise) to Q, n the question notifications L had in the hour before this one, k how
@@ -51,6 +54,7 @@ class AnswerModel:
         self._p_fatigue = prob.fatigue
         self._p_repeat = prob.repeat
         self._p_max = prob.max
+        self._p_gap = prob.language_gap
         self._per_km = delay.per_km
         self._d_urgent = delay.urgent
         self._d_fatigue = delay.fatigue
@@ -65,8 +69,10 @@ class AnswerModel:
         expert: bool,
         recent: int,
         repeat: int,
+        factor: float = 1.0,
+        language_gap: bool = False,
     ) -> float:
-        p = self._base[channel] * self._p_hour[int(seen_s // 3600) % 24]
+        p = self._base[channel] * factor * self._p_hour[int(seen_s // 3600) % 24]
         p *= self._floor + (1.0 - self._floor) * math.exp(-distance_m / self._scale)
         if urgent:
             p *= self._p_urgent
@@ -76,6 +82,8 @@ class AnswerModel:
             p *= self._p_fatigue**recent
         if repeat:
             p *= self._p_repeat**repeat
+        if language_gap:
+            p *= self._p_gap
         return min(p, self._p_max)
 
     def median_delay_s(
@@ -101,11 +109,19 @@ class AnswerModel:
         expert: bool,
         recent: int,
         repeat: int,
+        factor: float = 1.0,
+        delay_factor: float = 1.0,
+        language_gap: bool = False,
     ) -> float | None:
-        """When L's answer arrives, or None if L does not answer this notification."""
-        p = self.probability(channel, seen_s, distance_m, urgent, expert, recent, repeat)
+        """When L's answer arrives, or None if L does not answer this notification.
+
+        `factor` and `delay_factor` are L's hidden traits; `language_gap`: L does not read
+        the question's language."""
+        p = self.probability(
+            channel, seen_s, distance_m, urgent, expert, recent, repeat, factor, language_gap
+        )
         if uniform(question_key, local_key, repeat, 0) >= p:
             return None
-        median = self.median_delay_s(channel, seen_s, distance_m, urgent, recent)
+        median = delay_factor * self.median_delay_s(channel, seen_s, distance_m, urgent, recent)
         z = normal(question_key, local_key, repeat, 1)
         return seen_s + median * math.exp(self._sigma[channel] * z)

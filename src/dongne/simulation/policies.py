@@ -1,30 +1,37 @@
 """The policies a run compares: the seed's waves as written, the product's, and variants.
 
+`dongne` is the product's default: `escalation.router.Router` (targeted rounds), called
+with the simulation's `SimPorts`, exactly as the service calls it with its live ports.
+
+`dongne-waves` is the product's four waves (`DONGNE_ROUTING=seed-waves`):
+`escalation.router.wave_candidates` and `escalation.policy.select_recipients` over
+`DEFAULT_PLAN` with the scenario's fatigue cap.
+
 `seed` is the original design's four waves exactly as its code reads: each wave's targets
 get a socket emit if they are online and nothing otherwise; no de-duplication between
 waves (someone within 2 km hears IMMEDIATE, QUICK, maybe EXTENDED and FINAL of the same
 question); no fatigue cap; no settings but "immediate alerts" on the first wave.
 
-`dongne` is the product: `escalation.policy.select_recipients` over `DEFAULT_PLAN` with the
-scenario's fatigue cap, candidates gathered as `EscalationService` gathers them, offline
-recipients reached by push (or, without a subscription, in their history).
+Offline recipients are reached by push (or, without a subscription, in their history).
 
-A scenario's variants start from either and change wave times, radii, limits or the cap.
+A scenario's variants start from one of them and change wave times, radii, limits, the cap
+or the router's settings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import Literal
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
 from dongne.escalation.policy import DEFAULT_PLAN, Wave, WavePlan
+from dongne.escalation.routing import RouterConfig
 from dongne.infra.presence.base import PresenceIndex
 from dongne.kit.geo import haversine_m
 from dongne.simulation.population import Question
 from dongne.simulation.scenario import Scenario, WaveOverride
 
-Base = Literal["seed", "dongne"]
+Base = Literal["seed", "waves", "router"]
 
 # The seed's numbers, spelled out rather than aliased to DEFAULT_PLAN: if the product's
 # plan changes, the seed's must not.
@@ -42,6 +49,7 @@ class PolicySpec:
     base: Base
     plan: tuple[WavePlan, ...]
     fatigue_cap: int | None  # None: no cap
+    router: RouterConfig = field(default_factory=RouterConfig)
 
 
 def _override(step: WavePlan, change: WaveOverride) -> WavePlan:
@@ -56,7 +64,8 @@ def all_policies(scenario: Scenario) -> dict[str, PolicySpec]:
     cap = scenario.policies.fatigue_cap
     known: dict[str, PolicySpec] = {
         "seed": PolicySpec("seed", "seed", SEED_PLAN, None),
-        "dongne": PolicySpec("dongne", "dongne", DEFAULT_PLAN, cap),
+        "dongne-waves": PolicySpec("dongne-waves", "waves", DEFAULT_PLAN, cap),
+        "dongne": PolicySpec("dongne", "router", (), cap, RouterConfig(fatigue_cap=cap)),
     }
     for variant in scenario.policies.variants:
         base = known[variant.base]
@@ -67,11 +76,14 @@ def all_policies(scenario: Scenario) -> dict[str, PolicySpec]:
                 plan.append(step)
             elif change.enabled:
                 plan.append(_override(step, change))
+        cap_of = base.fatigue_cap if variant.fatigue_cap is None else variant.fatigue_cap
+        changes: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in variant.router.items()
+        }
+        if cap_of is not None:
+            changes["fatigue_cap"] = cap_of
         known[variant.name] = PolicySpec(
-            variant.name,
-            base.base,
-            tuple(plan),
-            base.fatigue_cap if variant.fatigue_cap is None else variant.fatigue_cap,
+            variant.name, base.base, tuple(plan), cap_of, replace(base.router, **changes)
         )
     return known
 

@@ -44,6 +44,12 @@ class Local:
     key: int
     sessions: tuple[Session, ...]
     session_starts: tuple[float, ...]
+    # Hidden truth the router never reads: how much more (or less) likely than the model's
+    # average this local answers, and how much slower.
+    answer_factor: float = 1.0
+    delay_factor: float = 1.0
+    languages: frozenset[str] = frozenset({"ko"})  # read, and declared in their settings
+    on_duty: bool = False  # marks themselves on duty whenever they open the app
 
     def next_online(self, t: float) -> float | None:
         """Start of the first session beginning after `t`, if any."""
@@ -66,6 +72,8 @@ class Question:
     key: int
     accepts: bool
     accept_delay_s: float
+    language: str = "ko"
+    deflected: bool = False  # solved by the archive before any local is asked
 
 
 @dataclass(frozen=True)
@@ -229,6 +237,12 @@ def _make_local(
     follows = frozenset({region}) if rng.random() < mix.follow_home_share else frozenset()
     key = rng.getrandbits(64)
     sessions = tuple(sessions_for(rng, population, end_s, home))
+    # Drawn after everything else, so adding them left every other draw as it was.
+    extra = random.Random(f"{seed}:local-traits:{region}:{number}")
+    r_sigma, d_sigma = population.responsiveness_sigma, population.delay_sigma
+    languages = frozenset(
+        code for code, share in sorted(population.reads.items()) if extra.random() < share
+    ) or frozenset({"ko"})
     return Local(
         index=index,
         id=f"L-{region}-{number:05d}",
@@ -241,6 +255,10 @@ def _make_local(
         key=key,
         sessions=sessions,
         session_starts=tuple(s[0] for s in sessions),
+        answer_factor=math.exp(extra.gauss(0.0, r_sigma) - r_sigma * r_sigma / 2),
+        delay_factor=math.exp(extra.gauss(0.0, d_sigma)),
+        languages=languages,
+        on_duty=extra.random() < population.on_duty_share,
     )
 
 
@@ -265,6 +283,9 @@ def make_questions(seed: int, scenario: Scenario, region_map: RegionMap) -> list
     spot_weights = [spec.hotspot_weights.get(s.id, 1.0) for s in spots]
     low, high = spec.hashtags_per_question
     accept = scenario.answers.accept
+    extra = random.Random(f"{seed}:question-traits")
+    languages = sorted(spec.languages)
+    language_weights = [spec.languages[c] for c in languages]
     result: list[Question] = []
     for index, t in enumerate(_question_times(rng, spec, scenario.duration_h * 3600)):
         spot = rng.choices(spots, weights=spot_weights)[0]
@@ -285,6 +306,8 @@ def make_questions(seed: int, scenario: Scenario, region_map: RegionMap) -> list
                 key=rng.getrandbits(64),
                 accepts=rng.random() < accept.probability,
                 accept_delay_s=accept.median_s * math.exp(accept.sigma * rng.gauss(0.0, 1.0)),
+                language=extra.choices(languages, weights=language_weights)[0],
+                deflected=extra.random() < spec.deflected_share,
             )
         )
     return result

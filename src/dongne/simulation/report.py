@@ -11,6 +11,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from dongne.kit.stats import percentile
 from dongne.regions.policy import RegionMap
 from dongne.simulation.population import World
 from dongne.simulation.results import PolicyResult
@@ -40,7 +41,8 @@ class Shares:
 @dataclass(frozen=True)
 class PolicySummary:
     policy: str
-    overall: Shares
+    overall: Shares  # reported questions, those answered by the archive at 0 s included
+    routed: Shares  # without those: only questions the policy had to route
     urgent: Shares
     regions: dict[str, Shares]
     unanswered: int
@@ -52,46 +54,65 @@ class PolicySummary:
     by_wave: dict[str, int]
     by_channel: dict[str, int]
     wall_s: float
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """Linear-interpolated percentile, q in [0, 100] (numpy's default method)."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q / 100
-    low = math.floor(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+    on_duty_per_day_median: float = math.nan
+    on_duty_per_day_p95: float = math.nan
+    opted_out: int = 0  # locals who turned question alerts off by the end
+    first_round_share: float = math.nan  # routed questions answered by a round-1 local
 
 
 def summarize(world: World, result: PolicyResult) -> PolicySummary:
+    """Over the reported window: questions asked from `report_after_h` on, and the
+    notifications sent from then on."""
     scenario = world.scenario
+    start_s = scenario.report_after_h * 3600
     thresholds_s = [m * 60 for m in scenario.thresholds_min]
-    ttfa = result.time_to_first_answer
-    questions = world.questions
+    rows = [
+        (q, t, i)
+        for i, (q, t) in enumerate(zip(world.questions, result.time_to_first_answer, strict=True))
+        if q.t >= start_s
+    ]
+    ttfa = [t for _q, t, _i in rows]
+    routed = [(q, t, i) for q, t, i in rows if not q.deflected]
     by_region: dict[str, list[float | None]] = {}
-    for q, t in zip(questions, ttfa, strict=True):
+    for q, t, _i in rows:
         by_region.setdefault(q.region, []).append(t)
     answered = [t for t in ttfa if t is not None]
-    per_day = 24 / scenario.duration_h
-    per_local = [n * per_day for n in result.notifications_per_local]
+    per_day = 24 / max(1e-9, scenario.duration_h - scenario.report_after_h)
+    opted = result.opted_out_at or {}
+    duty = set(result.on_duty_locals or [])
+    # Burden over the locals who still had alerts on when the reported window began.
+    alive = [i for i in range(len(world.locals)) if opted.get(i, math.inf) >= start_s]
+    counts = result.notifications_per_local
+    per_local = [counts[i] * per_day for i in alive if i not in duty]
+    on_duty = [counts[i] * per_day for i in alive if i in duty]
+    sent = result.notifications_per_question
+    per_question = (
+        sum(sent[i] for _q, _t, i in routed) / len(routed)
+        if sent is not None and routed
+        else (result.notifications / len(ttfa) if ttfa else math.nan)
+    )
+    first = result.first_round
     return PolicySummary(
         policy=result.policy.name,
         overall=Shares.of(ttfa, thresholds_s),
-        urgent=Shares.of(
-            [t for q, t in zip(questions, ttfa, strict=True) if q.urgent], thresholds_s
-        ),
+        routed=Shares.of([t for _q, t, _i in routed], thresholds_s),
+        urgent=Shares.of([t for q, t, _i in rows if q.urgent], thresholds_s),
         regions={code: Shares.of(ts, thresholds_s) for code, ts in by_region.items()},
         unanswered=sum(1 for t in ttfa if t is None),
         median_first_answer_s=statistics.median(answered) if answered else None,
         per_local_per_day_median=percentile(per_local, 50),
         per_local_per_day_p95=percentile(per_local, 95),
         per_local_per_day_max=max(per_local, default=math.nan),
-        per_question=result.notifications / len(questions) if questions else math.nan,
+        per_question=per_question,
         by_wave=dict(result.by_wave),
         by_channel=dict(result.by_channel),
         wall_s=result.wall_s,
+        on_duty_per_day_median=percentile(on_duty, 50),
+        on_duty_per_day_p95=percentile(on_duty, 95),
+        opted_out=len(opted),
+        first_round_share=sum(1 for _q, _t, i in routed if first[i]) / len(routed)
+        if first is not None and routed
+        else math.nan,
     )
 
 
@@ -108,25 +129,38 @@ def markdown(
 ) -> str:
     s = world.scenario
     mins = " / ".join(f"{m:g}" for m in s.thresholds_min)
+    start_s = s.report_after_h * 3600
+    reported = [q for q in world.questions if q.t >= start_s]
+    window = (
+        f"questions asked from hour {s.report_after_h:g} on ({len(reported):,}, "
+        f"{sum(q.urgent for q in reported):,} urgent, {sum(q.deflected for q in reported):,} "
+        "answered by the archive before routing)"
+        if s.report_after_h
+        else f"all {len(reported):,} questions"
+    )
     lines = [
         f"Scenario `{s.name}`, seed {world.seed}: {len(world.locals):,} verified locals, "
-        f"{len(world.questions):,} questions over {s.duration_h:g} h "
-        f"({sum(q.urgent for q in world.questions):,} urgent); simulated in {runtime_s:.1f} s. "
-        "Every parameter is an assumption (see the scenario file).",
+        f"{len(world.questions):,} questions over {s.duration_h:g} h; reported: {window}; "
+        f"simulated in {runtime_s:.1f} s. Every parameter is an assumption (see the scenario "
+        "file and docs/simulation.md).",
         "",
-        f"| policy | first answer ≤ {mins} min (%) | urgent ≤ {mins} min (%) "
-        "| unanswered (%) | notifications per local per day: median / p95 "
-        "| notifications per question |",
-        "|---|---|---|---|---|---|",
+        f"| policy | first answer ≤ {mins} min (%) | routed only ≤ {mins} min (%) "
+        f"| urgent ≤ {mins} min (%) | unanswered (%) "
+        "| notifications per local per day: median / p95 (on duty: median / p95) "
+        "| notifications per routed question | answered by round 1 (%) "
+        "| locals who turned alerts off |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for p in summaries:
         n = p.overall.questions
         lines.append(
             f"| `{p.policy}` | {' / '.join(_pct(x) for x in p.overall.within)} "
+            f"| {' / '.join(_pct(x) for x in p.routed.within)} "
             f"| {' / '.join(_pct(x) for x in p.urgent.within)} "
             f"| {p.unanswered:,} ({_pct(p.unanswered / n if n else math.nan)}) "
             f"| {_num(p.per_local_per_day_median)} / {_num(p.per_local_per_day_p95)} "
-            f"| {p.per_question:,.0f} |"
+            f"({_num(p.on_duty_per_day_median)} / {_num(p.on_duty_per_day_p95)}) "
+            f"| {p.per_question:,.1f} | {_pct(p.first_round_share)} | {p.opted_out:,} |"
         )
     lines += [
         "",
@@ -172,10 +206,16 @@ def plot(world: World, results: Sequence[PolicyResult], path: Path) -> None:
     fig = Figure(figsize=(11, 4.2), dpi=100, layout="constrained")
     ttfa_ax, burden_ax = fig.subplots(1, 2)
     horizon = scenario.questions.unanswered_after_min * 60
-    per_day = 24 / scenario.duration_h
+    per_day = 24 / max(1e-9, scenario.duration_h - scenario.report_after_h)
+    start_s = scenario.report_after_h * 3600
     for result in results:
-        times = sorted(t for t in result.time_to_first_answer if t is not None)
-        n = len(result.time_to_first_answer)
+        reported = [
+            t
+            for q, t in zip(world.questions, result.time_to_first_answer, strict=True)
+            if q.t >= start_s
+        ]
+        times = sorted(t for t in reported if t is not None)
+        n = len(reported)
         if times and n:
             xs = [max(t, 1.0) for t in times] + [horizon]
             ys = [(i + 1) / n for i in range(len(times))] + [len(times) / n]

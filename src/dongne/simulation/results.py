@@ -30,6 +30,10 @@ class PolicyResult:
     duration_h: float
     wall_s: float
     trace: list[Notification] | None = None
+    notifications_per_question: list[int] | None = None
+    opted_out_at: dict[int, float] | None = None  # local -> when they turned alerts off
+    on_duty_locals: list[int] | None = None  # locals who go on duty (burden counted apart)
+    first_round: list[bool] | None = None  # per question: first answer from round 1
 
     @property
     def notifications(self) -> int:

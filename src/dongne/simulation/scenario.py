@@ -76,6 +76,22 @@ class Population(_Model):
     )
     session_mean_min: Positive = Field(description="mean length of one online session")
     settings: LocalSettingsMix
+    responsiveness_sigma: NonNegative = Field(
+        default=0.0,
+        description="log-normal sd of one local's hidden answer factor (mean 1): a few "
+        "locals answer most questions; the router never reads it",
+    )
+    delay_sigma: NonNegative = Field(
+        default=0.0, description="log-normal sd of one local's hidden delay factor (median 1)"
+    )
+    reads: dict[str, Share] = Field(
+        default_factory=lambda: {"ko": 1.0},
+        description="language -> share of locals who read it (and declare it in settings)",
+    )
+    on_duty_share: Share = Field(
+        default=0.0,
+        description="share of locals who mark themselves on duty whenever they open the app",
+    )
 
 
 class Questions(_Model):
@@ -95,6 +111,14 @@ class Questions(_Model):
     unanswered_after_min: Positive = Field(
         description="a question still without an answer this long after it is asked ends as "
         "unanswered"
+    )
+    languages: dict[str, Share] = Field(
+        default_factory=lambda: {"ko": 1.0},
+        description="language -> share of questions asked in it (normalised)",
+    )
+    deflected_share: Share = Field(
+        default=0.0,
+        description="share solved by the archive before any local is asked (issue [17])",
     )
 
     @model_validator(mode="after")
@@ -117,6 +141,9 @@ class AnswerProbability(_Model):
     )
     repeat: Share = Field(description="multiplier when notified again of the same question")
     max: Share = Field(description="upper bound of the chance")
+    language_gap: Share = Field(
+        default=1.0, description="multiplier when the local does not read the question's language"
+    )
 
 
 class AnswerDelay(_Model):
@@ -134,9 +161,31 @@ class Accept(_Model):
     sigma: NonNegative
 
 
+class Claims(_Model):
+    delay_s: NonNegative = Field(
+        description="a local who will answer claims it this long after seeing it (or when "
+        "they answer, if sooner)"
+    )
+    fresh_s: Positive = Field(description="a claim holds the next round this long")
+    typing_s: NonNegative = Field(
+        description="they type (which renews the claim) during this long before answering"
+    )
+
+
+class OptOut(_Model):
+    """Fatigue that costs: after a day with more question notifications than `threshold`,
+    a local turns question alerts off for good with chance min(max, per_excess * excess)."""
+
+    threshold: NonNegative
+    per_excess: Share
+    max: Share
+
+
 class Answers(_Model):
     probability: AnswerProbability
     delay: AnswerDelay
+    claims: Claims | None = None
+    opt_out: OptOut | None = None
     inbox_horizon_min: NonNegative = Field(
         description="a local offline without push only sees a question if they come online "
         "within this many minutes of the notification"
@@ -154,23 +203,29 @@ class WaveOverride(_Model):
     online_only: bool | None = Field(default=None, description="only locals online now")
 
 
+BUILT_IN = ("seed", "dongne-waves", "dongne")
+
+
 class PolicyVariant(_Model):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
-    base: Literal["seed", "dongne"]
+    base: Literal["seed", "dongne-waves", "dongne"]
     fatigue_cap: int | None = Field(default=None, ge=1, description="None: the base's")
     waves: dict[WaveName, WaveOverride] = Field(default_factory=dict)
+    router: dict[str, float | int | list[float]] = Field(
+        default_factory=dict, description="`dongne` (router) settings to change (RouterConfig)"
+    )
 
 
 class Policies(_Model):
-    fatigue_cap: int = Field(ge=1, description="the `dongne` policy's notifications per hour")
+    fatigue_cap: int = Field(ge=1, description="the product's question notifications per hour")
     compare: list[str] = Field(description="which policies one run compares, in this order")
     variants: list[PolicyVariant] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _names(self) -> Policies:
-        known = {"seed", "dongne"} | {v.name for v in self.variants}
-        if len(known) != 2 + len(self.variants):
-            raise ValueError("variant names must be unique and not 'seed' or 'dongne'")
+        known = set(BUILT_IN) | {v.name for v in self.variants}
+        if len(known) != len(BUILT_IN) + len(self.variants):
+            raise ValueError(f"variant names must be unique and not one of {BUILT_IN}")
         unknown = [name for name in self.compare if name not in known]
         if unknown:
             raise ValueError(f"compare names unknown policies: {unknown}")
@@ -185,7 +240,12 @@ class Target(_Model):
 class Scenario(_Model):
     name: str
     seed: int = Field(description="default random seed; `--seed` overrides it")
-    duration_h: Positive = Field(le=24 * 7, description="simulated hours of questions")
+    duration_h: Positive = Field(le=24 * 28, description="simulated hours of questions")
+    report_after_h: NonNegative = Field(
+        default=0.0,
+        description="warm-up: questions asked earlier are routed but not reported, and "
+        "burden is counted from here (learned figures need history)",
+    )
     population: Population
     questions: Questions
     answers: Answers

@@ -10,6 +10,7 @@ from dongne.api.deps import ClaimsDep, ClientIpDep, RuntimeDep
 from dongne.users.schemas import (
     AuthResponse,
     LoginRequest,
+    MeOut,
     ProfileUpdate,
     RefreshRequest,
     RegisterRequest,
@@ -60,10 +61,15 @@ async def logout(body: RefreshRequest, runtime: RuntimeDep) -> None:
         await runtime.users.logout(uow, body.refresh_token)
 
 
-@router.get("/me", response_model=UserOut)
-async def me(claims: ClaimsDep, runtime: RuntimeDep) -> UserOut:
+@router.get("/me", response_model=MeOut)
+async def me(claims: ClaimsDep, runtime: RuntimeDep) -> MeOut:
     async with runtime.db.transaction(readonly=True) as uow:
-        return await runtime.users.profile(uow, claims.user_id)
+        profile = await runtime.users.profile(uow, claims.user_id)
+        until = await runtime.settings_service.on_duty_until(uow, claims.user_id)
+    now = runtime.clock.now()
+    return MeOut(
+        **profile.model_dump(), on_duty_until=until if until is not None and until > now else None
+    )
 
 
 @router.patch("/me", response_model=UserOut)

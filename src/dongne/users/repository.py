@@ -39,6 +39,14 @@ class UserRepository:
         query = select(User.id).where(User.is_local_verified.is_(True)).order_by(User.id)
         return list((await self._session.execute(query)).scalars())
 
+    async def verified_locals_in(self, region: str) -> list[str]:
+        query = (
+            select(User.id)
+            .where(User.is_local_verified.is_(True), User.home_region == region)
+            .order_by(User.id)
+        )
+        return list((await self._session.execute(query)).scalars())
+
     async def unverified(self, *, limit: int) -> tuple[list[User], int]:
         """Accounts not yet verified as locals (admins aside), and how many there are.
 

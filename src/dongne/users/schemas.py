@@ -67,6 +67,12 @@ class UserOut(WireModel):
     created_at: datetime
 
 
+class MeOut(UserOut):
+    """`GET /api/me`: the profile, and until when the user is on duty (null: not)."""
+
+    on_duty_until: datetime | None = None
+
+
 class TokenPair(WireModel):
     access_token: str
     refresh_token: str

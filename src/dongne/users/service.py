@@ -191,6 +191,10 @@ class UsersService:
     async def verified_local_ids(self, uow: UnitOfWork) -> list[str]:
         return await UserRepository(uow.session).verified_local_ids()
 
+    async def verified_locals_in(self, uow: UnitOfWork, region: str) -> list[str]:
+        """Verified locals who gave `region` as their home."""
+        return await UserRepository(uow.session).verified_locals_in(region)
+
     async def verification_queue(self, uow: UnitOfWork, limit: int) -> tuple[list[User], int]:
         return await UserRepository(uow.session).unverified(limit=limit)
 

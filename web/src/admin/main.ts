@@ -13,6 +13,7 @@ import {
   barChart,
   formatRate,
   formatSeconds,
+  formatShare,
   mergeArea,
   pushAlert,
   regionRows,
@@ -24,6 +25,8 @@ import {
 import { initLang, lang, setLang, t, type Key } from "./i18n";
 import { connectAdmin, type LinkState } from "./live";
 import type {
+  AdminStats,
+  Burden,
   HotspotUpdate,
   IpBlock,
   LocalApplication,
@@ -46,7 +49,7 @@ const LIVE_WINDOW: StatsWindow = "1h";
 const REFRESH_MS = 30_000;
 
 const adminApi = {
-  stats: (window: StatsWindow) => request<Stats>("GET", `/api/admin/stats?window=${window}`),
+  stats: (window: StatsWindow) => request<AdminStats>("GET", `/api/admin/stats?window=${window}`),
   waiting: () => request<WaitingQuestions>("GET", "/api/admin/questions/waiting"),
   queue: () => request<VerificationQueue>("GET", "/api/admin/users/unverified"),
   verify: (userId: string) =>
@@ -73,6 +76,7 @@ interface DashboardState {
   link: LinkState;
   window: StatsWindow;
   stats: Stats | null;
+  burden: Burden | null;
   metrics: MetricsUpdate | null;
   waiting: WaitingQuestion[];
   alerts: DashboardAlert[];
@@ -87,6 +91,7 @@ const state: DashboardState = {
   link: "connecting",
   window: LIVE_WINDOW,
   stats: null,
+  burden: null,
   metrics: null,
   waiting: [],
   alerts: [],
@@ -407,9 +412,40 @@ function renderChart(stats: Stats): void {
 function renderStats(): void {
   const stats = state.stats;
   if (!stats) return;
-  replaceChildren(parts.summary, figureTable("group", summaryRows(stats), "summary-table"));
+  replaceChildren(
+    parts.summary,
+    figureTable("group", summaryRows(stats), "summary-table"),
+    burdenCards(state.burden),
+  );
   renderChart(stats);
   replaceChildren(parts.regions, figureTable("region", regionRows(stats, lang()), "region-table"));
+}
+
+function perDay(value: number | null): string {
+  return value === null ? "–" : value.toFixed(1);
+}
+
+/** Question notifications per local per day (on-duty locals apart), per question, the share
+ * answered by the first round and locals who turned alerts off. */
+function burdenCards(burden: Burden | null): HTMLElement | null {
+  if (!burden) return null;
+  return h(
+    "div",
+    { class: "live-cards", "data-testid": "burden" },
+    card(
+      t("burdenPerLocal"),
+      `${perDay(burden.perLocalPerDayMedian)} / ${perDay(burden.perLocalPerDayP95)}`,
+      "burden-per-local",
+      t("burdenOnDuty", {
+        count: String(burden.onDutyLocals),
+        median: perDay(burden.onDutyPerDayMedian),
+        p95: perDay(burden.onDutyPerDayP95),
+      }),
+    ),
+    card(t("burdenPerQuestion"), perDay(burden.perQuestion), "burden-per-question"),
+    card(t("burdenFirstRound"), formatShare(burden.answeredByFirstRound), "burden-first-round"),
+    card(t("burdenAlertsOff"), String(burden.alertsOff), "burden-alerts-off"),
+  );
 }
 
 function card(label: string, value: string, testId: string, detail?: string): HTMLElement {
@@ -708,6 +744,7 @@ async function loadStats(): Promise<void> {
   const stats = await adminApi.stats(window);
   if (state.window !== window) return; // another window was picked meanwhile
   state.stats = stats;
+  state.burden = stats.burden;
   renderStats();
   renderWaiting(); // region names
 }

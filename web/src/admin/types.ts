@@ -32,6 +32,23 @@ export interface Stats {
   withArchive?: Figures | null;
 }
 
+/** What routing costs the locals over the window (`burden` of GET /api/admin/stats). */
+export interface Burden {
+  locals: number;
+  perLocalPerDayMedian: number;
+  perLocalPerDayP95: number;
+  onDutyLocals: number;
+  onDutyPerDayMedian: number | null;
+  onDutyPerDayP95: number | null;
+  perQuestion: number | null;
+  answeredByFirstRound: number | null;
+  alertsOff: number;
+}
+
+export interface AdminStats extends Stats {
+  burden: Burden;
+}
+
 export interface WaitingQuestion {
   id: string;
   title: string;

@@ -8,6 +8,7 @@ at start-up and never branch on which.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -53,6 +54,10 @@ class PresenceIndex(Protocol):
 
     async def position(self, user_id: str) -> tuple[float, float] | None:
         """The user's last (lat, lng), or None when not online."""
+        ...
+
+    async def positions(self, user_ids: Sequence[str]) -> dict[str, tuple[float, float]]:
+        """Positions of those online among `user_ids`, in one call (absent: offline)."""
         ...
 
     async def nearest(

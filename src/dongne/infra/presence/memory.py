@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from dongne.infra.presence.base import Nearby, check_point, check_query
 from dongne.kit import geo
@@ -113,6 +113,10 @@ class MemoryPresenceIndex:
     async def position(self, user_id: str) -> tuple[float, float] | None:
         entry = self._users.get(user_id)
         return None if entry is None else (entry[0], entry[1])
+
+    async def positions(self, user_ids: Sequence[str]) -> dict[str, tuple[float, float]]:
+        users = self._users
+        return {u: (e[0], e[1]) for u in user_ids if (e := users.get(u)) is not None}
 
     async def count(self) -> int:
         return len(self._users)

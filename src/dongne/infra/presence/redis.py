@@ -97,6 +97,16 @@ class RedisPresenceIndex:
         lng, lat = found
         return (float(lat), float(lng))
 
+    async def positions(self, user_ids: Sequence[str]) -> dict[str, tuple[float, float]]:
+        if not user_ids:
+            return {}
+        found = await self._redis.geopos(self._all, *user_ids)
+        return {
+            user_id: (float(where[1]), float(where[0]))
+            for user_id, where in zip(user_ids, found, strict=True)
+            if where is not None
+        }
+
     async def count(self) -> int:
         return int(await self._redis.zcard(self._all))
 
