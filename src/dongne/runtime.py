@@ -62,8 +62,8 @@ from dongne.regions.service import HotspotService
 from dongne.settings.service import SettingsService
 from dongne.similar.service import SimilarService
 from dongne.trust.service import TrustService
-from dongne.users.limits import AuthLimits, AuthLimitSettings
 from dongne.users.applications import LocalApplications
+from dongne.users.limits import AuthLimits, AuthLimitSettings
 from dongne.users.password_reset import PasswordResets
 from dongne.users.service import UsersService
 

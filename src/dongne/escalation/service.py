@@ -323,14 +323,13 @@ class EscalationService:
         if not user.is_local_verified:
             raise DongneError(
                 ErrorCode.FORBIDDEN,
-                "인증된 현지인만 답변을 약속할 수 있어요 (Verified locals only)",
+                text(MessageKey.CLAIM_LOCALS_ONLY),
             )
         notified = user_id in await NotifiedRepository(uow.session).notified_of(question_id)
         if not notified and user_id not in await self._questions.rooms.member_ids(uow, question_id):
             raise DongneError(
                 ErrorCode.FORBIDDEN,
-                "알림을 받았거나 방에 들어온 현지인만 답변을 약속할 수 있어요 "
-                "(Only notified locals or room members can claim)",
+                text(MessageKey.CLAIM_NOTIFIED_ONLY),
             )
         return await self._hold(uow, question, user_id)
 

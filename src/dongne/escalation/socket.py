@@ -13,6 +13,7 @@ from dongne.escalation.schemas import (
     SetOnDuty,
 )
 from dongne.kit.errors import DongneError, ErrorCode
+from dongne.kit.messages import MessageKey, text
 from dongne.realtime.dispatch import SocketContext, SocketRouter
 
 
@@ -32,7 +33,7 @@ def register(router: SocketRouter) -> None:
             if not user.is_local_verified:
                 raise DongneError(
                     ErrorCode.FORBIDDEN,
-                    "인증된 현지인만 답변 대기를 켤 수 있어요 (Verified locals only)",
+                    text(MessageKey.ON_DUTY_LOCALS_ONLY),
                 )
             until = runtime.clock.now() + timedelta(minutes=request.minutes) if request.on else None
             await runtime.settings_service.set_on_duty(uow, ctx.user_id, until)

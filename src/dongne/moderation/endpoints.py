@@ -6,6 +6,7 @@ from fastapi import APIRouter, status
 
 from dongne.api.deps import ClaimsDep, RuntimeDep
 from dongne.kit.errors import DongneError, ErrorCode
+from dongne.kit.messages import MessageKey, text
 from dongne.moderation.schemas import (
     BlockedUsers,
     BlockRequest,
@@ -22,7 +23,7 @@ from dongne.moderation.schemas import (
 
 router = APIRouter(tags=["moderation"])
 
-NOT_A_QUESTION = "질문에 대한 신고만 질문을 닫을 수 있어요 (Only a question can be closed)"
+NOT_A_QUESTION = text(MessageKey.ONLY_QUESTION_REPORT_CLOSES)
 
 
 @router.get("/api/admin/ip-blocks", response_model=IpBlockList)

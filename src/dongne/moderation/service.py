@@ -128,14 +128,14 @@ class SafetyService:
     async def report_of(self, uow: UnitOfWork, report_id: str) -> ReportOut:
         report = await ReportRepository(uow.session).get(report_id)
         if report is None:
-            raise DongneError(ErrorCode.NOT_FOUND, "신고를 찾을 수 없어요 (Report not found)")
+            raise DongneError(ErrorCode.NOT_FOUND, text(MessageKey.REPORT_NOT_FOUND))
         return ReportOut.model_validate(report)
 
     async def resolve(self, uow: UnitOfWork, report_id: str, resolution: str) -> ReportOut:
         """Marks a report dealt with (once); it leaves the queue."""
         report = await ReportRepository(uow.session).get(report_id)
         if report is None:
-            raise DongneError(ErrorCode.NOT_FOUND, "신고를 찾을 수 없어요 (Report not found)")
+            raise DongneError(ErrorCode.NOT_FOUND, text(MessageKey.REPORT_NOT_FOUND))
         if report.resolved_at is None:
             report.resolved_at = self._clock.now()
             report.resolution = resolution

@@ -17,6 +17,7 @@ from dongne.kit.clock import Clock
 from dongne.kit.db import UnitOfWork
 from dongne.kit.errors import DongneError, ErrorCode
 from dongne.kit.ids import new_id
+from dongne.kit.messages import MessageKey, text
 from dongne.kit.schema import CleanStr, RequestModel, WireModel
 from dongne.models.users import LocalApplication
 from dongne.moderation.policy import strip_html
@@ -25,10 +26,10 @@ from dongne.users.applications_repository import LocalApplicationRepository
 from dongne.users.service import UsersService
 
 EVIDENCE_WINDOW = timedelta(days=90)
-ALREADY_LOCAL = "이미 인증된 현지인이에요 (You are already a verified local)"
-ALREADY_PENDING = "심사 중인 신청이 있어요 (An application is already waiting)"
-NOT_FOUND = "신청을 찾을 수 없어요 (Application not found)"
-DECIDED = "이미 처리된 신청이에요 (This application was already decided)"
+ALREADY_LOCAL = text(MessageKey.ALREADY_LOCAL)
+ALREADY_PENDING = text(MessageKey.APPLICATION_PENDING)
+NOT_FOUND = text(MessageKey.APPLICATION_NOT_FOUND)
+DECIDED = text(MessageKey.APPLICATION_DECIDED)
 
 
 class ApplyRequest(RequestModel):
@@ -113,15 +114,15 @@ class LocalApplications:
             await self._users.verify_local(uow, row.user_id)
             note = Message(
                 type="local_verified",
-                title="현지인 인증이 끝났어요! 🍊",
-                message="이제 근처 여행자의 질문을 받고 답할 수 있어요.",
+                title=text(MessageKey.LOCAL_VERIFIED_TITLE),
+                message=text(MessageKey.LOCAL_VERIFIED_BODY),
                 data={"applicationId": row.id},
             )
         else:
             note = Message(
                 type="local_declined",
-                title="현지인 인증 신청이 반려되었어요",
-                message=request.reason or "자세한 내용을 보완해 다시 신청해 주세요.",
+                title=text(MessageKey.LOCAL_DECLINED_TITLE),
+                message=request.reason or text(MessageKey.LOCAL_DECLINED_BODY),
                 data={"applicationId": row.id},
             )
         await self._notifications.notify(uow, row.user_id, note)

@@ -14,6 +14,7 @@ from pydantic import Field
 from dongne.kit.clock import Clock
 from dongne.kit.db import UnitOfWork
 from dongne.kit.errors import DongneError, ErrorCode
+from dongne.kit.messages import MessageKey, language_of, text
 from dongne.kit.passwords import Passwords
 from dongne.kit.schema import RequestModel
 from dongne.models.users import PasswordReset
@@ -21,10 +22,7 @@ from dongne.users.password_reset_repository import PasswordResetRepository
 from dongne.users.service import UsersService
 
 LINK_TTL = timedelta(hours=1)
-INVALID_LINK = (
-    "링크가 만료되었거나 이미 쓰였어요. 다시 요청해 주세요 "
-    "(The link has expired or was already used; please ask again)"
-)
+INVALID_LINK = text(MessageKey.RESET_LINK_INVALID)
 
 
 class ResetRequest(RequestModel):
@@ -70,13 +68,12 @@ class PasswordResets:
             )
         )
         link = f"{base_url.rstrip('/')}/reset?token={token}"
+        language = language_of(user.language)
         return ResetMail(
             address=user.email,
-            title="[동네물어봐] 비밀번호 재설정",
-            body=(
-                f"{user.nickname}님, 아래 링크에서 새 비밀번호를 정해 주세요 (1시간 동안 유효).\n"
-                f"{link}\n\n요청하지 않으셨다면 이 메일은 무시하셔도 돼요.\n\n"
-                f"Reset your Dongne password (valid for 1 hour): {link}"
+            title=text(MessageKey.RESET_MAIL_TITLE).render(language),
+            body=text(MessageKey.RESET_MAIL_BODY, nickname=user.nickname, link=link).render(
+                language
             ),
         )
 

@@ -7,7 +7,7 @@ import structlog
 from fastapi import APIRouter, Request, status
 
 from dongne.api.deps import RuntimeDep
-from dongne.infra.senders.base import DeliveryFailed, OutgoingMessage
+from dongne.infra.senders.base import EMAIL, DeliveryFailed, OutgoingMessage
 from dongne.users.password_reset import ResetConfirm, ResetRequest
 
 router = APIRouter(prefix="/api/auth", tags=["accounts"])
@@ -18,7 +18,7 @@ log = structlog.get_logger("dongne.password_reset")
 async def ask_for_link(body: ResetRequest, request: Request, runtime: RuntimeDep) -> None:
     async with runtime.db.transaction() as uow:
         mail = await runtime.password_resets.request(uow, body.email, str(request.base_url))
-    sender = runtime.senders.email
+    sender = runtime.senders.get(EMAIL)
     if mail is None:
         return
     if sender is None:
