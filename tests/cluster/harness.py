@@ -393,6 +393,9 @@ def node_env(folder: Path, database_url: str, redis_url: str) -> dict[str, str]:
         database_url,
         DONGNE_REDIS_URL=redis_url,
         DONGNE_TRUSTED_PROXIES="127.0.0.1/32",
+        # These tests count each wave's broadcast across nodes (every local within reach);
+        # the router's choices are tested in tests/escalation, on PostgreSQL too.
+        DONGNE_ROUTING="seed-waves",
     )
 
 

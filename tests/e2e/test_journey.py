@@ -232,17 +232,17 @@ async def test_presence_while_a_local_types_and_the_askers_follow_up_seen_live(
     await expect(traveler.get_by_test_id("room-title")).to_have_text("섭지코지 지금 바람 세요?")
     await wait_online(traveler)
     people = traveler.get_by_test_id("room-people")
-    await expect(people).to_have_text("참여자 1명 · 1 접속 중")
+    await expect(people).to_have_text("참여자 1명 · 1명 접속 중")
 
     # The local opens the room: the traveler's header counts them before they post …
     await log_in(local, local_account)
     await local.goto(f"/q/{question_id}")
     await expect(local.get_by_test_id("room-title")).to_have_text("섭지코지 지금 바람 세요?")
-    await expect(people).to_have_text("참여자 2명 · 2 접속 중")
+    await expect(people).to_have_text("참여자 2명 · 2명 접속 중")
     # … and while they type.
     await local.get_by_test_id("answer-input").press_sequentially("바람이 좀", delay=30)
     await expect(traveler.get_by_test_id("typing")).to_contain_text("방문주민")
-    await expect(people).to_have_text("참여자 2명 · 2 접속 중")
+    await expect(people).to_have_text("참여자 2명 · 2명 접속 중")
     await artifacts(traveler, "01-presence-while-typing")
 
     # The asker writes in their own room; the local sees it at once, not as an answer.

@@ -137,6 +137,8 @@ export interface NotificationSettings {
   followedRegions: string[];
   /** [13] languages the local answers in; absent on an older server. */
   languages?: string[];
+  /** [13] read-only: set by `set_on_duty`, never sent back with PUT. */
+  onDutyUntil?: string | null;
 }
 
 export interface NotificationItem {

@@ -194,7 +194,8 @@ export function settingsView(): View {
           event.preventDefault();
           showError(error, null);
           status.textContent = "";
-          const { languages: _known, ...rest } = s;
+          // The server takes what PUT may change: on duty has its own socket event.
+          const { languages: _known, onDutyUntil: _duty, ...rest } = s;
           const next: NotificationSettings = {
             ...rest,
             immediateAlerts: immediate.input.checked,
