@@ -71,13 +71,14 @@ def choose(
     seed: int = 1,
     config: RouterConfig = CONFIG,
     question: RouteQuestion = QUESTION,
+    now_s: float = 0.0,
 ) -> list[str]:
     choice = choose_round(
         question,
         candidates,
         pending,
         round_no=round_no,
-        now_s=0.0,
+        now_s=now_s,
         local_time=NOON,
         config=config,
         rng=random.Random(seed),
@@ -157,6 +158,16 @@ def test_locals_still_expected_to_answer_count() -> None:
     crowd = [local(f"l{i}", distance_m=800) for i in range(10)]
     hopeful = [Pending(notified_at_s=-20.0, chance=0.6, median_delay_s=60.0) for _ in range(3)]
     assert len(choose(crowd, round_no=2, pending=hopeful)) < len(choose(crowd, round_no=2))
+
+
+def test_past_the_deadline_one_local_a_round_keeps_the_question_alive() -> None:
+    """Once its 10 minutes are gone, a question asks one local a round, not a full round:
+    the attention it would spend is what the next questions need within their 10 minutes."""
+    weak = [local(f"w{i}", distance_m=4_000) for i in range(10)]
+    in_time = choose(weak, round_no=5, now_s=CONFIG.deadline_s - 120.0)
+    late = choose(weak, round_no=5, now_s=CONFIG.deadline_s + 30.0)
+    assert len(in_time) == CONFIG.max_per_round
+    assert len(late) == CONFIG.late_max_per_round == 1
 
 
 QUIET = RecipientSettings(quiet_hours=QuietHours(time(11, 0), time(13, 0)))

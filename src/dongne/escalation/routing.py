@@ -88,6 +88,9 @@ class RouterConfig:
     # 1, 2, 3 and later): a first round that is good enough most of the time, then wider.
     targets: tuple[float, ...] = (0.85, 0.93, 0.97)
     max_per_round: int = 6
+    # Past the deadline the 10-minute goal is lost for this question; asking one local a
+    # round keeps it alive without spending the attention the next questions need in time.
+    late_max_per_round: int = 1
     # Beta prior of a newcomer: mean 0.25 answers per notification, worth four notifications.
     prior_answered: float = 1.0
     prior_missed: float = 3.0
@@ -282,7 +285,9 @@ def choose_round(
     sound, vibration = alert_style(wave, question.urgent)
     deadline = deadline_of(question, config)
     # Past the deadline the question still deserves an answer: aim at the next stretch.
-    until = deadline if deadline - now_s >= 60.0 else now_s + config.deadline_s
+    late = deadline - now_s < 60.0
+    until = now_s + config.deadline_s if late else deadline
+    cap = config.late_max_per_round if late else config.max_per_round
     miss = _pending_miss(pending, now_s, until, config.delay_sigma)
     # Cheap optimistic index first (posterior mean + 2 sd): a short-list that keeps the
     # newcomers' wide posteriors in; Thompson sampling then ranks the short-list.
@@ -313,7 +318,7 @@ def choose_round(
     target = config.target(round_no)
     asked: list[Asked] = []
     for off_duty, _sampled, _user, mean, median, c in ranked:
-        if len(asked) >= config.max_per_round:
+        if len(asked) >= cap:
             break
         if off_duty and 1.0 - miss >= target and (asked or round_no > 1 or pending):
             break
