@@ -1,14 +1,17 @@
 """The asker's side: an answer reaches them in their history and, away, by a real Web Push
 that opens the question; a question unanswered for 10 minutes tells them it is still being
-looked for; a retried push carries the same Topic and tag and is never sent twice."""
+looked for, and one that nobody answered once the router has asked its last round expires
+with a notice; a retried push carries the same Topic and tag and is never sent twice."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import orjson
 from sqlalchemy import select
 
+from dongne.escalation.routing import RouterConfig
 from dongne.models import Job
 from dongne.monitoring.policy import SLOW_AFTER_S
 from tests.escalation.test_waves import SEONGSAN, offset
@@ -129,6 +132,42 @@ async def test_ten_minutes_unanswered_tells_the_asker_it_is_still_looked_for(
     assert notes[0]["data"]["url"] == f"/q/{question_id}"
     pushed = [orjson.loads(browser.decrypt(r.body)) for r in world.push.received]
     assert [p["title"] for p in pushed] == ["아직 답변을 찾고 있어요"]
+
+
+def give_up_early(world: World) -> RouterConfig:
+    """One round instead of an hour of them, so the 15-minute sessions stay valid."""
+    router = world.server.runtime.escalation.router
+    router.config = replace(router.config, give_up_s=60.0)
+    return router.config
+
+
+async def test_when_the_last_round_goes_unanswered_the_asker_is_told_it_expired(
+    world: World,
+) -> None:
+    config = give_up_early(world)
+    asker, browser, question_id = await ask_and_leave(world)
+    # Every round up to the give-up point, then the last round's locals' time to answer.
+    for _ in range(int((config.give_up_s + config.deadline_s) // 100) + 2):
+        world.clock.advance(100)
+        await world.server.runtime.jobs.run_due()
+    notes = [
+        n for n in (await history(world, asker))["notifications"] if n["type"] == "question_expired"
+    ]
+    assert [n["title"] for n in notes] == ["질문이 만료되었어요"]
+    assert notes[0]["data"]["url"] == f"/q/{question_id}"
+    pushed = [orjson.loads(browser.decrypt(r.body))["title"] for r in world.push.received]
+    assert pushed.count("질문이 만료되었어요") == 1
+
+
+async def test_an_answer_after_the_last_round_cancels_the_expiry(world: World) -> None:
+    config = give_up_early(world)
+    asker, _, question_id = await ask_and_leave(world)  # its only round: the expiry is planned
+    await answer(world, question_id)
+    world.clock.advance(config.deadline_s + 1)
+    await world.server.runtime.jobs.run_due()
+    types = {n["type"] for n in (await history(world, asker))["notifications"]}
+    assert "question_answered" in types
+    assert "question_expired" not in types
 
 
 def test_channel_names_are_one_list_for_registry_settings_and_config() -> None:

@@ -58,6 +58,7 @@ from dongne.kit.rooms import question_room, user_room
 from dongne.kit.stats import percentile
 from dongne.models.questions import Question
 from dongne.moderation.service import SafetyService
+from dongne.notifications import messages
 from dongne.notifications.service import Alert, NotificationsService
 from dongne.questions.schemas import QuestionStatus
 from dongne.questions.service import QuestionsService
@@ -69,6 +70,7 @@ log = structlog.get_logger("dongne.escalation")
 Routing = Literal["router", "seed-waves"]
 WAVE_JOB = "escalation.wave"
 ROUND_JOB = "escalation.round"
+EXPIRE_JOB = "escalation.expire"
 URGENT_PUSH_TITLE = text(MessageKey.PUSH_URGENT_TITLE)
 NEARBY_PUSH_TITLE = text(MessageKey.PUSH_NEARBY_TITLE)
 PUSH_BODY_CHARS = 50
@@ -288,6 +290,8 @@ class EscalationService:
             await self._schedule(
                 uow, question_id, round_no + 1, next_at, round_key(question_id, round_no + 1)
             )
+        else:
+            await self._plan_expiry(uow, question_id)
         await self._publish_progress(uow, question)
         log.info(
             "round_sent",
@@ -298,6 +302,31 @@ class EscalationService:
             estimate=round(choice.estimate, 3),
         )
         return RoundOutcome(round_no, ran=True, asked=choice.asked, next_round_at=next_at)
+
+    async def _plan_expiry(self, uow: UnitOfWork, question_id: str) -> None:
+        """The last round has asked its locals: give them the deadline's span to answer,
+        then tell the asker if nobody did."""
+        if self._jobs is None:
+            raise RuntimeError("the router needs the job queue to schedule rounds")
+        await self._jobs.enqueue(
+            uow,
+            EXPIRE_JOB,
+            {"questionId": question_id},
+            delay=timedelta(seconds=self.router.config.deadline_s),
+            dedupe_key=f"expire:{question_id}",
+        )
+
+    async def expire(self, uow: UnitOfWork, question_id: str) -> bool:
+        """Tells the asker "질문이 만료되었어요": nobody more will be asked and nobody
+        answered. The question stays open, so a late answer still reaches the asker."""
+        question = await self._questions.get(uow, question_id)
+        if question.answer_count > 0 or _settled_without_answer(question):
+            return False
+        await self._notifications.notify(
+            uow, question.asker_id, messages.closed(question.id, question.title, expired=True)
+        )
+        log.info("question_expired", question_id=question_id)
+        return True
 
     async def _schedule(
         self, uow: UnitOfWork, question_id: str, round_no: int, at: datetime, key: str
