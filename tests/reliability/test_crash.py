@@ -1,6 +1,7 @@
 """A crash loses nothing (issue [15] failure 1): `kill -9` before the next round of
-notifications is due, the server started again on the same data, every client back only
-5 seconds after `/health` answers — the 3 km and 4.5 km locals still hear of the question.
+notifications is due, the server started again on the same data (embedded), or a node of the
+scaled mode replaced by a new process on the same PostgreSQL and Redis, every client back
+only 5 seconds after `/health` answers — the 3 km and 4.5 km locals still hear of the question.
 
 Two mechanisms make it hold, whatever routes the question (`DONGNE_ROUTING`): the
 restarted process restores the live positions persisted before the crash
@@ -13,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,9 +28,16 @@ from dongne.kit.events import DiscardingSink
 from dongne.models import Answer, LivePosition, Question, UserEvent
 from dongne.models.migrations import upgrade
 from dongne.runtime import Runtime, build_runtime
-from tests.cluster.harness import Node, embedded_node_env, wait_until
+from tests.cluster.harness import (
+    Node,
+    RedisServer,
+    embedded_node_env,
+    require_cluster_pieces,
+    wait_until,
+)
 from tests.escalation.test_waves import SEONGSAN, offset
 from tests.fixtures.clients import SocketClient, connect
+from tests.fixtures.databases import fresh_database
 from tests.fixtures.jeju import question_payload
 from tests.fixtures.people import Person, make_person
 from tests.fixtures.server import RunningServer, server_settings
@@ -56,9 +64,13 @@ class Crashable:
 
 
 @asynccontextmanager
-async def crashable_node(folder: Path, **env: str) -> AsyncIterator[Crashable]:
+async def crashable_node(
+    folder: Path, url: str | None = None, **env: str
+) -> AsyncIterator[Crashable]:
+    """One `dongne serve` process on `url` (a new SQLite file by default); `restart` starts
+    its replacement on the same database (and Redis, if `env` names one)."""
     (folder / "data").mkdir()
-    url = f"sqlite+aiosqlite:///{folder / 'data' / 'dongne.db'}"
+    url = url or f"sqlite+aiosqlite:///{folder / 'data' / 'dongne.db'}"
     await asyncio.to_thread(upgrade, url)
     runtime = build_runtime(server_settings(folder / "data", url), SystemClock(), DiscardingSink())
     node = Node("node", folder, embedded_node_env(folder, url, **env))
@@ -72,11 +84,26 @@ async def crashable_node(folder: Path, **env: str) -> AsyncIterator[Crashable]:
         await runtime.close()
 
 
-@pytest.fixture
-async def crashable(tmp_path: Path) -> AsyncIterator[Crashable]:
+@pytest.fixture(params=["embedded", "scaled"])
+async def crashable(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Crashable]:
+    """The embedded server killed and restarted, or a node of the scaled mode (PostgreSQL,
+    Redis) killed and replaced by a new process."""
     # The issue's failure is the seed's QUICK wave, due 3 s after the question; the router's
     # second round comes much later, and its durability is tests/escalation/test_restart.py's.
-    async with crashable_node(tmp_path, DONGNE_ROUTING="seed-waves") as world:
+    if request.param == "embedded":
+        async with crashable_node(tmp_path, DONGNE_ROUTING="seed-waves") as world:
+            yield world
+        return
+    require_cluster_pieces()
+    async with AsyncExitStack() as stack:
+        url = await stack.enter_async_context(fresh_database("postgres", tmp_path))
+        redis = RedisServer(tmp_path)
+        redis.start()
+        stack.push_async_callback(redis.stop, signal.SIGKILL)
+        await redis.ready()
+        world = await stack.enter_async_context(
+            crashable_node(tmp_path, url, DONGNE_ROUTING="seed-waves", DONGNE_REDIS_URL=redis.url)
+        )
         yield world
 
 
