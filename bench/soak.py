@@ -3,7 +3,8 @@
 A realistic mix — travelers ask, locals answer what they are notified of, askers accept,
 everyone moves — while the server is `kill -9`ed every couple of minutes and restarted,
 random clients drop and come back, and ~5 % of the clients are hostile (malformed,
-oversized and flooding traffic, wrong passwords) in flood windows. At the end every honest
+oversized and flooding traffic, wrong passwords) in flood windows, from a process of their
+own so that they load the server, not the honest clients' event loop. At the end every honest
 client resyncs (`sync_unread_messages`), and the server's ledger is reconciled against
 what the clients hold: events recorded vs received, lost, duplicated, points credited
 twice, kill → /ready times, honest p99 during floods vs without, server errors.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import random
 import re
 import signal
@@ -147,6 +149,7 @@ async def clustered(folder: Path) -> AsyncIterator[Soak]:
 
 
 def stamp() -> float:
+    # CLOCK_MONOTONIC is system-wide: the hostile clients' process reads the same clock.
     return time.monotonic()
 
 
@@ -225,18 +228,30 @@ async def local(soak: Soak, client: Client, rng: random.Random) -> None:
                     soak.ledger.answered += 1
 
 
-async def hostile(soak: Soak, client: Client, rng: random.Random) -> None:
+@dataclass
+class Hostility:
+    """The hostile side, run in a process of its own (`--hostile-worker`) so that encoding
+    its floods does not slow the honest clients' event loop, whose latency is measured."""
+
+    url: str
+    floods: list[tuple[float, float]]
+    until: float
+    sent: Counter[str] = field(default_factory=Counter)
+    http_5xx: Counter[str] = field(default_factory=Counter)
+
+
+async def hostile(side: Hostility, client: Client, rng: random.Random) -> None:
     """Malformed, oversized and flooding traffic, in the flood windows."""
-    async with httpx.AsyncClient(base_url=soak.url, timeout=10) as http:
-        while not soak.stop.is_set():
-            if not any(a <= stamp() <= b for a, b in soak.ledger.floods):
+    async with httpx.AsyncClient(base_url=side.url, timeout=10) as http:
+        while stamp() < side.until:
+            if not inside(stamp(), side.floods):
                 await asyncio.sleep(0.5)
                 continue
             kind = rng.choice(["malformed", "oversized", "flood", "http", "login"])
             if kind in ("malformed", "oversized", "flood") and not client.sio.connected:
                 kind = "login"  # cut off (an oversized message closes the socket): HTTP
             with contextlib.suppress(Exception):
-                soak.ledger.hostile_sent[kind] += 1
+                side.sent[kind] += 1
                 if kind == "malformed":
                     await client.sio.emit("create_question", {"title": 5, "location": "x"})
                     await client.sio.emit("create_answer", "not an object")
@@ -253,24 +268,81 @@ async def hostile(soak: Soak, client: Client, rng: random.Random) -> None:
                         headers={"content-type": "application/json"},
                     )
                     if response.status_code >= 500:
-                        soak.ledger.http_5xx["hostile big body"] += 1
+                        side.http_5xx["hostile big body"] += 1
                 else:
                     response = await http.post(
                         "/api/auth/login", json={"email": "nobody@example.com", "password": "guess"}
                     )
                     if response.status_code >= 500:
-                        soak.ledger.http_5xx["hostile login"] += 1
+                        side.http_5xx["hostile login"] += 1
             await asyncio.sleep(0.05)
 
 
-async def flood_windows(soak: Soak, minutes: float) -> None:
-    start = stamp()
-    while not soak.stop.is_set():
-        await asyncio.sleep(FLOOD_EVERY_S - FLOOD_FOR_S)
-        if stamp() - start > minutes * 60 - FLOOD_EVERY_S / 2:
-            return
-        soak.ledger.floods.append((stamp(), stamp() + FLOOD_FOR_S))
-        await asyncio.sleep(FLOOD_FOR_S)
+async def hostile_worker() -> int:
+    """The hostile clients' process: its orders on stdin, what it sent on stdout (JSON)."""
+    orders = json.loads(sys.stdin.read())
+    side = Hostility(orders["url"], [(a, b) for a, b in orders["floods"]], orders["until"])
+    rng = random.Random(orders["seed"])
+    clients = [
+        Client(who["name"], side.url, who["token"], ("websocket",), who["id"])
+        for who in orders["clients"]
+    ]
+    for client in clients:
+        with contextlib.suppress(Exception):
+            await client.connect()
+    await asyncio.gather(*(hostile(side, c, random.Random(rng.random())) for c in clients))
+    for client in clients:
+        with contextlib.suppress(Exception):
+            await client.close()
+    print(json.dumps({"sent": side.sent, "http_5xx": side.http_5xx}), flush=True)
+    return 0
+
+
+async def start_hostiles(
+    soak: Soak, args: argparse.Namespace, floods: list[tuple[float, float]], until: float
+) -> asyncio.subprocess.Process:
+    server = soak.server()
+    clients = []
+    for n in range(args.hostile):
+        person = await make_person(server, f"hostile{n}", local=False)
+        clients.append({"name": person.name, "token": person.token, "id": person.id})
+    orders = {
+        "url": soak.url,
+        "floods": floods,
+        "until": until,
+        "seed": args.seed,
+        "clients": clients,
+    }
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable,
+        __file__,
+        "--hostile-worker",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert worker.stdin is not None
+    worker.stdin.write(json.dumps(orders).encode())
+    await worker.stdin.drain()
+    worker.stdin.close()
+    return worker
+
+
+async def hostiles_done(soak: Soak, worker: asyncio.subprocess.Process) -> None:
+    out, _ = await asyncio.wait_for(worker.communicate(), timeout=60)
+    said = json.loads(out.decode().strip().splitlines()[-1])
+    soak.ledger.hostile_sent.update(said["sent"])
+    soak.ledger.http_5xx.update(said["http_5xx"])
+
+
+def flood_schedule(start: float, minutes: float) -> list[tuple[float, float]]:
+    """A flood of FLOOD_FOR_S at the end of every FLOOD_EVERY_S, none in the last half minute."""
+    windows = []
+    k = 1
+    while k * FLOOD_EVERY_S - FLOOD_FOR_S <= minutes * 60 - FLOOD_EVERY_S / 2:
+        end = start + k * FLOOD_EVERY_S
+        windows.append((end - FLOOD_FOR_S, end))
+        k += 1
+    return windows
 
 
 async def killer(soak: Soak, every_s: float, rng: random.Random) -> None:
@@ -482,13 +554,9 @@ async def main(args: argparse.Namespace) -> int:
             soak.honest.append(client)
             (soak.locals_ if is_local else soak.travelers).append(client)
             stack.push_async_callback(client.close)
-        hostiles = []
-        for n in range(args.hostile):
-            person = await make_person(server, f"hostile{n}", local=False)
-            client = Client(person.name, soak.url, person.token, ("websocket",), person.id)
-            await client.connect()
-            hostiles.append(client)
-            stack.push_async_callback(client.close)
+        begun = stamp()
+        soak.ledger.floods = flood_schedule(begun, args.minutes)
+        worker = await start_hostiles(soak, args, soak.ledger.floods, begun + args.minutes * 60)
         tasks = [
             asyncio.create_task(traveler(soak, c, random.Random(rng.random())))
             for c in soak.travelers
@@ -497,10 +565,6 @@ async def main(args: argparse.Namespace) -> int:
             asyncio.create_task(local(soak, c, random.Random(rng.random()))) for c in soak.locals_
         ]
         tasks += [
-            asyncio.create_task(hostile(soak, c, random.Random(rng.random()))) for c in hostiles
-        ]
-        tasks += [
-            asyncio.create_task(flood_windows(soak, args.minutes)),
             asyncio.create_task(killer(soak, args.kill_every, rng)),
             asyncio.create_task(dropper(soak, rng)),
         ]
@@ -510,6 +574,7 @@ async def main(args: argparse.Namespace) -> int:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        await hostiles_done(soak, worker)
         # The last waves and deliveries (after any warm-up), then everyone resyncs.
         await asyncio.sleep(args.settle)
         await settle(soak)
@@ -535,8 +600,10 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--cluster", action="store_true")
     parser.add_argument("--out", help="also write the table to this file")
+    parser.add_argument("--hostile-worker", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main(parse())))
+    arguments = parse()
+    sys.exit(asyncio.run(hostile_worker() if arguments.hostile_worker else main(arguments)))
