@@ -10,7 +10,8 @@ what the clients hold: events recorded vs received, lost, duplicated, points cre
 twice, kill → /ready times, honest p99 during floods vs without, server errors.
 
 `--cluster` runs two nodes behind nginx with Redis and PostgreSQL (tests/cluster's
-harness), kills a node at a time and restarts Redis once.
+harness) on a PostgreSQL of its own, kills a node at a time, and restarts Redis once and
+PostgreSQL once (an immediate stop, then a start on the same data).
 
     python bench/soak.py [--minutes 10] [--clients 40] [--kill-every 120] [--cluster]
 """
@@ -21,6 +22,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import random
 import re
 import signal
@@ -54,10 +56,11 @@ from tests.cluster.harness import (  # noqa: E402
     running_cluster,
     wait_until,
 )
+from tests.fixtures.databases import POSTGRES_ENV  # noqa: E402
 from tests.fixtures.jeju import place  # noqa: E402
 from tests.fixtures.people import make_person  # noqa: E402
 from tests.fixtures.server import RunningServer, server_settings  # noqa: E402
-from tests.fixtures.services import start_missing_services  # noqa: E402
+from tests.fixtures.services import ThrowawayServices, start_missing_services  # noqa: E402
 
 SPOTS = [place(name) for name in ("seongsan_ilchulbong", "aewol_cafe_street", "hyeopjae_beach")]
 FLOOD_EVERY_S = 60.0
@@ -77,6 +80,7 @@ class Ledger:
     http_5xx: Counter[str] = field(default_factory=Counter)
     floods: list[tuple[float, float]] = field(default_factory=list)
     outages: list[tuple[float, float]] = field(default_factory=list)  # kill → /ready
+    database_restarts: list[tuple[float, float]] = field(default_factory=list)  # → /ready
     drops: int = 0
     hostile_sent: Counter[str] = field(default_factory=Counter)
     asked: int = 0
@@ -96,6 +100,7 @@ class Soak:
     locals_: list[Client] = field(default_factory=list)
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     restart_redis: Any = None
+    restart_postgres: Any = None
 
     def server(self) -> RunningServer:
         return RunningServer(self.url, self.runtime.settings, self.runtime)
@@ -130,7 +135,24 @@ async def embedded(folder: Path) -> AsyncIterator[Soak]:
 
 @asynccontextmanager
 async def clustered(folder: Path) -> AsyncIterator[Soak]:
-    start_missing_services()
+    # A PostgreSQL of the soak's own, so that restarting it disturbs nobody else's.
+    shared_postgres = os.environ.pop(POSTGRES_ENV, None)
+    services = start_missing_services()
+    if services is None or POSTGRES_ENV not in services.started:
+        raise SystemExit(
+            f"soak --cluster: no PostgreSQL of its own ({services and services.missing})"
+        )
+    try:
+        async with soaked_cluster(folder, services) as soak:
+            yield soak
+    finally:
+        services.stop()
+        if shared_postgres is not None:
+            os.environ[POSTGRES_ENV] = shared_postgres
+
+
+@asynccontextmanager
+async def soaked_cluster(folder: Path, services: ThrowawayServices) -> AsyncIterator[Soak]:
     async with running_cluster(folder) as cluster:
         soak = Soak(
             cluster.nginx.url,
@@ -144,7 +166,11 @@ async def clustered(folder: Path) -> AsyncIterator[Soak]:
             cluster.redis.start()
             await cluster.redis.ready()
 
+        async def restart_postgres() -> None:
+            await asyncio.to_thread(services.restart_postgres)
+
         soak.restart_redis = restart_redis
+        soak.restart_postgres = restart_postgres
         yield soak
 
 
@@ -355,12 +381,23 @@ async def killer(soak: Soak, every_s: float, rng: random.Random) -> None:
         turn += 1
         if soak.restart_redis is not None and turn == 2:
             await soak.restart_redis()  # once, in the cluster run
+        if soak.restart_postgres is not None and turn == 3:
+            stopped = stamp()  # once, in the cluster run: every node loses its connections
+            await soak.restart_postgres()
+            await wait_until(
+                lambda: all_ready(soak.nodes), 120, "the nodes after PostgreSQL", every_s=0.1
+            )
+            soak.ledger.database_restarts.append((stopped, stamp()))
         killed = stamp()
         node.send(signal.SIGKILL)
         await node.wait(10)
         node.start()
         await wait_until(node.is_ready, 120, f"{node.name} to be ready", every_s=0.1)
         soak.ledger.outages.append((killed, stamp()))
+
+
+async def all_ready(nodes: list[Node]) -> bool:
+    return all([await node.is_ready() for node in nodes])
 
 
 async def dropper(soak: Soak, rng: random.Random) -> None:
@@ -485,15 +522,13 @@ def server_errors(logs: list[Path]) -> Counter[str]:
 
 def report(soak: Soak, result: dict[str, Any], args: argparse.Namespace, took_s: float) -> str:
     ledger = soak.ledger
+    faults = ledger.outages + ledger.database_restarts
     calm = [
-        d
-        for t, d in ledger.latencies
-        if not inside(t, ledger.floods) and not inside(t, ledger.outages)
+        d for t, d in ledger.latencies if not inside(t, ledger.floods) and not inside(t, faults)
     ]
-    flood = [
-        d for t, d in ledger.latencies if inside(t, ledger.floods) and not inside(t, ledger.outages)
-    ]
+    flood = [d for t, d in ledger.latencies if inside(t, ledger.floods) and not inside(t, faults)]
     recoveries = [b - a for a, b in ledger.outages]
+    restarts = ", ".join(f"{b - a:.1f}" for a, b in ledger.database_restarts)
     errors = server_errors(soak.logs)
     mode = "--cluster" if args.cluster else "embedded"
     lines = [
@@ -520,6 +555,7 @@ def report(soak: Soak, result: dict[str, Any], args: argparse.Namespace, took_s:
         f"| balances not equal to their ledger | {result['balance_mismatches']} |",
         f"| questions / answers / accepts (acknowledged) | {acted} |",
         f"| kills → /ready (s) | {', '.join(f'{r:.1f}' for r in recoveries) or '-'} |",
+        f"| PostgreSQL restarts → every node /ready (s) | {restarts or '-'} |",
         f"| random client drops | {ledger.drops} |",
         f"| honest p99 without / during flood (ms) | {p99(calm) * 1000:.0f} / "
         f"{p99(flood) * 1000:.0f} ({ratio:.2f}×; n = {len(calm)} / {len(flood)}) |",
