@@ -40,6 +40,8 @@ async def small_tap_targets(page: Any) -> list[str]:
                 .filter((el) => {
                   const box = el.getBoundingClientRect();
                   if (box.width === 0 || box.height === 0) return false;
+                  // Inside a closed <details> (or otherwise not rendered): not a target now.
+                  if (!el.checkVisibility({ visibilityProperty: true })) return false;
                   const label = el.closest("label");
                   if (label && label.getBoundingClientRect().height >= 44) return false;
                   const inline = getComputedStyle(el).display === "inline";
@@ -84,7 +86,22 @@ async def fits_at_double_text_size(page: Any, width: int) -> None:
         wide = await page.evaluate(
             """(w) => [...document.querySelectorAll("body *")]
                 .filter((el) => el.getBoundingClientRect().right > w + 1)
-                .slice(0, 5).map((el) => `${el.tagName}.${el.className}`)""",
+                // What scrolls inside its own box (a wide table) does not widen the page.
+                .filter((el) => {
+                  for (let n = el.parentElement; n && n !== document.body; n = n.parentElement) {
+                    if (["auto", "scroll", "hidden"].includes(getComputedStyle(n).overflowX)) {
+                      return false;
+                    }
+                  }
+                  return true;
+                })
+                .slice(0, 5).map((el) => {
+                  const path = [];
+                  for (let n = el; n && n !== document.body; n = n.parentElement) {
+                    path.unshift(`${n.tagName}.${n.className}`);
+                  }
+                  return path.join(" > ");
+                })""",
             width,
         )
         assert scroll <= width, f"{page.url}: {scroll}px wide at {width}px, text 200%: {wide}"

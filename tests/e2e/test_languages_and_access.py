@@ -15,6 +15,9 @@ pytest.importorskip("playwright", reason="browser tests need the playwright pack
 
 from playwright.async_api import Page, expect
 
+from dongne.moderation.schemas import ReportCreate, ReportTarget
+from dongne.questions.schemas import CreateAnswer
+from dongne.users.applications import ApplyRequest
 from dongne.users.schemas import Role
 from tests.e2e.accessibility import (
     axe_violations,
@@ -24,6 +27,7 @@ from tests.e2e.accessibility import (
     tab_to,
 )
 from tests.e2e.conftest import NEAR_SEONGSAN, PASSWORD, SEONGSAN, Account, make_account
+from tests.e2e.test_conversation import wait_located
 from tests.fixtures.clients import connect
 from tests.fixtures.server import RunningServer
 
@@ -149,13 +153,13 @@ async def _question_by(server: RunningServer, account: Account) -> str:
         await client.close()
 
 
-async def _admin(server: RunningServer) -> Account:
+async def _admin(server: RunningServer, email: str = "a11y-ops@example.com") -> Account:
     runtime = server.runtime
     async with runtime.db.transaction() as uow:
         user = await runtime.users.create(
-            uow, email="a11y-ops@example.com", password=PASSWORD, nickname="운영", role=Role.ADMIN
+            uow, email=email, password=PASSWORD, nickname="운영", role=Role.ADMIN
         )
-    return Account(user.id, "a11y-ops@example.com", "운영")
+    return Account(user.id, email, "운영")
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360px", "1280px"])
@@ -219,6 +223,112 @@ async def test_every_screen_passes_axe_with_44px_targets_and_double_text(
     await admin_page.locator("button[type=submit]").click()
     await expect(admin_page.get_by_test_id("link-state")).to_have_attribute("data-state", "online")
     await axe_violations(admin_page, f"/admin dashboard at {width}px")
+
+
+async def _checked(page: Page, where: str, width: int) -> None:
+    """axe, and at 360 px the tap targets and text at 200 %, on the page as it is now."""
+    await axe_violations(page, f"{where} at {width}px")
+    if width == 360:
+        small = await small_tap_targets(page)
+        assert small == [], f"{where}: {small}"
+        await fits_at_double_text_size(page, width)
+
+
+async def _applicant_and_report(server: RunningServer, local: Account, question_id: str) -> None:
+    """One pending local application and one open report, for the operators' queues."""
+    runtime = server.runtime
+    applicant = await make_account(server, "신청자", local=False)
+    async with runtime.db.transaction() as uow:
+        await runtime.local_applications.apply(
+            uow,
+            applicant.id,
+            ApplyRequest(statement="애월에서 10년째 살면서 카페를 하고 있어요."),
+        )
+        await runtime.safety.report(
+            uow,
+            local.id,
+            ReportCreate(
+                target_type=ReportTarget.QUESTION, target_id=question_id, reason="광고 같아요"
+            ),
+        )
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360px", "1280px"])
+async def test_the_phone_journey_screens_pass_axe_too(
+    web_server: RunningServer, new_phone: Any, artifacts: Any, viewport: dict[str, int]
+) -> None:
+    """The screens issue [16] added: password reset, 404 and unknown question, the local
+    application and its pending state, the local's kept questions, the room as a local (the
+    claim button, the report menu open) and as the asker with an archive suggestion, and the
+    operators' application and report queues with an item each."""
+    width = viewport["width"]
+    phone = await new_phone(web_server.url, SEONGSAN, viewport=viewport)
+    page = await phone.new_page()
+    for path, ready in (
+        ("/forgot", "forgot-email"),
+        ("/reset?token=a-token-from-the-mail", "reset-password"),
+        ("/no-such-page", "not-found"),
+    ):
+        await page.goto(path)
+        await expect(page.get_by_test_id(ready)).to_be_visible()
+        await _checked(page, path, width)
+
+    # A verified local nearby, online, is asked about a traveler's new question.
+    local = await make_account(web_server, f"현지{width}", local=True)
+    local_page = await (
+        await new_phone(web_server.url, NEAR_SEONGSAN, viewport=viewport)
+    ).new_page()
+    await log_in(local_page, local)
+    await expect(local_page.get_by_test_id("conn-state")).to_have_attribute("data-state", "online")
+    await wait_located(web_server, local.id)
+    traveler = await make_account(web_server, f"길손{width}", local=False)
+    question_id = await _question_by(web_server, traveler)
+    await local_page.goto("/notifications")
+    await expect(local_page.get_by_test_id("asked-item").first).to_be_visible(timeout=30_000)
+    await _checked(local_page, "/notifications with a kept question", width)
+    await local_page.goto(f"/q/{question_id}")
+    await expect(local_page.get_by_test_id("claim")).to_be_visible()
+    await artifacts(local_page, f"room-as-local-{width}")
+    await _checked(local_page, "room as a local", width)
+    await local_page.get_by_test_id("message-menu").first.locator("summary").click()
+    await expect(local_page.get_by_test_id("report-send").first).to_be_visible()
+    await _checked(local_page, "room with the report menu open", width)
+    await local_page.goto("/q/no-such-question")
+    await expect(local_page.get_by_test_id("question-not-found")).to_be_visible()
+    await _checked(local_page, "unknown question", width)
+
+    # The asker: an earlier answered question is suggested in the room after posting.
+    async with web_server.runtime.db.transaction() as uow:
+        await web_server.runtime.questions.answer(
+            uow, local.id, CreateAnswer(question_id=question_id, content="네, 6시까지 열려 있어요.")
+        )
+    await web_server.runtime.similar.ready()
+    await log_in(page, traveler)
+    await page.get_by_test_id("ask-cta").click()
+    await page.get_by_label("제목").fill("성산일출봉 매표소 지금도 열려 있어요?")
+    await page.get_by_label("내용").fill("곧 도착해요.")
+    await page.get_by_test_id("ask-submit").click()
+    await expect(page.get_by_test_id("room-suggestion")).to_be_visible(timeout=60_000)
+    await expect(page.get_by_test_id("edit-question")).to_be_visible()
+    await _checked(page, "room as the asker with a suggestion", width)
+    await page.goto("/profile")
+    await page.get_by_test_id("apply-statement").fill("성산에서 태어나 지금도 살고 있어요.")
+    await page.get_by_test_id("apply-submit").click()
+    await expect(page.get_by_test_id("apply-status")).to_be_visible()
+    await _checked(page, "/profile with a pending application", width)
+
+    await _applicant_and_report(web_server, local, question_id)
+    admin_page = await (await new_phone(web_server.url, SEONGSAN, viewport=viewport)).new_page()
+    await admin_page.goto("/admin")
+    admin = await _admin(web_server, f"a11y-queues-{width}@example.com")
+    await admin_page.locator("input[type=email]").fill(admin.email)
+    await admin_page.locator("input[type=password]").fill(admin.password)
+    await admin_page.locator("button[type=submit]").click()
+    await expect(admin_page.get_by_test_id("application-row").first).to_be_visible()
+    await expect(admin_page.get_by_test_id("report-row").first).to_be_visible()
+    await _checked(admin_page, "/admin with applications and reports", width)
+    if width == 360:
+        await artifacts(admin_page, "admin-queues-360")
 
 
 async def test_ask_answer_accept_by_keyboard_alone(
