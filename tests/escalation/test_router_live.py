@@ -136,6 +136,43 @@ async def test_a_claim_holds_the_next_round_and_the_asker_sees_progress(
         await close(asker, korean, bilingual)
 
 
+async def test_an_answer_tells_the_asker_at_once_and_ends_the_claim(
+    clock_server: tuple[RunningServer, ManualClock],
+) -> None:
+    server, clock = clock_server
+    asker, korean, bilingual = await people(server)
+    try:
+        assert asker.socket
+        ack = await asker.socket.call("create_question", question_payload(urgency="normal"))
+        qid = ack["question"]["id"]
+        await server.runtime.jobs.run_due()
+        [first] = await notified(server, qid)
+        claimer = korean if first == korean.id else bilingual
+        assert claimer.socket is not None
+        assert (await claimer.socket.call("claim_question", {"questionId": qid}))["ok"] is True
+        progress: dict[str, Any] = await asker.socket.next("question_progress")
+        while progress["claimedBy"] is None:
+            progress = await asker.socket.next("question_progress")
+        assert progress["next"]["what"] == "holding"
+        # The claimer answers well within the claim: no job runs, no clock moves, and the
+        # asker hears that routing is over with nobody left shown as answering.
+        clock.advance(10)
+        answered = await claimer.socket.call(
+            "create_answer", {"questionId": qid, "content": "지금 열려 있어요, 줄도 짧아요."}
+        )
+        assert answered["ok"] is True, answered
+        while progress["next"]["what"] != "answered":
+            progress = await asker.socket.next("question_progress")
+        assert progress["answering"] == 0
+        assert progress["claimedBy"] is None
+        assert progress["asked"] == 1
+        page = await get_json(server, asker, f"/api/questions/{qid}")
+        assert page["progress"]["next"]["what"] == "answered"
+        assert page["progress"]["claimedBy"] is None
+    finally:
+        await close(asker, korean, bilingual)
+
+
 async def test_only_a_notified_local_may_claim(
     clock_server: tuple[RunningServer, ManualClock],
 ) -> None:

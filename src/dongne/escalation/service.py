@@ -386,12 +386,19 @@ class EscalationService:
         if await NotifiedRepository(uow.session).mark_seen(question_id, user_id, self._clock.now()):
             await self._publish_progress(uow, await self._questions.get(uow, question_id))
 
+    async def answered(self, uow: UnitOfWork, question_id: str) -> None:
+        """An answer came: the asker's progress says so at once (not when the next round,
+        or the claim's held one, finds it), and nobody is shown as still answering."""
+        await self._publish_progress(uow, await self._questions.get(uow, question_id))
+
     async def progress(self, uow: UnitOfWork, question: Question) -> QuestionProgress:
         rows = await NotifiedRepository(uow.session).rows_of(question.id)
         state = await RoutingRepository(uow.session).get(question.id)
         now = self._clock.now()
+        # Once answered, a claim that has not lapsed yet no longer means anything.
         fresh = (
-            state is not None
+            question.answer_count == 0
+            and state is not None
             and state.claimed_until is not None
             and state.claimed_until > now
             and state.claimed_by is not None

@@ -42,6 +42,8 @@ def register(router: SocketRouter) -> None:
         runtime = ctx.runtime
         async with runtime.db.transaction() as uow:
             answer = await runtime.questions.answer(uow, ctx.user_id, request)
+            # The asker's progress panel hears that routing is over (question_progress).
+            await runtime.escalation.answered(uow, answer.question_id)
         # Answering makes the author a member: later answers reach them in the room too.
         await ctx.enter_room(question_room(answer.question_id))
         return AnswerEvent(answer=answer)

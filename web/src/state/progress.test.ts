@@ -15,18 +15,32 @@ describe("question progress", () => {
     setLang("en", null);
     expect(render(raw)).toEqual(["Asked 5 locals · 2 have seen it"]);
     expect(render({ ...raw, asked: 1, seen: 1, answering: 1 })).toEqual(["Asked 1 local · 1 has seen it", "1 local is writing an answer"]);
+    expect(render({ ...raw, asked: 1, seen: 1, answering: 1, claimedBy: { nickname: "SeongsanLocal" } })).toEqual([
+      "Asked 1 local · 1 has seen it",
+      "SeongsanLocal said they will answer",
+    ]);
     setLang("ja", null);
     expect(render(raw)).toEqual(["地元の人5人に質問しました · 2人が確認済み"]);
   });
 
   it("says someone is answering, and that the radius widens", () => {
-    const raw = { asked: 3, seen: 0, answering: 1, claimedBy: { nickname: "성산댁" }, next: { what: "widening", at: "2026-12-03T08:00:00Z" } };
+    const raw = { asked: 3, seen: 0, answering: 1, claimedBy: null, next: { what: "widening", at: "2026-12-03T08:00:00Z" } };
     expect(render(raw)).toEqual([
       "현지인 3명에게 물었어요",
       "현지인 1명이 답변을 쓰고 있어요",
       "반경을 넓혀 더 많은 현지인에게 묻는 중…",
     ]);
     expect(parseProgress(raw, "q1")?.next).toEqual({ what: "widening", at: "2026-12-03T08:00:00Z" });
+  });
+
+  it("names the claimer the server counts as answering (its claim: answering 1 and claimedBy)", () => {
+    const raw = { asked: 2, seen: 1, answering: 1, claimedBy: { nickname: "성산댁" }, next: { what: "holding", at: "2026-12-03T08:02:00Z" } };
+    expect(render(raw)).toEqual(["현지인 2명에게 물었어요 · 1명이 봤어요", "성산댁님이 답변하겠다고 했어요"]);
+  });
+
+  it("drops the claim once the question is answered, keeping who was asked", () => {
+    const raw = { asked: 2, seen: 1, answering: 1, claimedBy: { nickname: "성산댁" }, next: { what: "answered" } };
+    expect(render(raw)).toEqual(["현지인 2명에게 물었어요 · 1명이 봤어요"]);
   });
 
   it("names the claimer when nobody is typing yet", () => {

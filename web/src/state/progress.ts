@@ -56,9 +56,13 @@ export function progressLines(p: QuestionProgress | null): ProgressLine[] {
         : { key: "progressAsked", params: { asked: p.asked } },
     );
   }
-  if (p.answering > 0) lines.push({ key: "progressAnswering", params: { count: p.answering } });
-  else if (p.claimedBy) lines.push({ key: "progressClaimed", params: { name: p.claimedBy.nickname } });
   const what = p.next?.what;
+  // The server counts the claimer among those answering: name them rather than count them.
+  // Once answered, a claim means nothing any more (the answer is in the room).
+  if (what !== "answered") {
+    if (p.claimedBy) lines.push({ key: "progressClaimed", params: { name: p.claimedBy.nickname } });
+    else if (p.answering > 0) lines.push({ key: "progressAnswering", params: { count: p.answering } });
+  }
   if (what === "widening") lines.push({ key: "progressWidening", params: {} });
   else if (what === "exhausted") lines.push({ key: "progressExhausted", params: {} });
   return lines;

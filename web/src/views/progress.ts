@@ -19,6 +19,9 @@ export function progressPanel(questionId: string): ProgressPanel {
   const render = (): void => {
     const lines = progressLines(current);
     el.hidden = lines.length === 0;
+    // What comes next (widening, holding, answered, exhausted), for styles and tests.
+    if (current?.next) el.dataset.next = current.next.what;
+    else delete el.dataset.next;
     replaceChildren(
       el,
       lines.map((line) => h("p", { class: "progress-line", "data-key": line.key }, t(line.key, line.params))),
