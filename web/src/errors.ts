@@ -15,6 +15,7 @@ const BY_CODE: Record<string, Key> = {
   unauthenticated: "errSession",
   forbidden: "errForbidden",
   not_found: "errNotFound",
+  deleted: "questionDeletedTitle",
   rate_limited: "errRateLimited",
   spam: "errSpam",
   conflict: "errConflict",

@@ -36,7 +36,7 @@ import { authView } from "./views/auth";
 import { homeView, setHomeRadius } from "./views/home";
 import { landingView } from "./views/landing";
 import { forgotView, resetView } from "./views/reset";
-import { notFoundView } from "./views/missing";
+import { notFoundView, questionMissing } from "./views/missing";
 import { pushOfferCard } from "./views/pushoffer";
 import { notificationsView } from "./views/notifications";
 import { profileView } from "./views/profile";
@@ -341,7 +341,7 @@ realtime.onDurable<NotificationEvent>("notification", (event, meta) => {
   });
 });
 
-// Question cards nobody needs any more: someone answered, or the asker closed it.
+// Question cards nobody needs any more: someone answered, or the asker closed or deleted it.
 const QUESTION_CARD_CHECK_MS = 60_000;
 window.setInterval(() => {
   for (const key of shownKeys()) {
@@ -353,7 +353,7 @@ window.setInterval(() => {
         if (q.status !== "open" || q.answerCount > 0) dismiss(key);
       })
       .catch((e: unknown) => {
-        if (e instanceof ApiError && e.status === 404) dismiss(key);
+        if (e instanceof ApiError && questionMissing(e.status, e.code)) dismiss(key);
       });
   }
 }, QUESTION_CARD_CHECK_MS);

@@ -31,6 +31,7 @@ export const LIVE_EVENTS = [
   "question_progress",
   "room_users",
   "question_updated",
+  "question_deleted",
   "error",
 ] as const;
 export type LiveEvent = (typeof LIVE_EVENTS)[number];

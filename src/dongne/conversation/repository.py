@@ -59,7 +59,11 @@ class RoomRepository:
         query = (
             select(RoomMember.question_id)
             .join(Question, Question.id == RoomMember.question_id)
-            .where(RoomMember.user_id == user_id, Question.created_at >= since)
+            .where(
+                RoomMember.user_id == user_id,
+                Question.created_at >= since,
+                Question.deleted_at.is_(None),
+            )
             .order_by(Question.created_at.desc())
             .limit(limit)
         )

@@ -38,7 +38,8 @@ class RoomsService:
         again (`open_room`) makes them a member once more, and its reply lists every
         answer and the accepted one, those missed meanwhile included. The asker stays a
         member of their own question: its answers are what they asked for."""
-        question = await self._views.get(uow, question_id)
+        # Leaving a deleted question's room is allowed: its page tells people so.
+        question = await self._views.get_even_deleted(uow, question_id)
         if question.asker_id != user_id:
             await RoomRepository(uow.session).remove_member(question_id, user_id)
 

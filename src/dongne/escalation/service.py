@@ -144,9 +144,13 @@ def _facts(question: Question, tags: list[str]) -> QuestionFacts:
 
 
 def _settled_without_answer(question: Question) -> bool:
-    """Solved by an earlier answer from the archive ([17]) or closed by the asker ([16]):
-    nobody more is asked, as after an accepted answer."""
-    return question.archive_answer_id is not None or question.status == QuestionStatus.CLOSED
+    """Solved by an earlier answer from the archive ([17]), or closed or deleted by the asker
+    ([16]): nobody more is asked, as after an accepted answer."""
+    return (
+        question.archive_answer_id is not None
+        or question.status == QuestionStatus.CLOSED
+        or question.deleted_at is not None
+    )
 
 
 def route_question(question: Question, tags: list[str]) -> RouteQuestion:
@@ -208,7 +212,7 @@ class EscalationService:
     # -- the seed's waves -----------------------------------------------------------------
 
     async def run_wave(self, uow: UnitOfWork, question_id: str, wave: Wave) -> WaveOutcome:
-        question = await self._questions.get(uow, question_id)
+        question = await self._questions.get_even_deleted(uow, question_id)
         tags = await self._questions.hashtags_of(uow, question_id)
         facts = _facts(question, tags)
         plan = plan_for(wave)
@@ -239,7 +243,7 @@ class EscalationService:
     # -- the router's rounds --------------------------------------------------------------
 
     async def run_round(self, uow: UnitOfWork, question_id: str, round_no: int) -> RoundOutcome:
-        question = await self._questions.get(uow, question_id)
+        question = await self._questions.get_even_deleted(uow, question_id)
         now = self._clock.now()
         state = await RoutingRepository(uow.session).get_or_new(question_id)
         if (

@@ -12,6 +12,7 @@ class ErrorCode(StrEnum):
     UNAUTHENTICATED = "unauthenticated"
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
+    DELETED = "deleted"
     INVALID = "invalid"
     RATE_LIMITED = "rate_limited"
     SPAM = "spam"
@@ -23,6 +24,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.UNAUTHENTICATED: 401,
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.NOT_FOUND: 404,
+    ErrorCode.DELETED: 410,
     ErrorCode.INVALID: 422,
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.SPAM: 422,

@@ -34,6 +34,8 @@ class Question(Base):
     # further escalation round runs, and the figures count it as answered by the archive.
     archive_answer_id: Mapped[str | None] = mapped_column(id_column_type(), nullable=True)
     archive_solved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # [16] Deleted by the asker: kept (with its answers) for moderation, gone everywhere else.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class Hashtag(Base):

@@ -147,8 +147,8 @@ class MonitoringService:
     async def check_slow(self, uow: UnitOfWork, question_id: str) -> bool:
         """Alerts the admin room (and the webhook) if the question is still unanswered, and
         tells the asker it is still being looked for."""
-        question = await self._questions.get(uow, question_id)
-        if question.first_answer_at is not None:
+        question = await self._questions.get_even_deleted(uow, question_id)
+        if question.first_answer_at is not None or question.deleted_at is not None:
             return False
         waited = self._clock.now() - question.created_at
         alert = SlowResponseAlert(

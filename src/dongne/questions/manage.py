@@ -1,7 +1,12 @@
 """The asker manages their question (issue [16] item 4): edit it until the first answer,
-close it at any time. A closed question takes no more answers and its routing stops: the
-router reads the question's status before every round, so locals still being asked are
-released. The room hears of either change at once (`question_updated`)."""
+close or delete it at any time. A closed question takes no more answers and its routing
+stops: the router reads the question's status before every round, so locals still being
+asked are released. The room hears of an edit or a close at once (`question_updated`).
+
+Deleting is soft: the question keeps its row and answers (`deleted_at`) for moderation,
+but leaves every list, the nearby index and the similar-questions index (which follow the
+page cache's after-commit invalidation), its page answers 410 `deleted`, answers and joins
+are refused, routing settles, and the room hears `question_deleted`."""
 
 from __future__ import annotations
 
@@ -11,9 +16,10 @@ from dongne.kit.clock import Clock
 from dongne.kit.db import UnitOfWork
 from dongne.kit.errors import DongneError, ErrorCode
 from dongne.kit.events import Events
-from dongne.kit.messages import MessageKey, text
+from dongne.kit.messages import MessageKey, Text, text
 from dongne.kit.rooms import question_room
 from dongne.kit.schema import CleanStr, RequestModel, WireModel
+from dongne.models.questions import Question
 from dongne.moderation.policy import strip_html
 from dongne.questions.schemas import (
     CONTENT_MAX,
@@ -25,6 +31,7 @@ from dongne.questions.schemas import (
 from dongne.questions.views import QuestionViews
 
 NOT_YOURS = text(MessageKey.ONLY_ASKER_EDITS)
+ONLY_ASKER = text(MessageKey.ONLY_ASKER)
 ANSWERED = text(MessageKey.ANSWERED_NOT_EDITABLE)
 CLOSED = text(MessageKey.QUESTION_CLOSED)
 EMPTY = text(MessageKey.TITLE_AND_CONTENT_REQUIRED)
@@ -42,6 +49,12 @@ class QuestionUpdated(WireModel):
     question: QuestionOut
 
 
+class QuestionDeleted(WireModel):
+    """`question_deleted` to the room, and the acknowledgement of delete."""
+
+    question_id: str
+
+
 class QuestionManager:
     def __init__(self, *, clock: Clock, views: QuestionViews, events: Events) -> None:
         self._clock = clock
@@ -49,9 +62,7 @@ class QuestionManager:
         self._events = events
 
     async def edit(self, uow: UnitOfWork, user_id: str, request: EditQuestion) -> QuestionUpdated:
-        question = await self._views.get(uow, request.question_id)
-        if question.asker_id != user_id:
-            raise DongneError(ErrorCode.FORBIDDEN, NOT_YOURS)
+        question = await self._own(uow, user_id, request.question_id, NOT_YOURS)
         if question.status == QuestionStatus.CLOSED:
             raise DongneError(ErrorCode.CONFLICT, CLOSED)
         if question.answer_count > 0:
@@ -65,10 +76,21 @@ class QuestionManager:
         return await self._changed(uow, question.id)
 
     async def close(self, uow: UnitOfWork, user_id: str, question_id: str) -> QuestionUpdated:
-        question = await self._views.get(uow, question_id)
-        if question.asker_id != user_id:
-            raise DongneError(ErrorCode.FORBIDDEN, NOT_YOURS)
+        await self._own(uow, user_id, question_id, NOT_YOURS)
         return await self.close_by_moderator(uow, question_id)
+
+    async def delete(self, uow: UnitOfWork, user_id: str, question_id: str) -> QuestionDeleted:
+        """Soft delete by the asker (a question deleted already is refused as `deleted`)."""
+        question = await self._own(uow, user_id, question_id, ONLY_ASKER)
+        now = self._clock.now()
+        question.deleted_at = now
+        question.updated_at = now
+        await uow.session.flush()
+        # Dropping the cached page after commit also tells the similar-questions index.
+        self._views.forget_page_after_commit(uow, question_id)
+        deleted = QuestionDeleted(question_id=question_id)
+        self._events.publish(uow, "question_deleted", deleted, room=question_room(question_id))
+        return deleted
 
     async def close_by_moderator(self, uow: UnitOfWork, question_id: str) -> QuestionUpdated:
         """Closes the question; for an operator acting on a report, the caller checked the role."""
@@ -77,6 +99,14 @@ class QuestionManager:
             question.status = QuestionStatus.CLOSED.value
             question.updated_at = self._clock.now()
         return await self._changed(uow, question.id)
+
+    async def _own(
+        self, uow: UnitOfWork, user_id: str, question_id: str, refusal: Text
+    ) -> Question:
+        question = await self._views.get(uow, question_id)
+        if question.asker_id != user_id:
+            raise DongneError(ErrorCode.FORBIDDEN, refusal)
+        return question
 
     async def _changed(self, uow: UnitOfWork, question_id: str) -> QuestionUpdated:
         await uow.session.flush()

@@ -59,6 +59,7 @@ class QuestionRepository:
                 Question.lat.between(min_lat, max_lat),
                 Question.lng.between(min_lng, max_lng),
                 Question.created_at >= since,
+                Question.deleted_at.is_(None),
             )
             .order_by(Question.created_at.desc())
             .limit(limit)
@@ -66,13 +67,14 @@ class QuestionRepository:
         return list((await self._session.execute(query)).scalars())
 
     async def get_many(self, question_ids: Sequence[str]) -> dict[str, Question]:
-        query = select(Question).where(Question.id.in_(question_ids))
+        """These questions, those deleted left out (lists never show them)."""
+        query = select(Question).where(Question.id.in_(question_ids), Question.deleted_at.is_(None))
         return {q.id: q for q in (await self._session.execute(query)).scalars()}
 
     async def positions_since(self, since: datetime) -> list[tuple[str, float, float, datetime]]:
         """(id, lat, lng, asked at) of every question asked since: the nearby index's start."""
         query = select(Question.id, Question.lat, Question.lng, Question.created_at).where(
-            Question.created_at >= since
+            Question.created_at >= since, Question.deleted_at.is_(None)
         )
         return [(row[0], row[1], row[2], row[3]) for row in await self._session.execute(query)]
 
@@ -131,7 +133,7 @@ class QuestionRepository:
         query = (
             select(QuestionHashtag.tag, uses)
             .join(Question, Question.id == QuestionHashtag.question_id)
-            .where(Question.created_at >= since)
+            .where(Question.created_at >= since, Question.deleted_at.is_(None))
             .group_by(QuestionHashtag.tag)
             .order_by(uses.desc(), QuestionHashtag.tag)
             .limit(limit)
@@ -143,7 +145,11 @@ class QuestionRepository:
     async def unanswered_since(self, before: datetime, *, limit: int) -> list[Question]:
         query = (
             select(Question)
-            .where(Question.first_answer_at.is_(None), Question.created_at <= before)
+            .where(
+                Question.first_answer_at.is_(None),
+                Question.created_at <= before,
+                Question.deleted_at.is_(None),
+            )
             .order_by(Question.created_at)
             .limit(limit)
         )

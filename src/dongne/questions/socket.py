@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from dongne.kit.db import UnitOfWork
 from dongne.kit.rooms import question_room
-from dongne.questions.manage import EditQuestion, QuestionUpdated
+from dongne.questions.manage import EditQuestion, QuestionDeleted, QuestionManager, QuestionUpdated
 from dongne.questions.schemas import (
     AcceptAnswer,
     AnswerAccepted,
@@ -15,6 +19,8 @@ from dongne.questions.schemas import (
     QuestionRef,
 )
 from dongne.realtime.dispatch import SocketContext, SocketRouter
+
+Reply = TypeVar("Reply")
 
 
 def register(router: SocketRouter) -> None:
@@ -61,5 +67,18 @@ def register(router: SocketRouter) -> None:
 
     @router.on("close_question", QuestionRef)
     async def close_question(ctx: SocketContext, request: QuestionRef) -> QuestionUpdated:
-        async with ctx.runtime.db.transaction() as uow:
-            return await ctx.runtime.question_manager.close(uow, ctx.user_id, request.question_id)
+        return await _manage(ctx, request, QuestionManager.close)
+
+    @router.on("delete_question", QuestionRef)
+    async def delete_question(ctx: SocketContext, request: QuestionRef) -> QuestionDeleted:
+        return await _manage(ctx, request, QuestionManager.delete)
+
+
+async def _manage(
+    ctx: SocketContext,
+    request: QuestionRef,
+    action: Callable[[QuestionManager, UnitOfWork, str, str], Awaitable[Reply]],
+) -> Reply:
+    """The asker acts on their question (close, delete) in one transaction."""
+    async with ctx.runtime.db.transaction() as uow:
+        return await action(ctx.runtime.question_manager, uow, ctx.user_id, request.question_id)

@@ -36,6 +36,7 @@ from dongne.regions.policy import RegionMap
 from dongne.users.service import UsersService
 
 QUESTION_NOT_FOUND = text(MessageKey.QUESTION_NOT_FOUND)
+QUESTION_DELETED = text(MessageKey.QUESTION_DELETED)
 # The seed's TTLs: a question page is dropped on every change to it, so its TTL only
 # bounds memory; trending tags are allowed to be this old.
 QUESTION_TTL = timedelta(minutes=30)
@@ -68,6 +69,16 @@ class QuestionViews:
         self._trending = CachedModels(cache, "trending", TrendingHashtags, TRENDING_TTL)
 
     async def get(self, uow: UnitOfWork, question_id: str) -> Question:
+        """The question; a deleted one is refused (`deleted`, HTTP 410) like a missing one,
+        so its page, its room, answers and every other action on it stop at once."""
+        question = await self.get_even_deleted(uow, question_id)
+        if question.deleted_at is not None:
+            raise DongneError(ErrorCode.DELETED, QUESTION_DELETED)
+        return question
+
+    async def get_even_deleted(self, uow: UnitOfWork, question_id: str) -> Question:
+        """The question as stored, deleted or not: for routing and checks that must see a
+        deleted question settle rather than fail."""
         question = await QuestionRepository(uow.session).get(question_id)
         if question is None:
             raise DongneError(ErrorCode.NOT_FOUND, QUESTION_NOT_FOUND)

@@ -45,7 +45,7 @@ class SimilarRepository:
         self._session = session
 
     async def answered(self, question_ids: Sequence[str] | None = None) -> list[AnsweredRow]:
-        """Answered questions (all, or these) with the answer to show."""
+        """Answered questions (all, or these) with the answer to show; never a deleted one."""
         query = (
             select(
                 Question.id,
@@ -61,7 +61,7 @@ class SimilarRepository:
                 Answer.created_at,
             )
             .join(Answer, Answer.id == _shown_answer_id())
-            .where(Question.answer_count > 0)
+            .where(Question.answer_count > 0, Question.deleted_at.is_(None))
             # Oldest answer first: the index treats the last indexed as the most recent.
             .order_by(Answer.created_at, Question.id)
         )

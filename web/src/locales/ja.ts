@@ -238,6 +238,8 @@ export const ja: Dictionary = {
   editQuestion: "質問を編集",
   closeQuestion: "質問を締め切る",
   closeQuestionConfirm: "質問を締め切りますか？これ以上回答を受け付けず、地元の人への質問も止まります。",
+  deleteQuestion: "削除",
+  deleteQuestionConfirm: "この質問を削除しますか？一覧から消え、地元の人への質問も止まります。元に戻せません。",
   cancel: "キャンセル",
   askedTitle: "あなたへの質問",
   askedOpen: "回答待ち",

@@ -238,6 +238,8 @@ export const zhCN: Dictionary = {
   editQuestion: "修改问题",
   closeQuestion: "关闭问题",
   closeQuestionConfirm: "要关闭这个问题吗？将不再接收回答，也会停止询问本地人。",
+  deleteQuestion: "删除",
+  deleteQuestionConfirm: "要删除这个问题吗？它会从所有列表中消失，也会停止询问本地人。此操作无法撤销。",
   cancel: "取消",
   askedTitle: "发给我的问题",
   askedOpen: "等待回答",

@@ -239,6 +239,8 @@ export const zhTW: Dictionary = {
   editQuestion: "修改問題",
   closeQuestion: "關閉問題",
   closeQuestionConfirm: "要關閉這個問題嗎？將不再接受回覆，也會停止詢問在地人。",
+  deleteQuestion: "刪除",
+  deleteQuestionConfirm: "要刪除這個問題嗎？它會從所有列表中消失，也會停止詢問在地人。此操作無法復原。",
   cancel: "取消",
   askedTitle: "問我的問題",
   askedOpen: "等待回覆",

@@ -52,6 +52,14 @@ export class MyQuestions {
     this.save();
   }
 
+  /** A question deleted by its asker: out of the list, its unread answers with it. */
+  forget(questionId: string): void {
+    if (!this.data.ids.includes(questionId) && !(questionId in this.data.unread)) return;
+    this.data.ids = this.data.ids.filter((id) => id !== questionId);
+    delete this.data.unread[questionId];
+    this.save();
+  }
+
   /** A new answer the user has not seen (not counted while its room is open). */
   answerArrived(questionId: string, roomOpen: boolean): void {
     this.remember(questionId);

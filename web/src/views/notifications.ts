@@ -1,7 +1,7 @@
 // The notification history (GET /api/notifications), newest first; opening one marks it read.
 // Above it, for locals, "나에게 온 질문": every question they were asked about (state/asked.ts).
 
-import { api } from "../api";
+import { api, ApiError } from "../api";
 import { appState, askedQuestions, realtime } from "../app";
 import { regionName } from "../hotspots";
 import { askedStateOf, type AskedQuestion, type AskedState } from "../state/asked";
@@ -9,6 +9,7 @@ import { h, replaceChildren } from "../dom";
 import { formatDistance, t, timeAgo, type Key } from "../i18n";
 import { navigate, roomPath } from "../router";
 import type { NotificationItem } from "../types";
+import { questionMissing } from "./missing";
 import type { View } from "./view";
 
 const STATE_LABEL: Record<AskedState, Key> = {
@@ -64,7 +65,10 @@ function askedSection(): { el: HTMLElement; destroy: () => void } {
     void api
       .question(q.id)
       .then((detail) => askedQuestions().setState(q.id, askedStateOf(detail)))
-      .catch(() => undefined);
+      .catch((e: unknown) => {
+        // Deleted by its asker (or gone): nothing left to answer.
+        if (e instanceof ApiError && questionMissing(e.status, e.code)) askedQuestions().setState(q.id, "closed");
+      });
   }
   return { el, destroy: stop };
 }

@@ -88,9 +88,10 @@ export function roomView(questionId: string): View {
   const typing = h("p", { class: "typing", "aria-live": "polite", "data-testid": "typing" });
   const notice = h("p", { class: "note", role: "status", "data-testid": "room-notice", hidden: true });
   const error = h("p", { class: "form-error", role: "alert", hidden: true });
-  // The asker's own controls: edit until the first answer, close at any time.
+  // The asker's own controls: edit until the first answer, close or delete at any time.
   const editButton = h("button", { type: "button", class: "button small", "data-testid": "edit-question", hidden: true }, t("editQuestion"));
   const closeButton = h("button", { type: "button", class: "button small", "data-testid": "close-question", hidden: true }, t("closeQuestion"));
+  const deleteButton = h("button", { type: "button", class: "button small danger", "data-testid": "delete-question", hidden: true }, t("deleteQuestion"));
   const editTitle = h("input", { type: "text", maxlength: 100, "data-testid": "edit-title", "aria-label": t("fieldTitle") });
   const editContent = h("textarea", { rows: 3, maxlength: 1000, "data-testid": "edit-content", "aria-label": t("fieldContent") });
   const editError = h("p", { class: "form-error", role: "alert", hidden: true });
@@ -138,6 +139,27 @@ export function roomView(questionId: string): View {
     }
     applyQuestion(ack.question);
   });
+  deleteButton.addEventListener("click", async () => {
+    if (!window.confirm(t("deleteQuestionConfirm"))) return;
+    const ack = await realtime.request<{ questionId: string }>("delete_question", { questionId });
+    if (!ack.ok) {
+      error.textContent = humanError(ack.error);
+      error.hidden = false;
+      return;
+    }
+    showDeleted();
+  });
+  /** Deleted (here, on another device, by the asker while we look): the room gives way to
+   * the "삭제된 질문이에요" page. */
+  let deleted = false;
+  const showDeleted = (): void => {
+    if (deleted) return;
+    deleted = true;
+    myQuestions().forget(questionId);
+    realtime.leaveRoom(questionId);
+    el.replaceChildren(missingQuestion("deleted"));
+    el.querySelector<HTMLElement>(".page-title")?.focus();
+  };
   /** The question changed (edited or closed), here or on another device. */
   const applyQuestion = (q: Question): void => {
     if (!question || q.id !== questionId) return;
@@ -428,6 +450,7 @@ export function roomView(questionId: string): View {
     const closed = question?.status === "closed";
     editButton.hidden = !isAsker() || answeredYet || closed || !question;
     closeButton.hidden = !isAsker() || closed || !question;
+    deleteButton.hidden = !isAsker() || !question;
     if (isAsker() && closed) {
       composerWrap.hidden = true;
       notice.hidden = false;
@@ -498,6 +521,9 @@ export function roomView(questionId: string): View {
       if (event.message.questionId === questionId) update(addMessage(state, event.message, me));
     }),
     realtime.onLive<{ question: Question }>("question_updated", (event) => applyQuestion(event.question)),
+    realtime.onLive<{ questionId: string }>("question_deleted", (event) => {
+      if (event.questionId === questionId) showDeleted();
+    }),
     realtime.onLive<{ answer: Answer }>("answer_created", (event) => {
       if (event.answer.questionId === questionId) update(addAnswer(state, event.answer, me));
     }),
@@ -582,7 +608,7 @@ export function roomView(questionId: string): View {
       heading,
       meta,
       people,
-      h("div", { class: "row manage" }, editButton, closeButton),
+      h("div", { class: "row manage" }, editButton, closeButton, deleteButton),
     ),
     editForm,
     progress.el,

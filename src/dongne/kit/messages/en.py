@@ -61,6 +61,7 @@ MESSAGES: dict[K, str] = {
     K.REQUEST_TOO_LARGE: "The request is too large",
     K.ONLY_ASKER_EDITS: "Only the asker can change this question",
     K.ANSWERED_NOT_EDITABLE: "A question with answers can no longer be edited",
+    K.QUESTION_DELETED: "This question was deleted",
     K.ONLY_ASKER_FOLLOWS_UP: "Only the asker can add follow-ups here; please send an answer",
     K.MESSAGE_EMPTY: "Please write a message",
     K.ONLY_ASKER: "Only the asker can do this",

@@ -61,6 +61,7 @@ MESSAGES: dict[K, str] = {
     K.REQUEST_TOO_LARGE: "リクエストが大きすぎます",
     K.ONLY_ASKER_EDITS: "質問した本人だけが変更できます",
     K.ANSWERED_NOT_EDITABLE: "回答がついた質問は編集できません",
+    K.QUESTION_DELETED: "削除された質問です",
     K.ONLY_ASKER_FOLLOWS_UP: "ここに追記できるのは質問した本人だけです。回答として送ってください",
     K.MESSAGE_EMPTY: "内容を入力してください",
     K.ONLY_ASKER: "質問した本人だけができます",

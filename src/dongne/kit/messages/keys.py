@@ -73,6 +73,7 @@ class MessageKey(StrEnum):
     # the asker manages the question and follows up (issue [16])
     ONLY_ASKER_EDITS = "only_asker_edits"
     ANSWERED_NOT_EDITABLE = "answered_not_editable"
+    QUESTION_DELETED = "question_deleted"
     ONLY_ASKER_FOLLOWS_UP = "only_asker_follows_up"
     MESSAGE_EMPTY = "message_empty"
     # answers from the archive (issue [17])

@@ -61,6 +61,7 @@ MESSAGES: dict[K, str] = {
     K.REQUEST_TOO_LARGE: "요청이 너무 커요",
     K.ONLY_ASKER_EDITS: "내 질문만 고칠 수 있어요",
     K.ANSWERED_NOT_EDITABLE: "답변이 달린 질문은 고칠 수 없어요",
+    K.QUESTION_DELETED: "삭제된 질문이에요",
     K.ONLY_ASKER_FOLLOWS_UP: "질문한 분만 이 방에 덧붙일 수 있어요. 답변을 보내 주세요",
     K.MESSAGE_EMPTY: "내용을 입력해 주세요",
     K.ONLY_ASKER: "질문한 사람만 할 수 있어요",

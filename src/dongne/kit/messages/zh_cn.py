@@ -61,6 +61,7 @@ MESSAGES: dict[K, str] = {
     K.REQUEST_TOO_LARGE: "请求内容过大",
     K.ONLY_ASKER_EDITS: "只有提问者可以修改这个问题",
     K.ANSWERED_NOT_EDITABLE: "已有回答的问题不能再修改",
+    K.QUESTION_DELETED: "这个问题已被删除",
     K.ONLY_ASKER_FOLLOWS_UP: "只有提问者可以在这里补充内容，请发送回答",
     K.MESSAGE_EMPTY: "请输入内容",
     K.ONLY_ASKER: "只有提问者可以这样做",

@@ -61,6 +61,7 @@ MESSAGES: dict[K, str] = {
     K.REQUEST_TOO_LARGE: "請求內容太大",
     K.ONLY_ASKER_EDITS: "只有發問者可以修改這個問題",
     K.ANSWERED_NOT_EDITABLE: "已經有回覆的問題不能再修改",
+    K.QUESTION_DELETED: "這個問題已被刪除",
     K.ONLY_ASKER_FOLLOWS_UP: "只有發問者可以在這裡補充內容，請送出回覆",
     K.MESSAGE_EMPTY: "請輸入內容",
     K.ONLY_ASKER: "只有發問者可以這樣做",
