@@ -72,6 +72,9 @@ async def test_a_local_whose_language_matches_is_chosen_first(
     clock_server: tuple[RunningServer, ManualClock],
 ) -> None:
     server, _clock = clock_server
+    # The Thompson draw may still rank a near Korean-only local above a far bilingual one
+    # (the default gap only divides the chance); with no chance at all the choice is fixed.
+    server.runtime.escalation.router.config = RouterConfig(max_per_round=1, language_gap=0.0)
     asker, korean, bilingual = await people(server)
     try:
         assert asker.socket is not None
