@@ -284,7 +284,11 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         clock=clock, views=questions, rooms=questions.rooms, users=users, event_log=event_log
     )
     live_positions = LivePositions(
-        clock=clock, db=db, presence=presence, is_online=sockets.is_online
+        clock=clock,
+        db=db,
+        presence=presence,
+        is_online=sockets.is_online,
+        on_island=lambda lat, lng: regions.locate(lat, lng) is not None,
     )
     # Closed before the database (closers run in reverse): the last positions are written.
     closers.append(live_positions.stop)

@@ -116,10 +116,6 @@ async def test_admin_sees_a_waiting_question_and_its_slow_alert(
         stats = await http.get("/api/admin/stats", headers={"Authorization": f"Bearer {token}"})
     regions = stats.json()["regions"]
     await expect(page.locator('[data-testid="region-table"] tbody tr')).to_have_count(len(regions))
-    # The traveler waits in the verification queue.
-    await expect(
-        page.locator(f'[data-testid="verify-row"][data-user-id="{traveler.id}"]')
-    ).to_be_visible()
 
     asker = await connect(server, await token_of(server, traveler))
     try:
@@ -207,21 +203,33 @@ async def test_an_area_hot_before_the_page_opens_is_listed_and_the_profile_links
     await expect(page.get_by_test_id("hot-area")).to_contain_text("성산일출봉")
 
 
-async def test_admin_verifies_a_local_and_blocks_an_address(
+async def test_admin_verifies_an_applicant_and_blocks_an_address(
     clocked_server: tuple[RunningServer, ManualClock], desktop: Any, artifacts: Any
 ) -> None:
     server, _ = clocked_server
     admin = await make_admin(server)
-    traveler = await make_account(server, "한림주민", local=False)
+    applicant = await make_account(server, "한림주민", local=False)
+    traveler = await make_account(server, "그냥여행자", local=False)
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        applied = await http.post(
+            "/api/me/local-application",
+            headers={"Authorization": f"Bearer {await token_of(server, applicant)}"},
+            json={"statement": "한림에서 태어나 30년째 살고 있어요."},
+        )
+    assert applied.status_code == 201, applied.text
     page = await (await desktop(server.url)).new_page()
     await log_in_to_dashboard(page, admin)
 
-    row = page.locator(f'[data-testid="verify-row"][data-user-id="{traveler.id}"]')
-    await row.get_by_role("button", name="인증하기").click()
+    # Only applicants are queued: a traveler who did not apply is not.
+    row = page.locator(f'[data-testid="application-row"][data-user-id="{applicant.id}"]')
+    await expect(row).to_contain_text("30년째")
+    await expect(page.get_by_test_id("application-row")).to_have_count(1)
+    await expect(page.locator(f'[data-user-id="{traveler.id}"]')).to_have_count(0)
+    await row.get_by_role("button", name="승인").click()
     await expect(row).to_have_count(0)
     await expect(page.get_by_test_id("notice")).to_contain_text("한림주민님을 현지인으로")
     async with server.runtime.db.transaction(readonly=True) as uow:
-        assert (await server.runtime.users.get(uow, traveler.id)).is_local_verified
+        assert (await server.runtime.users.get(uow, applicant.id)).is_local_verified
 
     await page.get_by_label("주소 또는 대역").fill("203.0.113.0/24")
     await page.get_by_label("사유").fill("스팸 봇")

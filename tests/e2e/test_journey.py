@@ -367,6 +367,9 @@ async def test_a_local_application_approved_in_the_dashboard_notifies_the_applic
     page = await (await new_phone(web_server.url, NEAR_SEONGSAN)).new_page()
     await log_in(page, account)
     await wait_online(page)
+    # The phone's position on Jeju today is the presence evidence the operator sees.
+    await wait_located(web_server, account.id)
+    await web_server.runtime.live_positions.flush()
     await page.get_by_test_id("tab-profile").click()
     await page.get_by_test_id("apply-statement").fill(
         "성산에서 12년째 민박을 하고 있어요. 동네 길과 가게를 잘 알아요."
@@ -381,6 +384,7 @@ async def test_a_local_application_approved_in_the_dashboard_notifies_the_applic
     await log_in_to_dashboard(dashboard, admin)
     row = dashboard.locator(f'[data-testid="application-row"][data-user-id="{account.id}"]')
     await expect(row).to_contain_text("12년째 민박")
+    await expect(row.get_by_test_id("island-days")).to_have_text("제주에서 앱 위치 확인 1일")
     await row.scroll_into_view_if_needed()
     await artifacts(dashboard, "02-application-queue")
     await row.get_by_role("button", name="승인").click()

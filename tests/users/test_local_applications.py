@@ -5,12 +5,18 @@ the applicant is notified."""
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 
+from dongne.kit.clock import ManualClock
 from dongne.users.schemas import Role
-from tests.fixtures.clients import PASSWORD, Api
+from tests.escalation.test_waves import SEONGSAN, offset
+from tests.fixtures.clients import PASSWORD, Api, connect
+from tests.fixtures.server import migrated_server
 
 APPLY = "/api/me/local-application"
 QUEUE = "/api/admin/local-applications"
+DAY = 24 * 3600.0
+SEOUL_CITY_HALL = (37.5663, 126.9779)
 STATEMENT = "성산에서 12년째 살고 있어요. 민박을 하고 있어서 동네 길과 가게를 잘 알아요."
 
 
@@ -85,3 +91,66 @@ async def test_declined_with_a_reason(api: Api) -> None:
     # They may apply again.
     again = await api.http.post(APPLY, headers=me, json={"statement": STATEMENT})
     assert again.status_code == 201
+
+
+async def test_presence_on_the_island_is_attested_on_several_days(
+    backend: str, tmp_path: Path
+) -> None:
+    clock = ManualClock()
+    async with migrated_server(backend, tmp_path, clock=clock) as server:
+        api = Api(server)
+        applicant = await api.register("한달살기")
+        live = server.runtime.live_positions
+
+        async def fresh_token() -> str:
+            # Days pass on the server's clock: each visit logs in anew, as the app would.
+            login = await api.http.post(
+                "/api/auth/login", json={"email": applicant.email, "password": PASSWORD}
+            )
+            token = login.json()["accessToken"]
+            assert isinstance(token, str)
+            return token
+
+        async def seen_at(lat: float, lng: float) -> None:
+            socket = await connect(server, await fresh_token())
+            try:
+                ack = await socket.call("update_location", {"lat": lat, "lng": lng})
+                assert ack["ok"] is True, ack
+                await live.flush()
+            finally:
+                await socket.close()
+
+        async def application() -> dict[str, object]:
+            me = {"Authorization": f"Bearer {await fresh_token()}"}
+            mine = (await api.http.get(APPLY, headers=me)).json()["application"]
+            if mine is None:
+                applied = await api.http.post(APPLY, headers=me, json={"statement": STATEMENT})
+                assert applied.status_code == 201, applied.text
+                mine = applied.json()
+            assert isinstance(mine, dict)
+            return mine
+
+        try:
+            await seen_at(*offset(SEONGSAN))
+            await seen_at(*offset(SEONGSAN, 800))  # the same day: still one day
+            clock.advance(DAY)
+            await seen_at(*SEOUL_CITY_HALL)  # a day in Seoul is not a day on Jeju
+            clock.advance(DAY)
+            await seen_at(*offset(SEONGSAN))
+            first = await application()
+            assert (first["islandDays"], first["presenceAttested"]) == (2, False)
+
+            clock.advance(DAY)
+            await seen_at(*offset(SEONGSAN, 0, -2000))
+            again = await application()
+            assert (again["islandDays"], again["presenceAttested"]) == (3, True)
+            queue = (await api.http.get(QUEUE, headers=await admin_headers(api))).json()
+            [row] = [a for a in queue["applications"] if a["userId"] == applicant.id]
+            assert (row["islandDays"], row["presenceAttested"]) == (3, True)
+
+            # Days older than the evidence window no longer count.
+            clock.advance(90 * DAY)
+            later = await application()
+            assert (later["islandDays"], later["presenceAttested"]) == (1, False)
+        finally:
+            await api.close()

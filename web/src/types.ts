@@ -282,4 +282,8 @@ export interface LocalApplication {
   decidedAt: string | null;
   recentAnswers: number;
   recentAnswerDays: number;
+  /** Days (Asia/Seoul) the app reported a position on Jeju, in the last 90 days. */
+  islandDays: number;
+  /** islandDays >= 3: presence on the island attested, as Karrot verifies a neighbourhood. */
+  presenceAttested: boolean;
 }

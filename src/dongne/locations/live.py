@@ -10,6 +10,11 @@ restart; a shared Redis index keeps its entries), the fresh online rows are load
 A restored user who has not reconnected within `restore_grace` is taken out again, so a
 phone that was switched off during the downtime is not counted as online for long.
 
+The same flush records the user's island day ([16]): the first position of a day (Asia/
+Seoul) that falls on Jeju adds one row to `island_days`, the presence evidence an operator
+sees on a local application. Each process remembers whom it recorded today, so a user costs
+one row and one point-in-region test a day, not one per position.
+
 A clean shutdown (`freeze`) stops recording before the sockets close: the users who are
 cut off by a deploy are still online for the next process. A `kill -9` loses at most the
 last `flush_s` seconds of movement.
@@ -20,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Coroutine
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import structlog
@@ -29,6 +34,7 @@ from dongne.infra.presence.base import PresenceIndex
 from dongne.kit.clock import Clock
 from dongne.kit.db import Database
 from dongne.locations.repository import LivePositionRepository, Position
+from dongne.notifications.policy import seoul_date
 
 log = structlog.get_logger("dongne.locations")
 
@@ -46,6 +52,7 @@ class LivePositions:
         db: Database,
         presence: PresenceIndex,
         is_online: Callable[[str], bool],
+        on_island: Callable[[float, float], bool],
         flush_s: float = FLUSH_S,
         refresh_s: float = REFRESH_S,
         keep: timedelta = KEEP,
@@ -55,6 +62,7 @@ class LivePositions:
         self._db = db
         self._presence = presence
         self._is_online = is_online
+        self._on_island = on_island
         self._flush_s = flush_s
         self._refresh_s = refresh_s
         self._keep = keep
@@ -62,6 +70,7 @@ class LivePositions:
         self._latest: dict[str, Position] = {}
         self._dirty: set[str] = set()
         self._gone: set[str] = set()
+        self._island_day: dict[str, date] = {}
         self._next_refresh = 0.0
         self._frozen = False
         self._tasks: list[asyncio.Task[None]] = []
@@ -79,6 +88,7 @@ class LivePositions:
         self._latest.pop(user_id, None)
         self._dirty.discard(user_id)
         self._gone.add(user_id)
+        self._island_day.pop(user_id, None)
 
     def freeze(self) -> None:
         """Shutting down: what the sockets' closing would record is not true of the users."""
@@ -90,6 +100,12 @@ class LivePositions:
         users = list(self._latest) if refresh else [u for u in self._dirty if u in self._latest]
         batch = [self._latest[u] for u in users]
         gone = list(self._gone)
+        today = seoul_date(now)
+        on_island = [
+            p.user_id
+            for p in batch
+            if self._island_day.get(p.user_id) != today and self._on_island(p.lat, p.lng)
+        ]
         self._dirty.clear()
         self._gone.clear()
         try:
@@ -97,6 +113,7 @@ class LivePositions:
                 repo = LivePositionRepository(uow.session)
                 await repo.save(batch, now)
                 await repo.mark_offline(gone, now)
+                await repo.record_island_day(on_island, today)
                 if refresh:
                     await repo.forget_before(now - self._keep)
         except Exception:
@@ -104,6 +121,8 @@ class LivePositions:
             self._dirty.update(users)
             self._gone.update(gone)
             raise
+        for user_id in on_island:
+            self._island_day[user_id] = today
         if refresh:
             self._next_refresh = self._clock.monotonic() + self._refresh_s
 

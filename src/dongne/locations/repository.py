@@ -1,16 +1,16 @@
-"""SQL of the live positions kept for restarts (models/presence.py)."""
+"""SQL of the live positions kept for restarts and of the island days (models/presence.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dongne.kit.db import dialect_insert
-from dongne.models.presence import LivePosition
+from dongne.models.presence import IslandDay, LivePosition
 
 
 @dataclass(frozen=True)
@@ -74,3 +74,12 @@ class LivePositionRepository:
             delete(LivePosition).where(LivePosition.seen_at < moment)
         )
         return int(getattr(result, "rowcount", 0) or 0)
+
+    async def record_island_day(self, user_ids: Sequence[str], day: date) -> None:
+        if user_ids:
+            insert = dialect_insert(self._session)
+            await self._session.execute(
+                insert(IslandDay)
+                .values([{"user_id": u, "day": day} for u in user_ids])
+                .on_conflict_do_nothing(index_elements=[IslandDay.user_id, IslandDay.day])
+            )

@@ -7,7 +7,7 @@ from dongne.models.events import EventPayload, Notification, UserEvent, UserEven
 from dongne.models.jobs import Job
 from dongne.models.moderation import IpBlock, Report, UserBlock
 from dongne.models.points import PointsEntry
-from dongne.models.presence import LivePosition
+from dongne.models.presence import IslandDay, LivePosition
 from dongne.models.push import PushSubscription, SentDelivery
 from dongne.models.questions import Answer, Hashtag, Image, Question, QuestionHashtag, RoomMember
 from dongne.models.settings import UserInterest, UserSettings
@@ -23,6 +23,7 @@ __all__ = [
     "Hashtag",
     "Image",
     "IpBlock",
+    "IslandDay",
     "Job",
     "LivePosition",
     "LocalApplication",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -65,6 +65,10 @@ SEOUL = _seoul()
 
 def seoul_local_time(moment: datetime) -> time:
     return moment.astimezone(UTC).astimezone(SEOUL).time()
+
+
+def seoul_date(moment: datetime) -> date:
+    return moment.astimezone(UTC).astimezone(SEOUL).date()
 
 
 JOB_PRIORITY = {Priority.CRITICAL: 3, Priority.HIGH: 2, Priority.NORMAL: 1, Priority.LOW: 0}

@@ -1,7 +1,12 @@
 """A way in for locals (issue [16] item 9): a person applies to be verified, saying how they
 know the area; an operator sees only applicants, with that statement and what the product's
-own records say (answers written and on how many days, in the last 90 days), and approves
-or declines with a reason. The applicant hears the outcome as a notification.
+own records say (answers written and on how many days, and on how many days the app
+reported a position on Jeju, in the last 90 days), and approves or declines with a reason.
+The applicant hears the outcome as a notification.
+
+Presence is attested, the way Karrot verifies a neighbourhood, when the app was on Jeju on
+at least `ATTESTED_DAYS` different days in the window: the operator sees it at a glance, and
+still decides.
 
 Lapse rule (documented, docs/web-client.md): a verification lapses when the local has not
 answered on the island for 180 days; they can apply again. (Not enforced by a chore yet.)
@@ -21,11 +26,13 @@ from dongne.kit.messages import MessageKey, text
 from dongne.kit.schema import CleanStr, RequestModel, WireModel
 from dongne.models.users import LocalApplication
 from dongne.moderation.policy import strip_html
+from dongne.notifications.policy import seoul_date
 from dongne.notifications.service import Message, NotificationsService
 from dongne.users.applications_repository import LocalApplicationRepository
 from dongne.users.service import UsersService
 
 EVIDENCE_WINDOW = timedelta(days=90)
+ATTESTED_DAYS = 3
 ALREADY_LOCAL = text(MessageKey.ALREADY_LOCAL)
 ALREADY_PENDING = text(MessageKey.APPLICATION_PENDING)
 NOT_FOUND = text(MessageKey.APPLICATION_NOT_FOUND)
@@ -52,6 +59,8 @@ class ApplicationOut(WireModel):
     decided_at: datetime | None
     recent_answers: int  # answers written in the last 90 days
     recent_answer_days: int  # on how many distinct days
+    island_days: int  # days the app reported a position on Jeju, in the last 90 days
+    presence_attested: bool  # island_days >= ATTESTED_DAYS
 
 
 class ApplicationList(WireModel):
@@ -130,9 +139,10 @@ class LocalApplications:
 
     async def _view(self, uow: UnitOfWork, row: LocalApplication) -> ApplicationOut:
         user = await self._users.get(uow, row.user_id)
-        answers, days = await LocalApplicationRepository(uow.session).answer_record(
-            row.user_id, self._clock.now() - EVIDENCE_WINDOW
-        )
+        repo = LocalApplicationRepository(uow.session)
+        since = self._clock.now() - EVIDENCE_WINDOW
+        answers, days = await repo.answer_record(row.user_id, since)
+        island_days = await repo.island_days(row.user_id, seoul_date(since))
         return ApplicationOut(
             id=row.id,
             user_id=row.user_id,
@@ -144,4 +154,6 @@ class LocalApplications:
             decided_at=row.decided_at,
             recent_answers=answers,
             recent_answer_days=days,
+            island_days=island_days,
+            presence_attested=island_days >= ATTESTED_DAYS,
         )

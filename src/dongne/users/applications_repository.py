@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dongne.models.presence import IslandDay
 from dongne.models.questions import Answer
 from dongne.models.users import LocalApplication
 
@@ -50,3 +51,10 @@ class LocalApplicationRepository:
             )
         ).one()
         return int(row[0]), int(row[1])
+
+    async def island_days(self, user_id: str, since: date) -> int:
+        """Days since `since` on which the user's app reported a position on Jeju."""
+        count = await self._session.scalar(
+            select(func.count()).where(IslandDay.user_id == user_id, IslandDay.day >= since)
+        )
+        return int(count or 0)

@@ -34,7 +34,6 @@ import type {
   ReportItem,
   Stats,
   StatsWindow,
-  VerificationQueue,
   WaitingQuestion,
   WaitingQuestions,
 } from "./types";
@@ -51,9 +50,6 @@ const REFRESH_MS = 30_000;
 const adminApi = {
   stats: (window: StatsWindow) => request<AdminStats>("GET", `/api/admin/stats?window=${window}`),
   waiting: () => request<WaitingQuestions>("GET", "/api/admin/questions/waiting"),
-  queue: () => request<VerificationQueue>("GET", "/api/admin/users/unverified"),
-  verify: (userId: string) =>
-    request<unknown>("POST", `/api/admin/users/${encodeURIComponent(userId)}/verify-local`),
   blocks: () => request<{ blocks: IpBlock[] }>("GET", "/api/admin/ip-blocks"),
   reports: () => request<{ reports: ReportItem[] }>("GET", "/api/admin/reports"),
   resolveReport: (id: string, action: "dismiss" | "close_question") =>
@@ -81,7 +77,6 @@ interface DashboardState {
   waiting: WaitingQuestion[];
   alerts: DashboardAlert[];
   areas: HotspotUpdate[];
-  queue: VerificationQueue | null;
   blocks: IpBlock[];
   reports: ReportItem[];
   applications: LocalApplication[];
@@ -96,7 +91,6 @@ const state: DashboardState = {
   waiting: [],
   alerts: [],
   areas: [],
-  queue: null,
   blocks: [],
   reports: [],
   applications: [],
@@ -119,8 +113,6 @@ const parts = {
   waiting: h("div", { class: "table-wrap", tabindex: "0", "data-testid": "waiting-list" }),
   alerts: h("ol", { class: "alerts", "data-testid": "alerts", "aria-live": "polite" }),
   areas: h("div", { class: "table-wrap", tabindex: "0", "data-testid": "hot-areas" }),
-  queue: h("div", { class: "table-wrap", tabindex: "0", "data-testid": "verify-queue" }),
-  queueCount: h("span", { class: "count" }),
   blocks: h("div", { class: "table-wrap", tabindex: "0", "data-testid": "ip-blocks" }),
   reports: h("div", { class: "table-wrap", tabindex: "0", "data-testid": "reports" }),
   applications: h("div", { class: "table-wrap", tabindex: "0", "data-testid": "applications" }),
@@ -328,7 +320,6 @@ function dashboardView(): HTMLElement {
     ),
     section("hot", "hotTitle", parts.areas),
     section("applications", "applicationsTitle", parts.applications),
-    section("verify", "verifyTitle", parts.queueCount, parts.queue),
     section("reports", "reportsTitle", parts.reports),
     section("blocks", "blocksTitle", blockForm, parts.blocks),
   );
@@ -583,40 +574,6 @@ function formatDate(iso: string): string {
   return new Date(iso).toLocaleDateString(lang() === "en" ? "en" : "ko-KR");
 }
 
-function renderQueue(): void {
-  const queue = state.queue;
-  parts.queueCount.textContent = queue ? t("verifyCount", { count: queue.total }) : "";
-  if (!queue?.users.length) {
-    replaceChildren(parts.queue, h("p", { class: "empty" }, t("verifyEmpty")));
-    return;
-  }
-  replaceChildren(
-    parts.queue,
-    table(
-      [t("nickname"), t("email"), t("homeRegion"), t("joined"), ""],
-      queue.users.map((user) =>
-        h(
-          "tr",
-          { "data-testid": "verify-row", "data-user-id": user.id },
-          h("td", {}, user.nickname),
-          h("td", {}, user.email),
-          h("td", {}, user.homeRegion ? regionLabel(user.homeRegion) : t("none")),
-          h("td", {}, formatDate(user.createdAt)),
-          h(
-            "td",
-            {},
-            actionButton(t("verifyButton"), "primary small", async () => {
-              await adminApi.verify(user.id);
-              notify(t("verified", { nickname: user.nickname }));
-              await loadQueue();
-            }),
-          ),
-        ),
-      ),
-    ),
-  );
-}
-
 function renderBlocks(): void {
   if (!state.blocks.length) {
     replaceChildren(parts.blocks, h("p", { class: "empty" }, t("blocksEmpty")));
@@ -670,7 +627,14 @@ function renderApplications(): void {
           { "data-testid": "application-row", "data-user-id": a.userId },
           h("td", {}, a.nickname),
           h("td", {}, a.statement),
-          h("td", {}, t("applicationRecordValue", { answers: a.recentAnswers, days: a.recentAnswerDays })),
+          h(
+            "td",
+            {},
+            t("applicationRecordValue", { answers: a.recentAnswers, days: a.recentAnswerDays }),
+            h("br"),
+            a.presenceAttested ? h("span", { class: "badge attested" }, t("presenceAttested")) : null,
+            h("span", { "data-testid": "island-days" }, t("islandDays", { days: a.islandDays })),
+          ),
           h(
             "td",
             {},
@@ -731,7 +695,6 @@ function renderSections(): void {
   renderWaiting();
   renderAlerts();
   renderAreas();
-  renderQueue();
   renderBlocks();
   renderReports();
   renderApplications();
@@ -747,11 +710,6 @@ async function loadStats(): Promise<void> {
   state.burden = stats.burden;
   renderStats();
   renderWaiting(); // region names
-}
-
-async function loadQueue(): Promise<void> {
-  state.queue = await adminApi.queue();
-  renderQueue();
 }
 
 async function loadApplications(): Promise<void> {
@@ -795,7 +753,6 @@ async function loadAll(): Promise<void> {
   const [waiting] = await Promise.all([
     adminApi.waiting(),
     loadStats(),
-    loadQueue(),
     loadBlocks(),
     loadReports(),
     loadApplications(),
@@ -843,7 +800,7 @@ function startLive(): void {
     },
   });
   refreshTimer = window.setInterval(() => {
-    const calls: Promise<unknown>[] = [loadQueue(), loadBlocks()];
+    const calls: Promise<unknown>[] = [loadApplications(), loadReports(), loadBlocks()];
     if (state.window !== LIVE_WINDOW) calls.push(loadStats());
     Promise.all(calls).catch(reportError);
   }, REFRESH_MS);

@@ -101,22 +101,6 @@ export interface LocalsNeeded {
   onlineLocals: number;
 }
 
-export interface VerificationCandidate {
-  id: string;
-  email: string;
-  nickname: string;
-  role: "traveler" | "local" | "admin";
-  homeRegion: string | null;
-  bio: string | null;
-  points: number;
-  createdAt: string;
-}
-
-export interface VerificationQueue {
-  users: VerificationCandidate[];
-  total: number;
-}
-
 export interface IpBlock {
   id: string;
   cidr: string;
