@@ -58,6 +58,7 @@ from dongne.similar import endpoints as similar_endpoints
 from dongne.trust import endpoints as trust_endpoints
 from dongne.users import application_endpoints, reset_endpoints
 from dongne.users import endpoints as users_endpoints
+from dongne.users import tasks as users_tasks
 from dongne.web import mount_web_client
 
 log = structlog.get_logger("dongne.app")
@@ -185,6 +186,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     eventlog_tasks.register(
         runtime.jobs, runtime.event_log, timedelta(days=settings.event_retention_days)
     )
+    users_tasks.register(runtime.jobs, runtime.local_applications)
 
     app = socketio.ASGIApp(sio, other_asgi_app=api, socketio_path="socket.io")
     app.runtime = runtime  # tests and tools reach the parts through this

@@ -11,6 +11,7 @@ from dongne.kit.clock import ManualClock
 from dongne.users.schemas import Role
 from tests.escalation.test_waves import SEONGSAN, offset
 from tests.fixtures.clients import PASSWORD, Api, connect
+from tests.fixtures.jeju import question_payload
 from tests.fixtures.server import migrated_server
 
 APPLY = "/api/me/local-application"
@@ -93,6 +94,29 @@ async def test_declined_with_a_reason(api: Api) -> None:
     assert again.status_code == 201
 
 
+async def fresh_token(api: Api, email: str) -> str:
+    """Days pass on the server's clock: each visit logs in anew, as the app would."""
+    login = await api.http.post("/api/auth/login", json={"email": email, "password": PASSWORD})
+    token = login.json()["accessToken"]
+    assert isinstance(token, str)
+    return token
+
+
+async def fresh_login(api: Api, email: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {await fresh_token(api, email)}"}
+
+
+async def app_on(api: Api, email: str, lat: float, lng: float) -> None:
+    """The person's app opens at (lat, lng) and the position is written."""
+    socket = await connect(api.server, await fresh_token(api, email))
+    try:
+        ack = await socket.call("update_location", {"lat": lat, "lng": lng})
+        assert ack["ok"] is True, ack
+        await api.server.runtime.live_positions.flush()
+    finally:
+        await socket.close()
+
+
 async def test_presence_on_the_island_is_attested_on_several_days(
     backend: str, tmp_path: Path
 ) -> None:
@@ -100,28 +124,12 @@ async def test_presence_on_the_island_is_attested_on_several_days(
     async with migrated_server(backend, tmp_path, clock=clock) as server:
         api = Api(server)
         applicant = await api.register("한달살기")
-        live = server.runtime.live_positions
-
-        async def fresh_token() -> str:
-            # Days pass on the server's clock: each visit logs in anew, as the app would.
-            login = await api.http.post(
-                "/api/auth/login", json={"email": applicant.email, "password": PASSWORD}
-            )
-            token = login.json()["accessToken"]
-            assert isinstance(token, str)
-            return token
 
         async def seen_at(lat: float, lng: float) -> None:
-            socket = await connect(server, await fresh_token())
-            try:
-                ack = await socket.call("update_location", {"lat": lat, "lng": lng})
-                assert ack["ok"] is True, ack
-                await live.flush()
-            finally:
-                await socket.close()
+            await app_on(api, applicant.email, lat, lng)
 
         async def application() -> dict[str, object]:
-            me = {"Authorization": f"Bearer {await fresh_token()}"}
+            me = await fresh_login(api, applicant.email)
             mine = (await api.http.get(APPLY, headers=me)).json()["application"]
             if mine is None:
                 applied = await api.http.post(APPLY, headers=me, json={"statement": STATEMENT})
@@ -152,5 +160,73 @@ async def test_presence_on_the_island_is_attested_on_several_days(
             clock.advance(90 * DAY)
             later = await application()
             assert (later["islandDays"], later["presenceAttested"]) == (1, False)
+        finally:
+            await api.close()
+
+
+async def test_a_verification_lapses_after_180_days_without_a_sign_of_the_island(
+    backend: str, tmp_path: Path
+) -> None:
+    clock = ManualClock()
+    async with migrated_server(backend, tmp_path, clock=clock) as server:
+        api = Api(server)
+        runtime = server.runtime
+        try:
+            locals_ = {}
+            async with runtime.db.transaction() as uow:
+                for nickname in ("떠난주민", "사는주민", "답하는주민"):
+                    user = await runtime.users.create(
+                        uow,
+                        email=f"{secrets.token_hex(4)}@example.com",
+                        password=PASSWORD,
+                        nickname=nickname,
+                        role=Role.LOCAL,
+                        local_verified=True,
+                    )
+                    locals_[nickname] = (user.id, user.email)
+            traveler = await api.register("여행자")
+
+            clock.advance(100 * DAY)
+            await app_on(api, locals_["사는주민"][1], *offset(SEONGSAN))
+            asker = await connect(server, await fresh_token(api, traveler.email))
+            answerer = await connect(server, await fresh_token(api, locals_["답하는주민"][1]))
+            try:
+                asked = await asker.call("create_question", question_payload())
+                answered = await answerer.call(
+                    "create_answer",
+                    {"questionId": asked["question"]["id"], "content": "지금 매표소 열려 있어요."},
+                )
+                assert answered["ok"] is True, answered
+            finally:
+                await asker.close()
+                await answerer.close()
+
+            # 181 days after verification: only the one with no sign of Jeju lapses.
+            clock.advance(81 * DAY)
+            async with runtime.db.transaction() as uow:
+                assert await runtime.local_applications.lapse_absent_locals(uow) == 1
+            async with runtime.db.transaction(readonly=True) as uow:
+                states = {
+                    name: (
+                        (u := await runtime.users.get(uow, user_id)).is_local_verified,
+                        u.role,
+                    )
+                    for name, (user_id, _) in locals_.items()
+                }
+            assert states == {
+                "떠난주민": (False, "traveler"),
+                "사는주민": (True, "local"),
+                "답하는주민": (True, "local"),
+            }
+            async with runtime.db.transaction() as uow:
+                assert await runtime.local_applications.lapse_absent_locals(uow) == 0
+
+            # The lapsed local is told, and may apply again.
+            me = await fresh_login(api, locals_["떠난주민"][1])
+            history = (await api.http.get("/api/notifications", headers=me)).json()
+            assert history["notifications"][0]["type"] == "local_lapsed"
+            assert "180일" in history["notifications"][0]["message"]
+            again = await api.http.post(APPLY, headers=me, json={"statement": STATEMENT})
+            assert again.status_code == 201, again.text
         finally:
             await api.close()

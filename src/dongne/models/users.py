@@ -19,6 +19,8 @@ class User(Base):
     nickname: Mapped[str] = mapped_column(String(40))
     role: Mapped[str] = mapped_column(String(16), default="traveler")
     is_local_verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the verification was given; a verification lapses (users/applications.py).
+    local_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     home_region: Mapped[str | None] = mapped_column(String(32), nullable=True)
     bio: Mapped[str | None] = mapped_column(String(300), nullable=True)
     # For the SMS channel; optional, and never shown to other users.

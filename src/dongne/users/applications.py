@@ -8,8 +8,10 @@ Presence is attested, the way Karrot verifies a neighbourhood, when the app was 
 at least `ATTESTED_DAYS` different days in the window: the operator sees it at a glance, and
 still decides.
 
-Lapse rule (documented, docs/web-client.md): a verification lapses when the local has not
-answered on the island for 180 days; they can apply again. (Not enforced by a chore yet.)
+Lapse rule (docs/web-client.md): a verification lapses when, for `LAPSE_AFTER` (180 days)
+since it was given, the local has neither answered nor had the app report a position on
+Jeju on any day. A chore (users/tasks.py) applies it: the local asks as a traveler again,
+is told so by a notification, and may apply again.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ from dongne.users.service import UsersService
 
 EVIDENCE_WINDOW = timedelta(days=90)
 ATTESTED_DAYS = 3
+LAPSE_AFTER = timedelta(days=180)
+LAPSE_BATCH = 200
 ALREADY_LOCAL = text(MessageKey.ALREADY_LOCAL)
 ALREADY_PENDING = text(MessageKey.APPLICATION_PENDING)
 NOT_FOUND = text(MessageKey.APPLICATION_NOT_FOUND)
@@ -136,6 +140,25 @@ class LocalApplications:
             )
         await self._notifications.notify(uow, row.user_id, note)
         return await self._view(uow, row)
+
+    async def lapse_absent_locals(self, uow: UnitOfWork) -> int:
+        """Applies the lapse rule to at most `LAPSE_BATCH` locals; returns how many lapsed."""
+        since = self._clock.now() - LAPSE_AFTER
+        lapsing = await LocalApplicationRepository(uow.session).lapsing_locals(
+            since, seoul_date(since), LAPSE_BATCH
+        )
+        for user_id in lapsing:
+            await self._users.lapse_local(uow, user_id)
+            await self._notifications.notify(
+                uow,
+                user_id,
+                Message(
+                    type="local_lapsed",
+                    title=text(MessageKey.LOCAL_LAPSED_TITLE),
+                    message=text(MessageKey.LOCAL_LAPSED_BODY),
+                ),
+            )
+        return len(lapsing)
 
     async def _view(self, uow: UnitOfWork, row: LocalApplication) -> ApplicationOut:
         user = await self._users.get(uow, row.user_id)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import distinct, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dongne.models.presence import IslandDay
 from dongne.models.questions import Answer
-from dongne.models.users import LocalApplication
+from dongne.models.users import LocalApplication, User
 
 
 class LocalApplicationRepository:
@@ -58,3 +58,22 @@ class LocalApplicationRepository:
             select(func.count()).where(IslandDay.user_id == user_id, IslandDay.day >= since)
         )
         return int(count or 0)
+
+    async def lapsing_locals(self, since: datetime, since_day: date, limit: int) -> list[str]:
+        """Verified locals verified before `since` with no sign of being on the island
+        since: no answer written and no day on which their app reported a position on
+        Jeju."""
+        answered = exists().where(Answer.author_id == User.id, Answer.created_at >= since)
+        on_island = exists().where(IslandDay.user_id == User.id, IslandDay.day >= since_day)
+        rows = await self._session.scalars(
+            select(User.id)
+            .where(
+                User.is_local_verified.is_(True),
+                func.coalesce(User.local_verified_at, User.created_at) < since,
+                ~answered,
+                ~on_island,
+            )
+            .order_by(User.id)
+            .limit(limit)
+        )
+        return list(rows)

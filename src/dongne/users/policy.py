@@ -13,3 +13,8 @@ def normalize_email(email: str) -> str:
 def role_after_local_verification(role: Role) -> Role:
     """A verified traveler becomes a local; an admin stays an admin."""
     return Role.ADMIN if role is Role.ADMIN else Role.LOCAL
+
+
+def role_after_lapse(role: Role) -> Role:
+    """A local whose verification lapsed asks as a traveler again; an admin stays an admin."""
+    return Role.ADMIN if role is Role.ADMIN else Role.TRAVELER

@@ -22,7 +22,7 @@ from dongne.kit.tokens import (
 )
 from dongne.models.users import RefreshToken, User
 from dongne.users.limits import AuthLimits
-from dongne.users.policy import normalize_email, role_after_local_verification
+from dongne.users.policy import normalize_email, role_after_lapse, role_after_local_verification
 from dongne.users.repository import EmailTaken, RefreshTokenRepository, UserRepository
 from dongne.users.schemas import ProfileUpdate, Role, TokenPair, UserOut
 
@@ -75,6 +75,7 @@ class UsersService:
             nickname=nickname,
             role=role.value,
             is_local_verified=local_verified,
+            local_verified_at=now if local_verified else None,
             home_region=home_region,
             points=0,
             created_at=now,
@@ -216,6 +217,15 @@ class UsersService:
         user = await self.get(uow, user_id)
         user.is_local_verified = True
         user.role = role_after_local_verification(Role(user.role)).value
+        user.local_verified_at = user.updated_at = self._clock.now()
+        self.changed(uow, user.id)
+        return user
+
+    async def lapse_local(self, uow: UnitOfWork, user_id: str) -> User:
+        user = await self.get(uow, user_id)
+        user.is_local_verified = False
+        user.role = role_after_lapse(Role(user.role)).value
+        user.local_verified_at = None
         user.updated_at = self._clock.now()
         self.changed(uow, user.id)
         return user

@@ -74,6 +74,8 @@ MESSAGES: dict[K, str] = {
     K.LOCAL_VERIFIED_BODY: "You can now receive and answer travelers' questions nearby.",
     K.LOCAL_DECLINED_TITLE: "Your local verification application was declined",
     K.LOCAL_DECLINED_BODY: "Please add more detail and apply again.",
+    K.LOCAL_LAPSED_TITLE: "Your local verification has lapsed",
+    K.LOCAL_LAPSED_BODY: "We saw no activity from you on Jeju for 180 days, so your verification lapsed. You can apply again from your profile.",
     K.RESET_LINK_INVALID: "The link has expired or was already used; please ask again",
     K.RESET_MAIL_TITLE: "[Dongne] Reset your password",
     K.RESET_MAIL_BODY: "{nickname}, choose a new password at the link below (valid for 1 hour).\n{link}\n\nIf you did not ask for this, you can ignore this email.",

@@ -74,6 +74,8 @@ MESSAGES: dict[K, str] = {
     K.LOCAL_VERIFIED_BODY: "近くの旅行者からの質問を受け取って答えられるようになりました。",
     K.LOCAL_DECLINED_TITLE: "地元の方の認証申請は承認されませんでした",
     K.LOCAL_DECLINED_BODY: "詳しい内容を補って、もう一度申請してください。",
+    K.LOCAL_LAPSED_TITLE: "地元の方としての認証が失効しました",
+    K.LOCAL_LAPSED_BODY: "180日間、済州島での活動記録がなかったため認証が失効しました。プロフィールからもう一度申請できます。",
     K.RESET_LINK_INVALID: "リンクの有効期限が切れたか、すでに使われています。もう一度リクエストしてください",
     K.RESET_MAIL_TITLE: "[Dongne] パスワードの再設定",
     K.RESET_MAIL_BODY: "{nickname}さん、下のリンクから新しいパスワードを設定してください（1時間有効）。\n{link}\n\nお心当たりがない場合は、このメールを無視してください。",

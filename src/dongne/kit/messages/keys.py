@@ -88,6 +88,8 @@ class MessageKey(StrEnum):
     LOCAL_VERIFIED_BODY = "local_verified_body"
     LOCAL_DECLINED_TITLE = "local_declined_title"
     LOCAL_DECLINED_BODY = "local_declined_body"
+    LOCAL_LAPSED_TITLE = "local_lapsed_title"
+    LOCAL_LAPSED_BODY = "local_lapsed_body"
     RESET_LINK_INVALID = "reset_link_invalid"
     RESET_MAIL_TITLE = "reset_mail_title"
     RESET_MAIL_BODY = "reset_mail_body"

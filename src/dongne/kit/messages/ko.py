@@ -74,6 +74,8 @@ MESSAGES: dict[K, str] = {
     K.LOCAL_VERIFIED_BODY: "이제 근처 여행자의 질문을 받고 답할 수 있어요.",
     K.LOCAL_DECLINED_TITLE: "현지인 인증 신청이 반려되었어요",
     K.LOCAL_DECLINED_BODY: "자세한 내용을 보완해 다시 신청해 주세요.",
+    K.LOCAL_LAPSED_TITLE: "현지인 인증이 만료되었어요",
+    K.LOCAL_LAPSED_BODY: "180일 동안 제주에서 활동 기록이 없어 인증이 만료되었어요. 프로필에서 다시 신청할 수 있어요.",
     K.RESET_LINK_INVALID: "링크가 만료되었거나 이미 쓰였어요. 다시 요청해 주세요",
     K.RESET_MAIL_TITLE: "[동네물어봐] 비밀번호 재설정",
     K.RESET_MAIL_BODY: "{nickname}님, 아래 링크에서 새 비밀번호를 정해 주세요 (1시간 동안 유효).\n{link}\n\n요청하지 않으셨다면 이 메일은 무시하셔도 돼요.",

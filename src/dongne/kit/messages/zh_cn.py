@@ -74,6 +74,8 @@ MESSAGES: dict[K, str] = {
     K.LOCAL_VERIFIED_BODY: "现在你可以接收并回答附近旅行者的问题了。",
     K.LOCAL_DECLINED_TITLE: "你的本地人认证申请未通过",
     K.LOCAL_DECLINED_BODY: "请补充详细信息后重新申请。",
+    K.LOCAL_LAPSED_TITLE: "本地人认证已失效",
+    K.LOCAL_LAPSED_BODY: "180天内没有您在济州岛的活动记录，认证已失效。您可以在个人资料中重新申请。",
     K.RESET_LINK_INVALID: "链接已过期或已被使用，请重新申请",
     K.RESET_MAIL_TITLE: "[Dongne] 重置密码",
     K.RESET_MAIL_BODY: "{nickname}，请通过下面的链接设置新密码（1小时内有效）。\n{link}\n\n如果不是你本人申请的，请忽略这封邮件。",

@@ -74,6 +74,8 @@ MESSAGES: dict[K, str] = {
     K.LOCAL_VERIFIED_BODY: "現在你可以接收並回覆附近旅客的問題了。",
     K.LOCAL_DECLINED_TITLE: "你的在地人認證申請未通過",
     K.LOCAL_DECLINED_BODY: "請補充詳細內容後再重新申請。",
+    K.LOCAL_LAPSED_TITLE: "在地人認證已失效",
+    K.LOCAL_LAPSED_BODY: "180天內沒有您在濟州島的活動紀錄，認證已失效。您可以在個人檔案中重新申請。",
     K.RESET_LINK_INVALID: "連結已過期或已使用過，請重新申請",
     K.RESET_MAIL_TITLE: "[Dongne] 重設密碼",
     K.RESET_MAIL_BODY: "{nickname}，請透過下方連結設定新密碼（1 小時內有效）。\n{link}\n\n如果不是你本人申請的，請忽略這封信。",
