@@ -314,7 +314,9 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         event_log=event_log,
         read_state=ReadStateService(questions.rooms, questions, events, follow_ups),
         follow_ups=follow_ups,
-        question_manager=QuestionManager(clock=clock, views=questions, events=events),
+        question_manager=QuestionManager(
+            clock=clock, views=questions, events=events, notifications=notifications
+        ),
         password_resets=PasswordResets(clock=clock, users=users, passwords=passwords),
         local_applications=LocalApplications(clock=clock, users=users, notifications=notifications),
         typing=typing,

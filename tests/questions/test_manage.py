@@ -103,6 +103,16 @@ async def test_an_operator_acts_on_reports(api: Api) -> None:
     assert dismissed.json()["resolution"] == "dismissed"
     page = await api.http.get(f"/api/questions/{fine}", headers=api.auth(asker))
     assert page.json()["status"] == "open"
+    # The asker is told why their question closed; a dismissed report tells them nothing.
+    history = await api.http.get("/api/notifications", headers=api.auth(asker))
+    told = [
+        (n["type"], n["title"], n["message"], n["data"]["questionId"])
+        for n in history.json()["notifications"]
+        if n["type"] == "question_closed"
+    ]
+    assert told == [
+        ("question_closed", "신고를 확인한 운영자가 질문을 닫았어요", "'렌터카 싸게'", spam)
+    ]
     # Dealt with: out of the queue. Only admins act.
     left = {r["id"] for r in (await api.http.get(queue, headers=admin)).json()["reports"]}
     assert not left & set(filed)

@@ -327,7 +327,7 @@ class EscalationService:
         if question.answer_count > 0 or _settled_without_answer(question):
             return False
         await self._notifications.notify(
-            uow, question.asker_id, messages.closed(question.id, question.title, expired=True)
+            uow, question.asker_id, messages.expired(question.id, question.title)
         )
         log.info("question_expired", question_id=question_id)
         return True

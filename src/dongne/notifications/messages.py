@@ -45,12 +45,20 @@ def still_looking(question_id: str, title: str, waited_minutes: int) -> Message:
     )
 
 
-def closed(question_id: str, title: str, *, expired: bool) -> Message:
+def expired(question_id: str, title: str) -> Message:
+    return _ended("question_expired", MessageKey.QUESTION_EXPIRED_TITLE, question_id, title)
+
+
+def closed_by_moderator(question_id: str, title: str) -> Message:
+    return _ended(
+        "question_closed", MessageKey.QUESTION_CLOSED_BY_MODERATOR_TITLE, question_id, title
+    )
+
+
+def _ended(kind: str, headline: MessageKey, question_id: str, title: str) -> Message:
     return Message(
-        type="question_expired" if expired else "question_closed",
-        title=text(
-            MessageKey.QUESTION_EXPIRED_TITLE if expired else MessageKey.QUESTION_ENDED_TITLE
-        ),
+        type=kind,
+        title=text(headline),
         message=text(MessageKey.QUESTION_TITLE_QUOTED, title=title[:TITLE_CHARS]),
         priority=Priority.NORMAL,
         data=_about(question_id),

@@ -21,6 +21,8 @@ from dongne.kit.rooms import question_room
 from dongne.kit.schema import CleanStr, RequestModel, WireModel
 from dongne.models.questions import Question
 from dongne.moderation.policy import strip_html
+from dongne.notifications import messages
+from dongne.notifications.service import NotificationsService
 from dongne.questions.schemas import (
     CONTENT_MAX,
     TITLE_MAX,
@@ -56,10 +58,18 @@ class QuestionDeleted(WireModel):
 
 
 class QuestionManager:
-    def __init__(self, *, clock: Clock, views: QuestionViews, events: Events) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        views: QuestionViews,
+        events: Events,
+        notifications: NotificationsService,
+    ) -> None:
         self._clock = clock
         self._views = views
         self._events = events
+        self._notifications = notifications
 
     async def edit(self, uow: UnitOfWork, user_id: str, request: EditQuestion) -> QuestionUpdated:
         question = await self._own(uow, user_id, request.question_id, NOT_YOURS)
@@ -93,11 +103,15 @@ class QuestionManager:
         return deleted
 
     async def close_by_moderator(self, uow: UnitOfWork, question_id: str) -> QuestionUpdated:
-        """Closes the question; for an operator acting on a report, the caller checked the role."""
+        """Closes the question; for an operator acting on a report, the caller checked the role.
+        The asker is told why, in their history and by push while away."""
         question = await self._views.get(uow, question_id)
         if question.status != QuestionStatus.CLOSED:
             question.status = QuestionStatus.CLOSED.value
             question.updated_at = self._clock.now()
+            await self._notifications.notify(
+                uow, question.asker_id, messages.closed_by_moderator(question.id, question.title)
+            )
         return await self._changed(uow, question.id)
 
     async def _own(

@@ -56,7 +56,7 @@ MESSAGES: dict[K, str] = {
     K.STILL_LOOKING_TITLE: "Still looking for an answer",
     K.STILL_LOOKING_BODY: "Locals nearby have been hearing about '{title}' for {minutes} minutes. Please wait a little longer.",
     K.QUESTION_EXPIRED_TITLE: "Your question expired",
-    K.QUESTION_ENDED_TITLE: "Your question was closed",
+    K.QUESTION_CLOSED_BY_MODERATOR_TITLE: "An operator closed your question after a report",
     K.QUESTION_TITLE_QUOTED: "'{title}'",
     K.REQUEST_TOO_LARGE: "The request is too large",
     K.ONLY_ASKER_EDITS: "Only the asker can change this question",

@@ -56,7 +56,7 @@ MESSAGES: dict[K, str] = {
     K.STILL_LOOKING_TITLE: "まだ回答を探しています",
     K.STILL_LOOKING_BODY: "「{title}」を近くの地元の人に{minutes}分間知らせています。もう少しお待ちください。",
     K.QUESTION_EXPIRED_TITLE: "質問の期限が切れました",
-    K.QUESTION_ENDED_TITLE: "質問が締め切られました",
+    K.QUESTION_CLOSED_BY_MODERATOR_TITLE: "通報を確認した運営者が質問を締め切りました",
     K.QUESTION_TITLE_QUOTED: "「{title}」",
     K.REQUEST_TOO_LARGE: "リクエストが大きすぎます",
     K.ONLY_ASKER_EDITS: "質問した本人だけが変更できます",

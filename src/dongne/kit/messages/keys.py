@@ -67,7 +67,7 @@ class MessageKey(StrEnum):
     STILL_LOOKING_TITLE = "still_looking_title"
     STILL_LOOKING_BODY = "still_looking_body"
     QUESTION_EXPIRED_TITLE = "question_expired_title"
-    QUESTION_ENDED_TITLE = "question_ended_title"
+    QUESTION_CLOSED_BY_MODERATOR_TITLE = "question_closed_by_moderator_title"
     QUESTION_TITLE_QUOTED = "question_title_quoted"
     REQUEST_TOO_LARGE = "request_too_large"
     # the asker manages the question and follows up (issue [16])

@@ -56,7 +56,7 @@ MESSAGES: dict[K, str] = {
     K.STILL_LOOKING_TITLE: "아직 답변을 찾고 있어요",
     K.STILL_LOOKING_BODY: "'{title}' 질문을 {minutes}분째 주변 현지인에게 알리고 있어요. 조금만 기다려 주세요.",
     K.QUESTION_EXPIRED_TITLE: "질문이 만료되었어요",
-    K.QUESTION_ENDED_TITLE: "질문이 마감되었어요",
+    K.QUESTION_CLOSED_BY_MODERATOR_TITLE: "신고를 확인한 운영자가 질문을 닫았어요",
     K.QUESTION_TITLE_QUOTED: "'{title}'",
     K.REQUEST_TOO_LARGE: "요청이 너무 커요",
     K.ONLY_ASKER_EDITS: "내 질문만 고칠 수 있어요",

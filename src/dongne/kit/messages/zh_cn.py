@@ -56,7 +56,7 @@ MESSAGES: dict[K, str] = {
     K.STILL_LOOKING_TITLE: "仍在为您寻找回答",
     K.STILL_LOOKING_BODY: "「{title}」已向附近的本地人推送了 {minutes} 分钟，请再稍等一下。",
     K.QUESTION_EXPIRED_TITLE: "您的问题已过期",
-    K.QUESTION_ENDED_TITLE: "您的问题已结束",
+    K.QUESTION_CLOSED_BY_MODERATOR_TITLE: "运营人员核实举报后关闭了您的问题",
     K.QUESTION_TITLE_QUOTED: "「{title}」",
     K.REQUEST_TOO_LARGE: "请求内容过大",
     K.ONLY_ASKER_EDITS: "只有提问者可以修改这个问题",

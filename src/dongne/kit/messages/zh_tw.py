@@ -56,7 +56,7 @@ MESSAGES: dict[K, str] = {
     K.STILL_LOOKING_TITLE: "還在幫你找回覆",
     K.STILL_LOOKING_BODY: "「{title}」已經通知附近的在地人 {minutes} 分鐘了，請再稍等一下。",
     K.QUESTION_EXPIRED_TITLE: "你的問題已過期",
-    K.QUESTION_ENDED_TITLE: "你的問題已結束",
+    K.QUESTION_CLOSED_BY_MODERATOR_TITLE: "營運人員確認檢舉後關閉了你的問題",
     K.QUESTION_TITLE_QUOTED: "「{title}」",
     K.REQUEST_TOO_LARGE: "請求內容太大",
     K.ONLY_ASKER_EDITS: "只有發問者可以修改這個問題",
