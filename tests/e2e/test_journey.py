@@ -311,6 +311,49 @@ async def test_a_report_filed_in_the_room_is_seen_in_the_admin_queue(
         assert (await web_server.runtime.questions.get(uow, question_id)).status == "closed"
 
 
+async def test_a_person_reported_and_blocked_from_their_profile_reaches_the_queue(
+    web_server: RunningServer, new_phone: Any, artifacts: Any
+) -> None:
+    from tests.e2e.test_admin_dashboard import log_in_to_dashboard, make_admin
+
+    rude = await make_account(web_server, "무례한주민", local=True)
+    traveler_account = await make_account(web_server, "불쾌한여행자", local=False)
+    traveler = await (await new_phone(web_server.url, NEAR_SEONGSAN)).new_page()
+    await log_in(traveler, traveler_account)
+    # One's own profile has nothing to report.
+    await traveler.goto(f"/u/{traveler_account.id}")
+    await expect(traveler.get_by_test_id("trust")).to_be_visible()
+    await expect(traveler.get_by_test_id("message-menu")).to_have_count(0)
+
+    await traveler.goto(f"/u/{rude.id}")
+    menu = traveler.get_by_test_id("public-profile").get_by_test_id("message-menu")
+    await menu.locator("summary").click()
+    await menu.get_by_test_id("report-reason").select_option("reportAbuse")
+    await menu.get_by_test_id("report-send").click()
+    await expect(menu.get_by_test_id("report-status")).to_have_text(
+        "신고했어요. 운영자가 확인할게요."
+    )
+    traveler.once("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
+    await menu.get_by_test_id("block-user").click()
+    await expect(menu.get_by_test_id("report-status")).to_contain_text("무례한주민")
+    async with web_server.runtime.db.transaction(readonly=True) as uow:
+        blocked = await web_server.runtime.safety.blocked_by(uow, traveler_account.id)
+    assert blocked.user_ids == [rude.id]
+    await assert_fits_phone(traveler)
+    await artifacts(traveler, "01-profile-reported-and-blocked")
+
+    admin = await make_admin(web_server)
+    page = await (await new_phone(web_server.url, SEONGSAN)).new_page()
+    await log_in_to_dashboard(page, admin)
+    row = page.locator(f'[data-testid="report-row"]:has(a[href="/u/{rude.id}"])')
+    await expect(row).to_contain_text("사용자")
+    await expect(row).to_contain_text("욕설·혐오")
+    await row.scroll_into_view_if_needed()
+    await artifacts(page, "02-person-in-reports-queue")
+    await row.get_by_role("button", name="문제없음").click()
+    await expect(row).to_have_count(0)
+
+
 async def test_the_landing_page_without_login(
     web_server: RunningServer, new_phone: Any, artifacts: Any
 ) -> None:

@@ -94,3 +94,27 @@ async def test_reports_reach_the_admin_queue(api: Api) -> None:
     assert (
         await api.http.post("/api/blocks", json={"userId": reporter.id}, headers=api.auth(reporter))
     ).status_code == 422
+
+
+async def test_a_person_is_reported_from_their_profile_but_not_oneself(api: Api) -> None:
+    reporter, rude = await api.register("신고하는사람"), await api.register("무례한사람")
+    made = await api.http.post(
+        "/api/reports",
+        json={"targetType": "user", "targetId": rude.id, "reason": "욕설·비방"},
+        headers=api.auth(reporter),
+    )
+    assert made.status_code == 201, made.text
+    assert (made.json()["targetType"], made.json()["targetId"]) == ("user", rude.id)
+    oneself = await api.http.post(
+        "/api/reports",
+        json={"targetType": "user", "targetId": reporter.id, "reason": "욕설·비방"},
+        headers=api.auth(reporter),
+    )
+    assert oneself.status_code == 422
+    assert oneself.json()["error"]["message"].startswith("자신은 신고할 수 없어요")
+    unknown_kind = await api.http.post(
+        "/api/reports",
+        json={"targetType": "place", "targetId": rude.id, "reason": "욕설·비방"},
+        headers=api.auth(reporter),
+    )
+    assert unknown_kind.status_code == 422

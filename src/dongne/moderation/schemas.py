@@ -48,6 +48,7 @@ class BlockedUsers(WireModel):
 class ReportTarget(StrEnum):
     QUESTION = "question"
     ANSWER = "answer"
+    USER = "user"  # from their public profile
 
 
 class ReportCreate(RequestModel):

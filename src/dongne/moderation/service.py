@@ -26,6 +26,7 @@ from dongne.moderation.schemas import (
     ReportCreate,
     ReportList,
     ReportOut,
+    ReportTarget,
 )
 
 REFRESH_S = 5.0
@@ -113,6 +114,8 @@ class SafetyService:
         return await UserBlockRepository(uow.session).blockers_among(author_id, user_ids)
 
     async def report(self, uow: UnitOfWork, reporter_id: str, request: ReportCreate) -> ReportOut:
+        if request.target_type is ReportTarget.USER and request.target_id == reporter_id:
+            raise DongneError(ErrorCode.INVALID, text(MessageKey.CANNOT_REPORT_SELF))
         now = self._clock.now()
         report = Report(
             id=new_id(now),

@@ -648,6 +648,17 @@ function renderApplications(): void {
   );
 }
 
+const REPORT_TARGET_LABEL = { question: "reportQuestion", answer: "reportAnswer", user: "reportUser" } as const;
+
+/** The reported question or person, opened in the client; an answer shows its id. */
+function reportLink(report: ReportItem): HTMLElement {
+  const open = (href: string, label: string): HTMLElement =>
+    h("a", { href, target: "_blank", rel: "noopener" }, label);
+  if (report.targetType === "question") return open(`/q/${encodeURIComponent(report.targetId)}`, t("reportOpen"));
+  if (report.targetType === "user") return open(`/u/${encodeURIComponent(report.targetId)}`, t("reportOpenProfile"));
+  return h("code", {}, report.targetId);
+}
+
 function renderReports(): void {
   if (!state.reports.length) {
     replaceChildren(parts.reports, h("p", { class: "empty" }, t("reportsEmpty")));
@@ -662,14 +673,12 @@ function renderReports(): void {
           "tr",
           { "data-testid": "report-row", "data-report-id": report.id },
           h("td", {}, formatDate(report.createdAt)),
-          h("td", {}, t(report.targetType === "question" ? "reportQuestion" : "reportAnswer")),
+          h("td", {}, t(REPORT_TARGET_LABEL[report.targetType])),
           h("td", {}, report.reason),
           h(
             "td",
             {},
-            report.targetType === "question"
-              ? h("a", { href: `/q/${encodeURIComponent(report.targetId)}`, target: "_blank", rel: "noopener" }, t("reportOpen"))
-              : h("code", {}, report.targetId),
+            reportLink(report),
             report.targetType === "question"
               ? actionButton(t("reportCloseQuestion"), "primary small", async () => {
                   await adminApi.resolveReport(report.id, "close_question");

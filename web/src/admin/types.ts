@@ -113,7 +113,7 @@ export interface IpBlock {
 export interface ReportItem {
   id: string;
   reporterId: string;
-  targetType: "question" | "answer";
+  targetType: "question" | "answer" | "user";
   targetId: string;
   reason: string;
   createdAt: string;

@@ -3,7 +3,9 @@
 
 import { h, replaceChildren } from "../dom";
 import { formatDate, t } from "../i18n";
+import { session } from "../session";
 import { publicProfile, trustParts } from "../trust";
+import { messageActions } from "./report";
 import type { View } from "./view";
 
 export function publicProfileView(userId: string): View {
@@ -13,8 +15,11 @@ export function publicProfileView(userId: string): View {
     (profile) => {
       body.removeAttribute("aria-busy");
       heading.textContent = profile.nickname;
+      const me = session.user?.id;
+      const others = me !== undefined && me !== profile.id;
       replaceChildren(
         body,
+        others ? messageActions({ kind: "user", user: profile }) : null,
         profile.isLocalVerified ? h("span", { class: "badge verified" }, t("verifiedLocal")) : null,
         profile.bio ? h("p", { class: "bio" }, profile.bio) : null,
         h("h2", { class: "section-title" }, t("trustLabel", { nickname: profile.nickname })),

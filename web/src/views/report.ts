@@ -1,5 +1,6 @@
-// Report and block, on the messages of a room (a question or an answer by someone else):
-// a "⋯" menu with a reason to report (POST /api/reports) and a block (POST /api/blocks).
+// Report and block, on the messages of a room (a question or an answer by someone else) and
+// on a person's public profile: a "⋯" menu with a reason to report (POST /api/reports) and
+// a block (POST /api/blocks).
 
 import { api } from "../api";
 import { h } from "../dom";
@@ -9,11 +10,15 @@ import type { UserBrief } from "../types";
 
 const REASONS: Key[] = ["reportSpam", "reportAbuse", "reportWrong", "reportOther"];
 
-export interface Reportable {
-  kind: "question" | "answer" | "follow_up";
-  id: string;
-  questionId: string;
-  user: UserBrief;
+export type Reportable =
+  | { kind: "question" | "answer" | "follow_up"; id: string; questionId: string; user: UserBrief }
+  | { kind: "user"; user: UserBrief };
+
+function reportTarget(m: Reportable): { type: "question" | "answer" | "user"; id: string } {
+  if (m.kind === "user") return { type: "user", id: m.user.id };
+  if (m.kind === "answer") return { type: "answer", id: m.id };
+  // A follow-up is the asker's text in the question's room: reported with the question.
+  return { type: "question", id: m.questionId };
 }
 
 export function messageActions(m: Reportable): HTMLElement {
@@ -23,8 +28,7 @@ export function messageActions(m: Reportable): HTMLElement {
     { "data-testid": "report-reason", "aria-label": t("reportReason") },
     REASONS.map((key) => h("option", { value: key }, t(key))),
   );
-  // A follow-up is the asker's text in the question's room: reported with the question.
-  const target = m.kind === "answer" ? { type: "answer", id: m.id } : { type: "question", id: m.questionId };
+  const target = reportTarget(m);
   const report = h("button", { type: "button", class: "button small", "data-testid": "report-send" }, t("reportSend"));
   report.addEventListener("click", async () => {
     report.disabled = true;

@@ -51,6 +51,7 @@ MESSAGES: dict[K, str] = {
     K.BLOCK_EXPIRY_PAST: "expiresAt is in the past",
     K.BLOCK_NOT_FOUND: "No such block",
     K.CANNOT_BLOCK_SELF: "You cannot block yourself",
+    K.CANNOT_REPORT_SELF: "You cannot report yourself",
     K.QUESTION_ANSWERED_TITLE: "Your question has an answer",
     K.QUESTION_ANSWERED_BODY: "'{title}': {preview}",
     K.STILL_LOOKING_TITLE: "Still looking for an answer",

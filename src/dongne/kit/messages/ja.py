@@ -51,6 +51,7 @@ MESSAGES: dict[K, str] = {
     K.BLOCK_EXPIRY_PAST: "有効期限がすでに過ぎています",
     K.BLOCK_NOT_FOUND: "該当するブロックはありません",
     K.CANNOT_BLOCK_SELF: "自分をブロックすることはできません",
+    K.CANNOT_REPORT_SELF: "自分を通報することはできません",
     K.QUESTION_ANSWERED_TITLE: "質問に回答がつきました",
     K.QUESTION_ANSWERED_BODY: "「{title}」：{preview}",
     K.STILL_LOOKING_TITLE: "まだ回答を探しています",

@@ -61,6 +61,7 @@ class MessageKey(StrEnum):
     BLOCK_EXPIRY_PAST = "block_expiry_past"
     BLOCK_NOT_FOUND = "block_not_found"
     CANNOT_BLOCK_SELF = "cannot_block_self"
+    CANNOT_REPORT_SELF = "cannot_report_self"
     # the asker's notifications, request limits (issue [15])
     QUESTION_ANSWERED_TITLE = "question_answered_title"
     QUESTION_ANSWERED_BODY = "question_answered_body"

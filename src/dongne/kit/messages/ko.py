@@ -51,6 +51,7 @@ MESSAGES: dict[K, str] = {
     K.BLOCK_EXPIRY_PAST: "만료 시각이 지났어요",
     K.BLOCK_NOT_FOUND: "차단 항목이 없어요",
     K.CANNOT_BLOCK_SELF: "자신은 차단할 수 없어요",
+    K.CANNOT_REPORT_SELF: "자신은 신고할 수 없어요",
     K.QUESTION_ANSWERED_TITLE: "질문에 답변이 달렸어요",
     K.QUESTION_ANSWERED_BODY: "'{title}': {preview}",
     K.STILL_LOOKING_TITLE: "아직 답변을 찾고 있어요",

@@ -51,6 +51,7 @@ MESSAGES: dict[K, str] = {
     K.BLOCK_EXPIRY_PAST: "到期时间已过",
     K.BLOCK_NOT_FOUND: "没有该屏蔽记录",
     K.CANNOT_BLOCK_SELF: "不能屏蔽自己",
+    K.CANNOT_REPORT_SELF: "不能举报自己",
     K.QUESTION_ANSWERED_TITLE: "您的问题有新回答了",
     K.QUESTION_ANSWERED_BODY: "「{title}」：{preview}",
     K.STILL_LOOKING_TITLE: "仍在为您寻找回答",

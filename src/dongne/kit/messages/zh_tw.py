@@ -51,6 +51,7 @@ MESSAGES: dict[K, str] = {
     K.BLOCK_EXPIRY_PAST: "到期時間已經過了",
     K.BLOCK_NOT_FOUND: "沒有這筆封鎖紀錄",
     K.CANNOT_BLOCK_SELF: "不能封鎖自己",
+    K.CANNOT_REPORT_SELF: "不能檢舉自己",
     K.QUESTION_ANSWERED_TITLE: "你的問題有新回覆了",
     K.QUESTION_ANSWERED_BODY: "「{title}」：{preview}",
     K.STILL_LOOKING_TITLE: "還在幫你找回覆",
