@@ -68,6 +68,8 @@ from dongne.users.password_reset import PasswordResets
 from dongne.users.service import UsersService
 
 MEDIA_FOLDER = "media"
+# Blobs no URL serves (document photos of local applications): beside, not under, media.
+PRIVATE_FOLDER = "private"
 SIMILAR_CHANNEL = "dongne-similar"
 
 
@@ -184,7 +186,11 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         cache,
         limits=auth_limits,
     )
-    media = MediaService(clock, LocalDiskStorage(settings.data_dir / MEDIA_FOLDER))
+    media = MediaService(
+        clock,
+        LocalDiskStorage(settings.data_dir / MEDIA_FOLDER),
+        LocalDiskStorage(settings.data_dir / PRIVATE_FOLDER, base_url=""),
+    )
     settings_service = SettingsService(regions)
     jobs = JobQueue(db, clock, lease=timedelta(seconds=settings.jobs_lease_s))
     if wakeups is not None:
@@ -318,7 +324,9 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
             clock=clock, views=questions, events=events, notifications=notifications
         ),
         password_resets=PasswordResets(clock=clock, users=users, passwords=passwords),
-        local_applications=LocalApplications(clock=clock, users=users, notifications=notifications),
+        local_applications=LocalApplications(
+            clock=clock, users=users, notifications=notifications, media=media
+        ),
         typing=typing,
         presence_events=presence_events,
         background=background,

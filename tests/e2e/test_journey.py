@@ -17,6 +17,7 @@ from tests.e2e.conftest import NEAR_SEONGSAN, SEONGSAN, Account, make_account
 from tests.e2e.test_conversation import assert_fits_phone, log_in, wait_located, wait_online
 from tests.fixtures.clients import SocketClient, connect
 from tests.fixtures.server import RunningServer
+from tests.media.test_uploads_http import jpeg_with_gps
 
 expect.set_options(timeout=10_000)
 
@@ -417,8 +418,11 @@ async def test_a_local_application_approved_in_the_dashboard_notifies_the_applic
     await page.get_by_test_id("apply-statement").fill(
         "성산에서 12년째 민박을 하고 있어요. 동네 길과 가게를 잘 알아요."
     )
+    await page.get_by_test_id("apply-document").set_input_files(
+        {"name": "lease.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_gps()}
+    )
     await page.get_by_test_id("apply-submit").click()
-    await expect(page.get_by_test_id("apply-status")).to_contain_text("신청을 받았어요")
+    await expect(page.get_by_test_id("apply-status")).to_contain_text("신청과 서류 사진을 받았어요")
     await assert_fits_phone(page)
     await artifacts(page, "01-applied")
 
@@ -428,10 +432,19 @@ async def test_a_local_application_approved_in_the_dashboard_notifies_the_applic
     row = dashboard.locator(f'[data-testid="application-row"][data-user-id="{account.id}"]')
     await expect(row).to_contain_text("12년째 민박")
     await expect(row.get_by_test_id("island-days")).to_have_text("제주에서 앱 위치 확인 1일")
+    # The document photo has no public URL: the dashboard fetches it with the admin's token.
+    await row.get_by_role("button", name="서류 사진 보기").click()
+    shown = row.get_by_role("img", name="성산민박주인님이 낸 서류 사진")
+    await expect(shown).to_be_visible()
+    assert await shown.evaluate("img => img.naturalWidth") == 64
     await row.scroll_into_view_if_needed()
     await artifacts(dashboard, "02-application-queue")
     await row.get_by_role("button", name="승인").click()
     await expect(row).to_have_count(0)
+    async with web_server.runtime.db.transaction(readonly=True) as uow:
+        decided = await web_server.runtime.local_applications.mine(uow, account.id)
+    assert decided.application is not None
+    assert decided.application.has_document is False  # deleted once decided
 
     # The applicant hears it at once, and it stays in 알림.
     await expect(page.get_by_test_id("banner-info")).to_contain_text("현지인 인증이 끝났어요")

@@ -13,6 +13,7 @@ from tests.escalation.test_waves import SEONGSAN, offset
 from tests.fixtures.clients import PASSWORD, Api, connect
 from tests.fixtures.jeju import question_payload
 from tests.fixtures.server import migrated_server
+from tests.media.test_uploads_http import jpeg_with_gps
 
 APPLY = "/api/me/local-application"
 QUEUE = "/api/admin/local-applications"
@@ -230,3 +231,52 @@ async def test_a_verification_lapses_after_180_days_without_a_sign_of_the_island
             assert again.status_code == 201, again.text
         finally:
             await api.close()
+
+
+async def test_a_document_photo_is_private_to_operators_and_gone_once_decided(api: Api) -> None:
+    applicant = await api.register("서류주민")
+    me = api.auth(applicant)
+    admin = await admin_headers(api)
+    document = f"{APPLY}/document"
+    private = api.server.runtime.settings.data_dir / "private"
+
+    def stored() -> list[str]:
+        return sorted(p.name for p in private.rglob("*") if p.is_file())
+
+    def photo() -> dict[str, tuple[str, bytes, str]]:
+        return {"file": ("lease.jpg", jpeg_with_gps(), "image/jpeg")}
+
+    before = stored()
+    no_application = await api.http.put(document, headers=me, files=photo())
+    assert no_application.status_code == 404
+    application = (await api.http.post(APPLY, headers=me, json={"statement": STATEMENT})).json()
+    assert application["hasDocument"] is False
+    not_an_image = await api.http.put(
+        document, headers=me, files={"file": ("lease.jpg", b"plain text" * 20, "image/jpeg")}
+    )
+    assert not_an_image.status_code == 422
+    assert stored() == before
+
+    added = await api.http.put(document, headers=me, files=photo())
+    assert added.status_code == 200, added.text
+    assert added.json()["hasDocument"] is True
+    replaced = await api.http.put(document, headers=me, files=photo())
+    assert replaced.status_code == 200
+    [kept] = sorted(set(stored()) - set(before))  # the second replaced the first
+    assert not list((api.server.runtime.settings.data_dir / "media").rglob(kept))
+
+    url = f"{QUEUE}/{application['id']}/document"
+    assert (await api.http.get(url, headers=me)).status_code == 403
+    assert (await api.http.get(url)).status_code == 401
+    seen = await api.http.get(url, headers=admin)
+    assert seen.status_code == 200
+    assert seen.headers["content-type"] == "image/jpeg"
+    assert seen.headers["cache-control"] == "private, no-store"
+    assert b"Exif" not in seen.content  # cleaned like every upload: no GPS
+
+    decided = await api.http.post(
+        f"{QUEUE}/{application['id']}/decide", headers=admin, json={"approve": True}
+    )
+    assert decided.json()["hasDocument"] is False
+    assert stored() == before
+    assert (await api.http.get(url, headers=admin)).status_code == 404

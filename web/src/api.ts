@@ -55,12 +55,8 @@ export function refreshTokens(): Promise<boolean> {
   return refreshing;
 }
 
-export async function request<T>(
-  method: string,
-  path: string,
-  body?: unknown,
-  retry = true,
-): Promise<T> {
+/** Sends with the session's token (refreshed once on 401); a failure throws ApiError. */
+async function send(method: string, path: string, body?: unknown, retry = true): Promise<Response> {
   // The server writes its error messages in this language.
   const headers: Record<string, string> = { "Accept-Language": lang() };
   const token = session.accessToken;
@@ -74,7 +70,7 @@ export async function request<T>(
   }
   const response = await fetch(path, { method, headers, body: payload });
   if (response.status === 401 && retry && token && !path.startsWith("/api/auth/")) {
-    if (await refreshTokens()) return request<T>(method, path, body, false);
+    if (await refreshTokens()) return send(method, path, body, false);
   }
   if (!response.ok) {
     let code = "internal";
@@ -88,11 +84,21 @@ export async function request<T>(
     }
     throw new ApiError(response.status, code, message);
   }
+  return response;
+}
+
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await send(method, path, body);
   if (response.status === 204 || response.headers.get("content-length") === "0") {
     return undefined as T;
   }
   const text = await response.text();
   return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** A file only the signed-in user may read (no public URL): fetched with the token. */
+export async function requestBlob(path: string): Promise<Blob> {
+  return (await send("GET", path)).blob();
 }
 
 export const api = {
@@ -127,6 +133,11 @@ export const api = {
   hotspots: () => request<HotspotList>("GET", "/api/hotspots"),
   applyLocal: (statement: string) =>
     request<LocalApplication>("POST", "/api/me/local-application", { statement }),
+  addApplicationDocument: (file: File) => {
+    const form = new FormData();
+    form.append("file", file);
+    return request<LocalApplication>("PUT", "/api/me/local-application/document", form);
+  },
   myLocalApplication: () =>
     request<{ application: LocalApplication | null }>("GET", "/api/me/local-application"),
   publicAnswered: (lat: number, lng: number) =>

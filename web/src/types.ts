@@ -286,4 +286,6 @@ export interface LocalApplication {
   islandDays: number;
   /** islandDays >= 3: presence on the island attested, as Karrot verifies a neighbourhood. */
   presenceAttested: boolean;
+  /** A document photo waits for the operator; deleted once decided. */
+  hasDocument: boolean;
 }

@@ -1,10 +1,16 @@
-"""Uploads: re-encode off the event loop, store the blob, record the image; attach to posts."""
+"""Uploads: re-encode off the event loop, store the blob, record the image; attach to posts.
+
+Private blobs (a document photo with a local application) go through the same cleaning
+(EXIF and GPS stripped) into a store of their own that no URL serves: only the service
+that owns them reads them back, for whom it allows."""
 
 from __future__ import annotations
 
 import asyncio
+import mimetypes
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from dongne.infra.storage import BlobStorage
 from dongne.kit.clock import Clock
@@ -12,7 +18,7 @@ from dongne.kit.db import UnitOfWork
 from dongne.kit.errors import DongneError, ErrorCode
 from dongne.kit.ids import new_id
 from dongne.kit.messages import MessageKey, text
-from dongne.media.policy import process_image
+from dongne.media.policy import ProcessedImage, process_image
 from dongne.media.repository import ImageRepository
 from dongne.media.schemas import UploadedImage
 from dongne.models.questions import Image
@@ -21,15 +27,25 @@ from dongne.models.questions import Image
 CONCURRENT_DECODES = 2
 
 
+@dataclass(frozen=True)
+class PrivateBlob:
+    data: bytes
+    content_type: str
+
+
 class MediaService:
-    def __init__(self, clock: Clock, storage: BlobStorage) -> None:
+    def __init__(self, clock: Clock, storage: BlobStorage, private: BlobStorage) -> None:
         self._clock = clock
         self._storage = storage
+        self._private = private
         self._decodes = asyncio.Semaphore(CONCURRENT_DECODES)
 
-    async def upload(self, uow: UnitOfWork, owner_id: str, raw: bytes) -> UploadedImage:
+    async def _clean(self, raw: bytes) -> ProcessedImage:
         async with self._decodes:
-            image = await asyncio.to_thread(process_image, raw)
+            return await asyncio.to_thread(process_image, raw)
+
+    async def upload(self, uow: UnitOfWork, owner_id: str, raw: bytes) -> UploadedImage:
+        image = await self._clean(raw)
         now = self._clock.now()
         image_id = new_id(now)
         key = f"images/{image_id}.{image.extension}"
@@ -102,6 +118,22 @@ class MediaService:
 
     async def read_blob(self, key: str) -> bytes | None:
         return await self._storage.get(key)
+
+    async def put_private(self, folder: str, raw: bytes) -> str:
+        """Cleans the image and stores it privately; returns its key."""
+        image = await self._clean(raw)
+        key = f"{folder}/{new_id(self._clock.now())}.{image.extension}"
+        await self._private.put(key, image.data, image.content_type)
+        return key
+
+    async def read_private(self, key: str) -> PrivateBlob | None:
+        data = await self._private.get(key)
+        if data is None:
+            return None
+        return PrivateBlob(data, mimetypes.guess_type(key)[0] or "application/octet-stream")
+
+    async def delete_private(self, key: str) -> None:
+        await self._private.delete(key)
 
 
 def _grouped(images: list[Image], owner: Callable[[Image], str | None]) -> dict[str, list[Image]]:

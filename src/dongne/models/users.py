@@ -57,6 +57,9 @@ class LocalApplication(Base):
     statement: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), index=True)
     decline_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # An optional photo of a document, in the private store (never under /media); deleted
+    # once the application is decided.
+    document_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 

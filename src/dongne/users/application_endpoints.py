@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, UploadFile, status
 
 from dongne.api.deps import ClaimsDep, RuntimeDep
+from dongne.media.policy import DEFAULT_MAX_BYTES
 from dongne.users.applications import (
     ApplicationList,
     ApplicationOut,
@@ -22,6 +23,14 @@ router = APIRouter(prefix="/api", tags=["accounts"])
 async def apply(body: ApplyRequest, claims: ClaimsDep, runtime: RuntimeDep) -> ApplicationOut:
     async with runtime.db.transaction() as uow:
         return await runtime.local_applications.apply(uow, claims.user_id, body)
+
+
+@router.put("/me/local-application/document", response_model=ApplicationOut)
+async def add_document(file: UploadFile, claims: ClaimsDep, runtime: RuntimeDep) -> ApplicationOut:
+    # One byte past the limit is enough to refuse, never the whole of a huge upload.
+    raw = await file.read(DEFAULT_MAX_BYTES + 1)
+    async with runtime.db.transaction() as uow:
+        return await runtime.local_applications.add_document(uow, claims.user_id, raw)
 
 
 @router.get("/me/local-application", response_model=MyApplication)
@@ -42,3 +51,11 @@ async def decide(
 ) -> ApplicationOut:
     async with runtime.db.transaction() as uow:
         return await runtime.local_applications.decide(uow, claims.user_id, application_id, body)
+
+
+@router.get("/admin/local-applications/{application_id}/document")
+async def document(application_id: str, claims: ClaimsDep, runtime: RuntimeDep) -> Response:
+    async with runtime.db.transaction(readonly=True) as uow:
+        blob = await runtime.local_applications.document(uow, claims.user_id, application_id)
+    headers = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
+    return Response(blob.data, media_type=blob.content_type, headers=headers)

@@ -4,6 +4,10 @@ own records say (answers written and on how many days, and on how many days the 
 reported a position on Jeju, in the last 90 days), and approves or declines with a reason.
 The applicant hears the outcome as a notification.
 
+The applicant may add a photo of a document (a lease, a business registration): cleaned of
+EXIF like every upload, kept in the private store (media/service.py), shown only to an
+operator through `document()`, and deleted once the application is decided.
+
 Presence is attested, the way Karrot verifies a neighbourhood, when the app was on Jeju on
 at least `ATTESTED_DAYS` different days in the window: the operator sees it at a glance, and
 still decides.
@@ -17,6 +21,7 @@ is told so by a notification, and may apply again.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from pydantic import Field
 
@@ -26,6 +31,7 @@ from dongne.kit.errors import DongneError, ErrorCode
 from dongne.kit.ids import new_id
 from dongne.kit.messages import MessageKey, text
 from dongne.kit.schema import CleanStr, RequestModel, WireModel
+from dongne.media.service import MediaService, PrivateBlob
 from dongne.models.users import LocalApplication
 from dongne.moderation.policy import strip_html
 from dongne.notifications.policy import seoul_date
@@ -41,6 +47,8 @@ ALREADY_LOCAL = text(MessageKey.ALREADY_LOCAL)
 ALREADY_PENDING = text(MessageKey.APPLICATION_PENDING)
 NOT_FOUND = text(MessageKey.APPLICATION_NOT_FOUND)
 DECIDED = text(MessageKey.APPLICATION_DECIDED)
+NO_DOCUMENT = text(MessageKey.APPLICATION_NO_DOCUMENT)
+DOCUMENTS = "application-documents"
 
 
 class ApplyRequest(RequestModel):
@@ -65,6 +73,7 @@ class ApplicationOut(WireModel):
     recent_answer_days: int  # on how many distinct days
     island_days: int  # days the app reported a position on Jeju, in the last 90 days
     presence_attested: bool  # island_days >= ATTESTED_DAYS
+    has_document: bool  # a document photo waits for the operator (GET .../document)
 
 
 class ApplicationList(WireModel):
@@ -77,11 +86,17 @@ class MyApplication(WireModel):
 
 class LocalApplications:
     def __init__(
-        self, *, clock: Clock, users: UsersService, notifications: NotificationsService
+        self,
+        *,
+        clock: Clock,
+        users: UsersService,
+        notifications: NotificationsService,
+        media: MediaService,
     ) -> None:
         self._clock = clock
         self._users = users
         self._notifications = notifications
+        self._media = media
 
     async def apply(self, uow: UnitOfWork, user_id: str, request: ApplyRequest) -> ApplicationOut:
         user = await self._users.get(uow, user_id)
@@ -106,6 +121,28 @@ class LocalApplications:
         latest = await LocalApplicationRepository(uow.session).latest_of(user_id)
         return MyApplication(application=await self._view(uow, latest) if latest else None)
 
+    async def add_document(self, uow: UnitOfWork, user_id: str, raw: bytes) -> ApplicationOut:
+        """The photo of a document for the applicant's pending application (a second one
+        replaces the first)."""
+        row = await LocalApplicationRepository(uow.session).latest_of(user_id)
+        if row is None or row.status != "pending":
+            raise DongneError(ErrorCode.NOT_FOUND, NOT_FOUND)
+        key = await self._media.put_private(DOCUMENTS, raw)
+        replaced = row.document_key
+        row.document_key = key
+        if replaced is not None:
+            uow.after_commit(partial(self._media.delete_private, replaced))
+        return await self._view(uow, row)
+
+    async def document(self, uow: UnitOfWork, admin_id: str, application_id: str) -> PrivateBlob:
+        await self._users.require_admin(uow, admin_id)
+        row = await LocalApplicationRepository(uow.session).get(application_id)
+        key = row.document_key if row is not None else None
+        blob = await self._media.read_private(key) if key is not None else None
+        if blob is None:
+            raise DongneError(ErrorCode.NOT_FOUND, NO_DOCUMENT)
+        return blob
+
     async def pending(self, uow: UnitOfWork, admin_id: str) -> ApplicationList:
         await self._users.require_admin(uow, admin_id)
         rows = await LocalApplicationRepository(uow.session).pending(limit=100)
@@ -123,6 +160,10 @@ class LocalApplications:
         row.status = "approved" if request.approve else "declined"
         row.decline_reason = None if request.approve else (request.reason or None)
         row.decided_at = self._clock.now()
+        if row.document_key is not None:
+            # Decided: the document has served its purpose and is not kept.
+            uow.after_commit(partial(self._media.delete_private, row.document_key))
+            row.document_key = None
         if request.approve:
             await self._users.verify_local(uow, row.user_id)
             note = Message(
@@ -179,4 +220,5 @@ class LocalApplications:
             recent_answer_days=days,
             island_days=island_days,
             presence_attested=island_days >= ATTESTED_DAYS,
+            has_document=row.document_key is not None,
         )

@@ -3,7 +3,7 @@
 // who is an admin, here (GET /api/me, 403s) and on join_admin.
 
 import "./admin.css";
-import { ApiError, api, request } from "../api";
+import { ApiError, api, request, requestBlob } from "../api";
 import { h, replaceChildren } from "../dom";
 import { session } from "../session";
 import {
@@ -56,6 +56,8 @@ const adminApi = {
     request<ReportItem>("POST", `/api/admin/reports/${encodeURIComponent(id)}/resolve`, { action }),
   applications: () =>
     request<{ applications: LocalApplication[] }>("GET", "/api/admin/local-applications"),
+  document: (id: string) =>
+    requestBlob(`/api/admin/local-applications/${encodeURIComponent(id)}/document`),
   decide: (id: string, approve: boolean, reason: string) =>
     request<LocalApplication>(
       "POST",
@@ -605,6 +607,17 @@ function renderBlocks(): void {
   );
 }
 
+/** The applicant's document photo, fetched with the admin's token (it has no public URL). */
+function documentViewer(a: LocalApplication): HTMLElement {
+  const holder = h("div", { class: "document", "data-testid": "application-document" });
+  const show = actionButton(t("showDocument"), "ghost small", async () => {
+    const url = URL.createObjectURL(await adminApi.document(a.id));
+    replaceChildren(holder, h("img", { src: url, alt: t("documentAlt", { nickname: a.nickname }) }));
+  });
+  holder.append(show);
+  return holder;
+}
+
 /** Applicants only, with what they wrote and their record; approve, or decline with a reason. */
 function renderApplications(): void {
   if (!state.applications.length) {
@@ -626,7 +639,7 @@ function renderApplications(): void {
           "tr",
           { "data-testid": "application-row", "data-user-id": a.userId },
           h("td", {}, a.nickname),
-          h("td", {}, a.statement),
+          h("td", {}, a.statement, a.hasDocument ? documentViewer(a) : null),
           h(
             "td",
             {},
@@ -722,7 +735,13 @@ async function loadStats(): Promise<void> {
 }
 
 async function loadApplications(): Promise<void> {
-  state.applications = (await adminApi.applications()).applications;
+  const next = (await adminApi.applications()).applications;
+  // Redrawn only when the queue changed: a refresh must not wipe a decline reason being
+  // typed or a document being looked at.
+  const same = (a: LocalApplication[], b: LocalApplication[]): boolean =>
+    a.length === b.length && a.every((x, i) => JSON.stringify(x) === JSON.stringify(b[i]));
+  if (same(next, state.applications)) return;
+  state.applications = next;
   renderApplications();
 }
 

@@ -1,5 +1,6 @@
-// "현지인 인증 신청": a person who lives on Jeju says how they know the area; an operator
-// decides (users/applications.py). Shows the state of their latest application.
+// "현지인 인증 신청": a person who lives on Jeju says how they know the area, optionally with
+// a photo of a document that only operators see; an operator decides
+// (users/applications.py). Shows the state of their latest application.
 
 import { api } from "../api";
 import { h, replaceChildren, uniqueId } from "../dom";
@@ -17,7 +18,7 @@ export function applyCard(): HTMLElement | null {
       "p",
       { class: "note", role: "status", "data-testid": "apply-status" },
       a.status === "pending"
-        ? t("applyPending")
+        ? t(a.hasDocument ? "applyPendingWithDocument" : "applyPending")
         : a.status === "declined"
           ? t("applyDeclined", { reason: a.declineReason ?? "" })
           : t("applyApproved"),
@@ -25,24 +26,39 @@ export function applyCard(): HTMLElement | null {
   const form = (): HTMLElement => {
     const id = uniqueId("statement");
     const statement = h("textarea", { id, rows: 4, minlength: 10, maxlength: 1000, required: true, "data-testid": "apply-statement" });
+    const documentId = uniqueId("document");
+    const documentInput = h("input", { id: documentId, type: "file", accept: "image/jpeg,image/png,image/webp", "data-testid": "apply-document" });
     const error = h("p", { class: "form-error", role: "alert", hidden: true });
     return h(
       "form",
       {
         onsubmit: async (event: Event) => {
           event.preventDefault();
+          let application: LocalApplication;
           try {
-            const application = await api.applyLocal(statement.value.trim());
-            replaceChildren(body, statusOf(application));
+            application = await api.applyLocal(statement.value.trim());
           } catch (e) {
             error.textContent = humanError(e);
             error.hidden = false;
+            return;
+          }
+          replaceChildren(body, statusOf(application));
+          const photo = documentInput.files?.[0];
+          if (!photo) return;
+          // The application stands without the photo; a failed upload only says why.
+          try {
+            replaceChildren(body, statusOf(await api.addApplicationDocument(photo)));
+          } catch (e) {
+            body.append(h("p", { class: "form-error", role: "alert" }, humanError(e)));
           }
         },
       },
       h("label", { for: id }, t("applyStatement")),
       h("p", { class: "hint" }, t("applyHint")),
       statement,
+      h("label", { for: documentId }, t("applyDocument")),
+      h("p", { class: "hint" }, t("applyDocumentHint")),
+      documentInput,
       error,
       h("button", { type: "submit", class: "button primary wide", "data-testid": "apply-submit" }, t("applySubmit")),
     );

@@ -71,6 +71,7 @@ MESSAGES: dict[K, str] = {
     K.APPLICATION_PENDING: "An application is already waiting for review",
     K.APPLICATION_NOT_FOUND: "Application not found",
     K.APPLICATION_DECIDED: "This application was already decided",
+    K.APPLICATION_NO_DOCUMENT: "This application has no document photo",
     K.LOCAL_VERIFIED_TITLE: "You are now a verified local! 🍊",
     K.LOCAL_VERIFIED_BODY: "You can now receive and answer travelers' questions nearby.",
     K.LOCAL_DECLINED_TITLE: "Your local verification application was declined",

@@ -71,6 +71,7 @@ MESSAGES: dict[K, str] = {
     K.APPLICATION_PENDING: "審査中の申請がすでにあります",
     K.APPLICATION_NOT_FOUND: "申請が見つかりません",
     K.APPLICATION_DECIDED: "この申請はすでに処理済みです",
+    K.APPLICATION_NO_DOCUMENT: "この申請には書類の写真がありません",
     K.LOCAL_VERIFIED_TITLE: "地元の方としての認証が完了しました！🍊",
     K.LOCAL_VERIFIED_BODY: "近くの旅行者からの質問を受け取って答えられるようになりました。",
     K.LOCAL_DECLINED_TITLE: "地元の方の認証申請は承認されませんでした",

@@ -85,6 +85,7 @@ class MessageKey(StrEnum):
     APPLICATION_PENDING = "application_pending"
     APPLICATION_NOT_FOUND = "application_not_found"
     APPLICATION_DECIDED = "application_decided"
+    APPLICATION_NO_DOCUMENT = "application_no_document"
     LOCAL_VERIFIED_TITLE = "local_verified_title"
     LOCAL_VERIFIED_BODY = "local_verified_body"
     LOCAL_DECLINED_TITLE = "local_declined_title"

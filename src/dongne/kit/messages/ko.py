@@ -71,6 +71,7 @@ MESSAGES: dict[K, str] = {
     K.APPLICATION_PENDING: "심사 중인 신청이 있어요",
     K.APPLICATION_NOT_FOUND: "신청을 찾을 수 없어요",
     K.APPLICATION_DECIDED: "이미 처리된 신청이에요",
+    K.APPLICATION_NO_DOCUMENT: "이 신청에는 서류 사진이 없어요",
     K.LOCAL_VERIFIED_TITLE: "현지인 인증이 끝났어요! 🍊",
     K.LOCAL_VERIFIED_BODY: "이제 근처 여행자의 질문을 받고 답할 수 있어요.",
     K.LOCAL_DECLINED_TITLE: "현지인 인증 신청이 반려되었어요",

@@ -71,6 +71,7 @@ MESSAGES: dict[K, str] = {
     K.APPLICATION_PENDING: "已有一份申请正在审核中",
     K.APPLICATION_NOT_FOUND: "找不到该申请",
     K.APPLICATION_DECIDED: "该申请已处理",
+    K.APPLICATION_NO_DOCUMENT: "此申请没有证件照片",
     K.LOCAL_VERIFIED_TITLE: "本地人认证已完成！🍊",
     K.LOCAL_VERIFIED_BODY: "现在你可以接收并回答附近旅行者的问题了。",
     K.LOCAL_DECLINED_TITLE: "你的本地人认证申请未通过",

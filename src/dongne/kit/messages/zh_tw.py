@@ -71,6 +71,7 @@ MESSAGES: dict[K, str] = {
     K.APPLICATION_PENDING: "已有一份申請正在審核中",
     K.APPLICATION_NOT_FOUND: "找不到這份申請",
     K.APPLICATION_DECIDED: "這份申請已處理",
+    K.APPLICATION_NO_DOCUMENT: "此申請沒有證件照片",
     K.LOCAL_VERIFIED_TITLE: "在地人認證完成了！🍊",
     K.LOCAL_VERIFIED_BODY: "現在你可以接收並回覆附近旅客的問題了。",
     K.LOCAL_DECLINED_TITLE: "你的在地人認證申請未通過",
