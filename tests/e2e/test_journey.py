@@ -312,6 +312,61 @@ async def test_a_report_filed_in_the_room_is_seen_in_the_admin_queue(
         assert (await web_server.runtime.questions.get(uow, question_id)).status == "closed"
 
 
+async def test_a_reported_answer_hidden_by_an_operator_leaves_the_askers_open_room(
+    web_server: RunningServer, new_phone: Any, artifacts: Any
+) -> None:
+    from tests.e2e.test_admin_dashboard import log_in_to_dashboard, make_admin
+
+    asker_account = await make_account(web_server, "우도가는여행자", local=False)
+    spammer = await socket_for(
+        web_server, await make_account(web_server, "광고하는주민", local=True)
+    )
+    question_id = await ask_as(web_server, asker_account, "우도 배 지금 떠요?", "성산항이에요")
+    try:
+        spam = await spammer.call(
+            "create_answer", {"questionId": question_id, "content": "렌터카 반값 010-1234-5678"}
+        )
+        assert spam["ok"] is True, spam
+    finally:
+        await spammer.close()
+    answer_id = spam["answer"]["id"]
+    asker = await (await new_phone(web_server.url, NEAR_SEONGSAN)).new_page()
+    await log_in(asker, asker_account)
+    await asker.goto(f"/q/{question_id}")
+    message = asker.locator(f'[data-message-id="{answer_id}"]')
+    await expect(message).to_contain_text("렌터카 반값")
+    menu = message.get_by_test_id("message-menu")
+    await menu.locator("summary").click()
+    await menu.get_by_test_id("report-send").click()
+    await expect(menu.get_by_test_id("report-status")).to_have_text(
+        "신고했어요. 운영자가 확인할게요."
+    )
+
+    admin = await make_admin(web_server)
+    page = await (await new_phone(web_server.url, SEONGSAN)).new_page()
+    await log_in_to_dashboard(page, admin)
+    row = page.get_by_test_id("report-row").filter(has_text="렌터카 반값")
+    await expect(row.get_by_test_id("report-excerpt")).to_have_text("렌터카 반값 010-1234-5678")
+    await expect(row.get_by_role("link")).to_have_attribute("href", f"/q/{question_id}")
+    await row.scroll_into_view_if_needed()
+    await artifacts(page, "01-answer-report-in-queue")
+    await row.get_by_role("button", name="답변 가리기").click()
+    await expect(row).to_have_count(0)
+
+    # The asker's open room drops the text at once; nothing left to accept or report.
+    await expect(message.get_by_test_id("hidden-answer")).to_have_text(
+        "신고를 확인한 운영자가 가린 답변이에요."
+    )
+    await expect(message).not_to_contain_text("렌터카")
+    await expect(message.get_by_test_id("accept")).to_have_count(0)
+    await expect(message.get_by_test_id("message-menu")).to_have_count(0)
+    await assert_fits_phone(asker)
+    await artifacts(asker, "02-answer-hidden-in-room")
+    await asker.reload()
+    await expect(message.get_by_test_id("hidden-answer")).to_be_visible()
+    await expect(message).not_to_contain_text("렌터카")
+
+
 async def test_a_person_reported_and_blocked_from_their_profile_reaches_the_queue(
     web_server: RunningServer, new_phone: Any, artifacts: Any
 ) -> None:

@@ -4,7 +4,11 @@ item 4); the room hears of it; a closed question takes no answers."""
 from __future__ import annotations
 
 from tests.fixtures.clients import Api, connect
-from tests.fixtures.jeju import question_payload
+from tests.fixtures.jeju import place, question_payload
+from tests.fixtures.people import admin_headers
+
+# A place of its own: the landing page lists a handful near a point.
+SARYEONI = place("saryeoni_forest")
 
 
 async def test_edit_until_the_first_answer_then_close(api: Api) -> None:
@@ -56,11 +60,6 @@ async def test_edit_until_the_first_answer_then_close(api: Api) -> None:
 
 
 async def test_an_operator_acts_on_reports(api: Api) -> None:
-    import secrets
-
-    from dongne.users.schemas import Role
-    from tests.fixtures.clients import PASSWORD
-
     asker, local = await api.register("광고꾼"), await api.register("신고자")
     phone = await connect(api.server, asker.access_token)
     try:
@@ -81,13 +80,7 @@ async def test_an_operator_acts_on_reports(api: Api) -> None:
             json={"targetType": "question", "targetId": target, "reason": reason},
         )
         filed.append(response.json()["id"])
-    email = f"ops-{secrets.token_hex(4)}@example.com"
-    async with api.server.runtime.db.transaction() as uow:
-        await api.server.runtime.users.create(
-            uow, email=email, password=PASSWORD, nickname="운영", role=Role.ADMIN
-        )
-    login = await api.http.post("/api/auth/login", json={"email": email, "password": PASSWORD})
-    admin = {"Authorization": f"Bearer {login.json()['accessToken']}"}
+    admin = await admin_headers(api.server)
 
     queue = "/api/admin/reports"
     closed = await api.http.post(
@@ -120,3 +113,83 @@ async def test_an_operator_acts_on_reports(api: Api) -> None:
         f"{queue}/{filed[1]}/resolve", headers=reporter, json={"action": "dismiss"}
     )
     assert refused.status_code == 403
+
+
+async def test_an_operator_hides_a_reported_answer(api: Api) -> None:
+    asker, spammer = await api.register("묻는여행자"), await api.register("광고주민")
+    phone = await connect(api.server, asker.access_token)
+    writer = await connect(api.server, spammer.access_token)
+    try:
+        title = "우도 가는 배 지금 떠요?"
+        payload = question_payload(title=title, location=SARYEONI)
+        qid = (await phone.call("create_question", payload))["question"]["id"]
+        spam = await writer.call(
+            "create_answer", {"questionId": qid, "content": "렌터카 반값! 010-1234-5678"}
+        )
+        fine = await writer.call("create_answer", {"questionId": qid, "content": "네 떠요"})
+        spam_id, fine_id = spam["answer"]["id"], fine["answer"]["id"]
+        await phone.call("join_question", {"questionId": qid})
+        reports = {}
+        for target_type, target in (("answer", spam_id), ("question", qid)):
+            made = await api.http.post(
+                "/api/reports",
+                headers=api.auth(asker),
+                json={"targetType": target_type, "targetId": target, "reason": "광고"},
+            )
+            reports[target_type] = made.json()["id"]
+        admin = await admin_headers(api.server)
+
+        def resolve(report: str) -> str:
+            return f"/api/admin/reports/{reports[report]}/resolve"
+
+        # The queue shows what was reported, and where.
+        queue = (await api.http.get("/api/admin/reports", headers=admin)).json()["reports"]
+        shown_to_operator = {
+            r["targetType"]: (r["excerpt"], r["questionId"])
+            for r in queue
+            if r["id"] in reports.values()
+        }
+        assert shown_to_operator == {
+            "answer": ("렌터카 반값! 010-1234-5678", qid),
+            "question": (title, qid),
+        }
+
+        # An action that does not fit the target is refused and changes nothing.
+        wrong = await api.http.post(
+            resolve("question"), headers=admin, json={"action": "hide_answer"}
+        )
+        assert wrong.status_code == 422
+        wrong = await api.http.post(
+            resolve("answer"), headers=admin, json={"action": "close_question"}
+        )
+        assert wrong.status_code == 422
+
+        hidden = await api.http.post(
+            resolve("answer"), headers=admin, json={"action": "hide_answer"}
+        )
+        assert hidden.status_code == 200, hidden.text
+        assert hidden.json()["resolution"] == "answer_hidden"
+        assert await phone.next("answer_hidden") == {"questionId": qid, "answerId": spam_id}
+
+        page = (await api.http.get(f"/api/questions/{qid}", headers=api.auth(asker))).json()
+        shown = {a["id"]: (a["hidden"], a["content"]) for a in page["answers"]}
+        assert shown == {spam_id: (True, ""), fine_id: (False, "네 떠요")}
+        room = await phone.call("join_question", {"questionId": qid})
+        in_room = {m["id"]: (m["hidden"], m["content"]) for m in room["messages"]}
+        assert in_room[spam_id] == (True, "")
+        refused = await phone.call("accept_answer", {"answerId": spam_id})
+        assert refused["error"]["code"] == "not_found"
+        told = await api.http.get("/api/notifications", headers=api.auth(spammer))
+        [note] = [n for n in told.json()["notifications"] if n["type"] == "answer_hidden"]
+        assert (note["title"], note["data"]["questionId"]) == (
+            "신고를 확인한 운영자가 답변을 가렸어요",
+            qid,
+        )
+        # The landing page offers the next answer, never the hidden one.
+        public = await api.http.get("/api/public/answered", params=SARYEONI)
+        [ours] = [q for q in public.json()["questions"] if q["id"] == qid]
+        assert ours["topAnswer"]["id"] == fine_id
+        assert (await phone.call("accept_answer", {"answerId": fine_id}))["ok"] is True
+    finally:
+        await phone.close()
+        await writer.close()

@@ -12,6 +12,7 @@ from dongne.users.schemas import Role
 from tests.escalation.test_waves import SEONGSAN, offset
 from tests.fixtures.clients import PASSWORD, Api, connect
 from tests.fixtures.jeju import question_payload
+from tests.fixtures.people import admin_headers
 from tests.fixtures.server import migrated_server
 from tests.media.test_uploads_http import jpeg_with_gps
 
@@ -22,21 +23,11 @@ SEOUL_CITY_HALL = (37.5663, 126.9779)
 STATEMENT = "성산에서 12년째 살고 있어요. 민박을 하고 있어서 동네 길과 가게를 잘 알아요."
 
 
-async def admin_headers(api: Api) -> dict[str, str]:
-    email = f"ops-{secrets.token_hex(4)}@example.com"
-    async with api.server.runtime.db.transaction() as uow:
-        await api.server.runtime.users.create(
-            uow, email=email, password=PASSWORD, nickname="운영", role=Role.ADMIN
-        )
-    login = await api.http.post("/api/auth/login", json={"email": email, "password": PASSWORD})
-    return {"Authorization": f"Bearer {login.json()['accessToken']}"}
-
-
 async def test_apply_then_approved_and_notified(api: Api) -> None:
     applicant = await api.register("성산민박")
     bystander = await api.register("그냥여행자")
     me = {"Authorization": f"Bearer {applicant.access_token}"}
-    admin = await admin_headers(api)
+    admin = await admin_headers(api.server)
 
     assert (await api.http.get(APPLY, headers=me)).json() == {"application": None}
     short = await api.http.post(APPLY, headers=me, json={"statement": "제주"})
@@ -76,7 +67,7 @@ async def test_apply_then_approved_and_notified(api: Api) -> None:
 async def test_declined_with_a_reason(api: Api) -> None:
     applicant = await api.register("애월손님")
     me = {"Authorization": f"Bearer {applicant.access_token}"}
-    admin = await admin_headers(api)
+    admin = await admin_headers(api.server)
     statement = {"statement": "애월에 자주 놀러 와서 잘 알아요."}
     application = (await api.http.post(APPLY, headers=me, json=statement)).json()
     decided = await api.http.post(
@@ -153,7 +144,7 @@ async def test_presence_on_the_island_is_attested_on_several_days(
             await seen_at(*offset(SEONGSAN, 0, -2000))
             again = await application()
             assert (again["islandDays"], again["presenceAttested"]) == (3, True)
-            queue = (await api.http.get(QUEUE, headers=await admin_headers(api))).json()
+            queue = (await api.http.get(QUEUE, headers=await admin_headers(api.server))).json()
             [row] = [a for a in queue["applications"] if a["userId"] == applicant.id]
             assert (row["islandDays"], row["presenceAttested"]) == (3, True)
 
@@ -236,7 +227,7 @@ async def test_a_verification_lapses_after_180_days_without_a_sign_of_the_island
 async def test_a_document_photo_is_private_to_operators_and_gone_once_decided(api: Api) -> None:
     applicant = await api.register("서류주민")
     me = api.auth(applicant)
-    admin = await admin_headers(api)
+    admin = await admin_headers(api.server)
     document = f"{APPLY}/document"
     private = api.server.runtime.settings.data_dir / "private"
 

@@ -32,6 +32,7 @@ export const LIVE_EVENTS = [
   "room_users",
   "question_updated",
   "question_deleted",
+  "answer_hidden",
   "error",
 ] as const;
 export type LiveEvent = (typeof LIVE_EVENTS)[number];

@@ -83,6 +83,8 @@ export interface Answer {
   createdAt: string;
   images: ImageOut[];
   accepted: boolean;
+  /** Hidden by an operator on a report: no content, no images. */
+  hidden?: boolean;
 }
 
 export interface QuestionWithAnswers extends Question {
@@ -105,6 +107,7 @@ export interface RoomMessage {
   createdAt: string;
   images: ImageOut[];
   accepted: boolean;
+  hidden?: boolean;
   status: MessageState;
   unreadCount: number;
 }

@@ -66,6 +66,8 @@ class Answer(Base):
     author_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     content: Mapped[str] = mapped_column(Text)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Set when an operator hid it on a report: the text stays for the record, nobody sees it.
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -24,6 +24,7 @@ from dongne.moderation.schemas import (
 router = APIRouter(tags=["moderation"])
 
 NOT_A_QUESTION = text(MessageKey.ONLY_QUESTION_REPORT_CLOSES)
+NOT_AN_ANSWER = text(MessageKey.ONLY_ANSWER_REPORT_HIDES)
 
 
 @router.get("/api/admin/ip-blocks", response_model=IpBlockList)
@@ -83,13 +84,19 @@ async def reports(claims: ClaimsDep, runtime: RuntimeDep) -> ReportList:
 async def resolve_report(
     report_id: str, body: ResolveReport, claims: ClaimsDep, runtime: RuntimeDep
 ) -> ReportOut:
-    """Dismiss a report, or close the reported question (its routing stops) and file it."""
+    """Dismiss a report; or close the reported question (its routing stops) or hide the
+    reported answer, and file it."""
     async with runtime.db.transaction() as uow:
         await runtime.users.require_admin(uow, claims.user_id)
         if body.action is ReportAction.DISMISS:
             return await runtime.safety.resolve(uow, report_id, "dismissed")
         report = await runtime.safety.report_of(uow, report_id)
-        if report.target_type is not ReportTarget.QUESTION:
-            raise DongneError(ErrorCode.INVALID, NOT_A_QUESTION)
-        await runtime.question_manager.close_by_moderator(uow, report.target_id)
-        return await runtime.safety.resolve(uow, report_id, "question_closed")
+        if body.action is ReportAction.CLOSE_QUESTION:
+            if report.target_type is not ReportTarget.QUESTION:
+                raise DongneError(ErrorCode.INVALID, NOT_A_QUESTION)
+            await runtime.question_manager.close_by_moderator(uow, report.target_id)
+            return await runtime.safety.resolve(uow, report_id, "question_closed")
+        if report.target_type is not ReportTarget.ANSWER:
+            raise DongneError(ErrorCode.INVALID, NOT_AN_ANSWER)
+        await runtime.question_manager.hide_answer_by_moderator(uow, report.target_id)
+        return await runtime.safety.resolve(uow, report_id, "answer_hidden")

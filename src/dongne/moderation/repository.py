@@ -1,8 +1,9 @@
-"""SQL of the IP blocklist."""
+"""SQL of the IP blocklist, user blocks and reports."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, or_, select
@@ -10,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dongne.kit.db import dialect_insert
 from dongne.models.moderation import IpBlock, Report, UserBlock
+from dongne.models.questions import Answer, Question
+from dongne.models.users import User
 
 
 class IpBlockRepository:
@@ -80,3 +83,34 @@ class ReportRepository:
 
     async def get(self, report_id: str) -> Report | None:
         return await self._session.get(Report, report_id)
+
+    async def targets(self, reports: Sequence[Report]) -> dict[str, ReportedText]:
+        """What each reported thing says (a question's title, an answer's text, a person's
+        nickname) and the question it belongs to, by target id; gone ones are left out."""
+
+        def ids(kind: str) -> list[str]:
+            return [r.target_id for r in reports if r.target_type == kind]
+
+        found: dict[str, ReportedText] = {}
+        if wanted := ids("question"):
+            for qid, title in await self._session.execute(
+                select(Question.id, Question.title).where(Question.id.in_(wanted))
+            ):
+                found[qid] = ReportedText(qid, title)
+        if wanted := ids("answer"):
+            for aid, qid, content in await self._session.execute(
+                select(Answer.id, Answer.question_id, Answer.content).where(Answer.id.in_(wanted))
+            ):
+                found[aid] = ReportedText(qid, content)
+        if wanted := ids("user"):
+            for uid, nickname in await self._session.execute(
+                select(User.id, User.nickname).where(User.id.in_(wanted))
+            ):
+                found[uid] = ReportedText(None, nickname)
+        return found
+
+
+@dataclass(frozen=True)
+class ReportedText:
+    question_id: str | None
+    text: str

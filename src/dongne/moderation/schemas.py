@@ -66,11 +66,15 @@ class ReportOut(WireModel):
     created_at: datetime
     resolved_at: datetime | None = None
     resolution: str | None = None
+    # For the operator: what the reported thing says (an excerpt) and its question.
+    excerpt: str | None = None
+    question_id: str | None = None
 
 
 class ReportAction(StrEnum):
     DISMISS = "dismiss"
     CLOSE_QUESTION = "close_question"
+    HIDE_ANSWER = "hide_answer"
 
 
 class ResolveReport(RequestModel):

@@ -30,6 +30,7 @@ from dongne.moderation.schemas import (
 )
 
 REFRESH_S = 5.0
+EXCERPT_CHARS = 200
 
 
 class BlocklistService:
@@ -145,5 +146,14 @@ class SafetyService:
         return ReportOut.model_validate(report)
 
     async def reports(self, uow: UnitOfWork, limit: int = 100) -> ReportList:
-        rows = await ReportRepository(uow.session).newest(limit)
-        return ReportList(reports=[ReportOut.model_validate(row) for row in rows])
+        repo = ReportRepository(uow.session)
+        rows = await repo.newest(limit)
+        targets = await repo.targets(rows)
+        out = []
+        for row in rows:
+            report = ReportOut.model_validate(row)
+            if target := targets.get(row.target_id):
+                report.excerpt = target.text[:EXCERPT_CHARS]
+                report.question_id = target.question_id
+            out.append(report)
+        return ReportList(reports=out)

@@ -55,6 +55,17 @@ def closed_by_moderator(question_id: str, title: str) -> Message:
     )
 
 
+def answer_hidden(question_id: str, title: str) -> Message:
+    """To an answer's author: an operator hid it on a report."""
+    return Message(
+        type="answer_hidden",
+        title=text(MessageKey.ANSWER_HIDDEN_TITLE),
+        message=text(MessageKey.QUESTION_TITLE_QUOTED, title=title[:TITLE_CHARS]),
+        priority=Priority.NORMAL,
+        data=_about(question_id),
+    )
+
+
 def _ended(kind: str, headline: MessageKey, question_id: str, title: str) -> Message:
     return Message(
         type=kind,

@@ -44,7 +44,7 @@ class Accepting:
 
     async def accept(self, uow: UnitOfWork, user_id: str, request: AcceptAnswer) -> AnswerAccepted:
         answer = await AnswerRepository(uow.session).get(request.answer_id)
-        if answer is None:
+        if answer is None or answer.hidden_at is not None:
             raise DongneError(ErrorCode.NOT_FOUND, ANSWER_NOT_FOUND)
         question = await self._views.get(uow, answer.question_id)
         policy.check_can_accept(

@@ -107,10 +107,8 @@ async def recently_answered(
         out = []
         for q in answered:
             page = await runtime.questions.with_answers(uow, q.id)
-            best = next((a for a in page.answers if a.accepted), None)
-            out.append(
-                AnsweredQuestion(
-                    **q.model_dump(), top_answer=best or (page.answers[0] if page.answers else None)
-                )
-            )
+            shown = [a for a in page.answers if not a.hidden]
+            best = next((a for a in shown if a.accepted), None)
+            if best or shown:
+                out.append(AnsweredQuestion(**q.model_dump(), top_answer=best or shown[0]))
     return AnsweredQuestions(questions=out)

@@ -23,9 +23,11 @@ from dongne.models.questions import Question
 from dongne.moderation.policy import strip_html
 from dongne.notifications import messages
 from dongne.notifications.service import NotificationsService
+from dongne.questions.repository import AnswerRepository
 from dongne.questions.schemas import (
     CONTENT_MAX,
     TITLE_MAX,
+    AnswerHidden,
     IdStr,
     QuestionOut,
     QuestionStatus,
@@ -37,6 +39,7 @@ ONLY_ASKER = text(MessageKey.ONLY_ASKER)
 ANSWERED = text(MessageKey.ANSWERED_NOT_EDITABLE)
 CLOSED = text(MessageKey.QUESTION_CLOSED)
 EMPTY = text(MessageKey.TITLE_AND_CONTENT_REQUIRED)
+ANSWER_NOT_FOUND = text(MessageKey.ANSWER_NOT_FOUND)
 
 
 class EditQuestion(RequestModel):
@@ -113,6 +116,24 @@ class QuestionManager:
                 uow, question.asker_id, messages.closed_by_moderator(question.id, question.title)
             )
         return await self._changed(uow, question.id)
+
+    async def hide_answer_by_moderator(self, uow: UnitOfWork, answer_id: str) -> AnswerHidden:
+        """Hides an answer for an operator acting on a report (the caller checked the role):
+        its text stays for the record, nobody sees it, the archive stops offering it, the
+        room hears `answer_hidden`, and its author is told."""
+        answer = await AnswerRepository(uow.session).get(answer_id)
+        if answer is None:
+            raise DongneError(ErrorCode.NOT_FOUND, ANSWER_NOT_FOUND)
+        hidden = AnswerHidden(question_id=answer.question_id, answer_id=answer.id)
+        if answer.hidden_at is None:
+            answer.hidden_at = self._clock.now()
+            question = await self._views.get_even_deleted(uow, answer.question_id)
+            await self._notifications.notify(
+                uow, answer.author_id, messages.answer_hidden(question.id, question.title)
+            )
+            self._views.forget_page_after_commit(uow, question.id)
+            self._events.publish(uow, "answer_hidden", hidden, room=question_room(question.id))
+        return hidden
 
     async def _own(
         self, uow: UnitOfWork, user_id: str, question_id: str, refusal: Text

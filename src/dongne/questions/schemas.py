@@ -97,6 +97,7 @@ class AnswerOut(WireModel):
     created_at: datetime
     images: list[ImageOut]
     accepted: bool
+    hidden: bool = False  # hidden by an operator: no content, no images
 
 
 class QuestionWithAnswers(QuestionOut):
@@ -160,6 +161,7 @@ class Message(WireModel):
     created_at: datetime
     images: list[ImageOut]
     accepted: bool
+    hidden: bool = False  # an answer hidden by an operator
 
 
 class QuestionMessages(WireModel):
@@ -215,3 +217,10 @@ class AnswerAcceptedEvent(AnswerAccepted):
     """`answer_accepted` to each member of the room, durable with an eventId."""
 
     event_id: int
+
+
+class AnswerHidden(WireModel):
+    """`answer_hidden`, to the question's room: an operator hid this answer."""
+
+    question_id: str
+    answer_id: str

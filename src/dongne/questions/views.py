@@ -288,14 +288,16 @@ class QuestionViews:
         ]
 
     def answer_view(self, answer: Answer, author: User, images: Sequence[Image]) -> AnswerOut:
+        hidden = answer.hidden_at is not None
         return AnswerOut(
             id=answer.id,
             question_id=answer.question_id,
-            content=answer.content,
+            content="" if hidden else answer.content,
             user=brief(author),
             created_at=answer.created_at,
-            images=[self._image_view(i) for i in images],
+            images=[] if hidden else [self._image_view(i) for i in images],
             accepted=answer.accepted_at is not None,
+            hidden=hidden,
         )
 
     def _image_view(self, image: Image) -> ImageOut:

@@ -34,9 +34,13 @@ class AnsweredRow:
 
 def _shown_answer_id() -> object:
     """The answer a question is offered with: the accepted one, else its first (ids are
-    time-ordered, so the smallest is the earliest)."""
+    time-ordered, so the smallest is the earliest); never one an operator hid."""
     first = aliased(Answer)
-    earliest = select(func.min(first.id)).where(first.question_id == Question.id).scalar_subquery()
+    earliest = (
+        select(func.min(first.id))
+        .where(first.question_id == Question.id, first.hidden_at.is_(None))
+        .scalar_subquery()
+    )
     return func.coalesce(Question.accepted_answer_id, earliest)
 
 
@@ -61,7 +65,9 @@ class SimilarRepository:
                 Answer.created_at,
             )
             .join(Answer, Answer.id == _shown_answer_id())
-            .where(Question.answer_count > 0, Question.deleted_at.is_(None))
+            .where(
+                Question.answer_count > 0, Question.deleted_at.is_(None), Answer.hidden_at.is_(None)
+            )
             # Oldest answer first: the index treats the last indexed as the most recent.
             .order_by(Answer.created_at, Question.id)
         )

@@ -52,7 +52,7 @@ const adminApi = {
   waiting: () => request<WaitingQuestions>("GET", "/api/admin/questions/waiting"),
   blocks: () => request<{ blocks: IpBlock[] }>("GET", "/api/admin/ip-blocks"),
   reports: () => request<{ reports: ReportItem[] }>("GET", "/api/admin/reports"),
-  resolveReport: (id: string, action: "dismiss" | "close_question") =>
+  resolveReport: (id: string, action: "dismiss" | "close_question" | "hide_answer") =>
     request<ReportItem>("POST", `/api/admin/reports/${encodeURIComponent(id)}/resolve`, { action }),
   applications: () =>
     request<{ applications: LocalApplication[] }>("GET", "/api/admin/local-applications"),
@@ -663,13 +663,12 @@ function renderApplications(): void {
 
 const REPORT_TARGET_LABEL = { question: "reportQuestion", answer: "reportAnswer", user: "reportUser" } as const;
 
-/** The reported question or person, opened in the client; an answer shows its id. */
-function reportLink(report: ReportItem): HTMLElement {
+/** The reported question (an answer's too) or person, opened in the client. */
+function reportLink(report: ReportItem): HTMLElement | null {
   const open = (href: string, label: string): HTMLElement =>
     h("a", { href, target: "_blank", rel: "noopener" }, label);
-  if (report.targetType === "question") return open(`/q/${encodeURIComponent(report.targetId)}`, t("reportOpen"));
   if (report.targetType === "user") return open(`/u/${encodeURIComponent(report.targetId)}`, t("reportOpenProfile"));
-  return h("code", {}, report.targetId);
+  return report.questionId ? open(`/q/${encodeURIComponent(report.questionId)}`, t("reportOpen")) : null;
 }
 
 function renderReports(): void {
@@ -686,7 +685,12 @@ function renderReports(): void {
           "tr",
           { "data-testid": "report-row", "data-report-id": report.id },
           h("td", {}, formatDate(report.createdAt)),
-          h("td", {}, t(REPORT_TARGET_LABEL[report.targetType])),
+          h(
+            "td",
+            {},
+            t(REPORT_TARGET_LABEL[report.targetType]),
+            report.excerpt ? h("q", { class: "excerpt", "data-testid": "report-excerpt" }, report.excerpt) : null,
+          ),
           h("td", {}, report.reason),
           h(
             "td",
@@ -696,6 +700,13 @@ function renderReports(): void {
               ? actionButton(t("reportCloseQuestion"), "primary small", async () => {
                   await adminApi.resolveReport(report.id, "close_question");
                   notify(t("reportQuestionClosed"));
+                  await loadReports();
+                })
+              : null,
+            report.targetType === "answer"
+              ? actionButton(t("reportHideAnswer"), "primary small", async () => {
+                  await adminApi.resolveReport(report.id, "hide_answer");
+                  notify(t("reportAnswerHidden"));
                   await loadReports();
                 })
               : null,

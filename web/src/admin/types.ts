@@ -117,6 +117,10 @@ export interface ReportItem {
   targetId: string;
   reason: string;
   createdAt: string;
+  /** What the reported thing says (a title, an answer, a nickname); null once it is gone. */
+  excerpt: string | null;
+  /** The question a reported question or answer belongs to. */
+  questionId: string | null;
 }
 
 export type { LocalApplication } from "../types";

@@ -98,6 +98,7 @@ export const ja: Dictionary = {
   sendAnswer: "送信",
   attachImage: "写真を添付",
   acceptAnswer: "ベストアンサーに選ぶ",
+  answerHidden: "通報を確認した運営者がこの回答を非表示にしました。",
   acceptedBadge: "ベストアンサー",
   pointsAwarded: "+{points}P",
   markSent: "送信済み",

@@ -98,6 +98,7 @@ export const zhCN: Dictionary = {
   sendAnswer: "发送",
   attachImage: "添加照片",
   acceptAnswer: "采纳",
+  answerHidden: "运营人员核实举报后隐藏了此回答。",
   acceptedBadge: "已采纳",
   pointsAwarded: "+{points} 积分",
   markSent: "已发送",

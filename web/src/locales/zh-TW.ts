@@ -99,6 +99,7 @@ export const zhTW: Dictionary = {
   sendAnswer: "傳送",
   attachImage: "附加相片",
   acceptAnswer: "採納",
+  answerHidden: "營運人員確認檢舉後隱藏了這則回答。",
   acceptedBadge: "已採納",
   pointsAwarded: "+{points} 點",
   markSent: "已傳送",

@@ -11,6 +11,7 @@ import {
   setTyping,
   clearTyping,
   emptyRoom,
+  hideAnswer,
   setPresence,
   setUsers,
   TYPING_EXPIRE_MS,
@@ -44,6 +45,16 @@ describe("chat room state", () => {
     const again = addAnswer(room, answer("01Z"), asker.id);
     expect(again).toBe(room);
     expect(room.messages.map((m) => m.id)).toEqual(["01Q", "01Z"]);
+  });
+
+  it("an answer an operator hid loses its text and images, and a replay does not bring them back", () => {
+    let room = addAnswer(roomFromView(view), { ...answer("01Z"), images: [{ id: "i", url: "/media/i.jpg", width: 1, height: 1 }] }, asker.id);
+    room = hideAnswer(room, "01Z");
+    const hidden = room.messages.find((m) => m.id === "01Z");
+    expect([hidden?.hidden, hidden?.content, hidden?.images]).toEqual([true, "", []]);
+    expect(hideAnswer(room, "01Z")).toBe(room);
+    expect(hideAnswer(room, "unknown")).toBe(room);
+    expect(addAnswer(room, answer("01Z"), asker.id)).toBe(room);
   });
 
   it("keeps answers in id (time) order", () => {

@@ -20,6 +20,8 @@ export interface ChatMessage {
   createdAt: string;
   images: { id: string; url: string; width: number; height: number }[];
   accepted: boolean;
+  /** An answer an operator hid: shown as a notice, without text, images or actions. */
+  hidden: boolean;
   status: MessageState;
   unreadCount: number;
   pointsAwarded?: number;
@@ -49,6 +51,7 @@ function fromRoomMessage(message: RoomMessage): ChatMessage {
     createdAt: message.createdAt,
     images: message.images,
     accepted: message.accepted,
+    hidden: message.hidden ?? false,
     status: message.status,
     unreadCount: message.unreadCount,
   };
@@ -112,6 +115,7 @@ export function addMessage(
     createdAt: answer.createdAt,
     images: answer.images,
     accepted: answer.accepted,
+    hidden: answer.hidden ?? false,
     status: "sent",
     unreadCount: answer.user.id === myId ? Math.max(others, 1) : 0,
   };
@@ -147,6 +151,17 @@ export function applyStatus(state: RoomState, event: MessageStatusEvent): RoomSt
     return { ...m, status, unreadCount };
   });
   return changed ? { ...state, messages } : state;
+}
+
+/** `answer_hidden`: an operator hid the answer; its text and images leave the screen. */
+export function hideAnswer(state: RoomState, answerId: string): RoomState {
+  if (!state.messages.some((m) => m.id === answerId && !m.hidden)) return state;
+  return {
+    ...state,
+    messages: state.messages.map((m) =>
+      m.id === answerId ? { ...m, hidden: true, content: "", images: [] } : m,
+    ),
+  };
 }
 
 export function applyAccepted(state: RoomState, answerId: string, points?: number): RoomState {

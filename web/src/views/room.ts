@@ -21,6 +21,7 @@ import {
   askerId,
   clearTyping,
   emptyRoom,
+  hideAnswer,
   latestFromOthers,
   roomFromView,
   setPresence,
@@ -341,7 +342,7 @@ export function roomView(questionId: string): View {
 
   const messageNode = (m: ChatMessage): HTMLElement => {
     const mine = m.user.id === me;
-    const canAccept = isAsker() && m.kind === "answer" && !mine && state.acceptedAnswerId === null;
+    const canAccept = isAsker() && m.kind === "answer" && !mine && !m.hidden && state.acceptedAnswerId === null;
     const author = h(
       "div",
       { class: "msg-author" },
@@ -351,7 +352,7 @@ export function roomView(questionId: string): View {
       m.kind === "answer" && m.user.isLocalVerified ? fillTrust(h("span", { class: "trust", "data-testid": "trust" }), m.user.id) : null,
       m.kind === "question" ? h("span", { class: "badge" }, t("asker")) : null,
       m.kind === "follow_up" ? h("span", { class: "badge" }, t("followUpBadge")) : null,
-      mine || me === null ? null : menuFor(m),
+      mine || me === null || m.hidden ? null : menuFor(m),
     );
     return h(
       "li",
@@ -365,7 +366,9 @@ export function roomView(questionId: string): View {
       h(
         "div",
         { class: "bubble" },
-        h("p", { class: "msg-text" }, m.content),
+        m.hidden
+          ? h("p", { class: "msg-text hidden-answer", "data-testid": "hidden-answer" }, t("answerHidden"))
+          : h("p", { class: "msg-text" }, m.content),
         m.images.length
           ? h("div", { class: "msg-images" }, m.images.map((img) => h("a", { href: img.url, target: "_blank", rel: "noopener" }, h("img", { src: img.url, alt: "", loading: "lazy", width: Math.min(img.width, 240) }))))
           : null,
@@ -405,8 +408,8 @@ export function roomView(questionId: string): View {
     }
     let previous: HTMLElement | null = null;
     for (const m of state.messages) {
-      const canAccept = isAsker() && m.kind === "answer" && m.user.id !== me && state.acceptedAnswerId === null;
-      const signature = JSON.stringify([m.status, m.unreadCount, m.accepted, m.pointsAwarded, canAccept, m.content, lang()]);
+      const canAccept = isAsker() && m.kind === "answer" && m.user.id !== me && !m.hidden && state.acceptedAnswerId === null;
+      const signature = JSON.stringify([m.status, m.unreadCount, m.accepted, m.pointsAwarded, canAccept, m.content, m.hidden, lang()]);
       const entry = nodes.get(m.id);
       let node: HTMLElement;
       if (entry && entry.signature === signature) {
@@ -521,6 +524,9 @@ export function roomView(questionId: string): View {
       if (event.message.questionId === questionId) update(addMessage(state, event.message, me));
     }),
     realtime.onLive<{ question: Question }>("question_updated", (event) => applyQuestion(event.question)),
+    realtime.onLive<{ questionId: string; answerId: string }>("answer_hidden", (event) => {
+      if (event.questionId === questionId) update(hideAnswer(state, event.answerId));
+    }),
     realtime.onLive<{ questionId: string }>("question_deleted", (event) => {
       if (event.questionId === questionId) showDeleted();
     }),

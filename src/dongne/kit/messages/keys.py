@@ -69,6 +69,7 @@ class MessageKey(StrEnum):
     STILL_LOOKING_BODY = "still_looking_body"
     QUESTION_EXPIRED_TITLE = "question_expired_title"
     QUESTION_CLOSED_BY_MODERATOR_TITLE = "question_closed_by_moderator_title"
+    ANSWER_HIDDEN_TITLE = "answer_hidden_title"
     QUESTION_TITLE_QUOTED = "question_title_quoted"
     REQUEST_TOO_LARGE = "request_too_large"
     # the asker manages the question and follows up (issue [16])
@@ -97,6 +98,7 @@ class MessageKey(StrEnum):
     RESET_MAIL_BODY = "reset_mail_body"
     REPORT_NOT_FOUND = "report_not_found"
     ONLY_QUESTION_REPORT_CLOSES = "only_question_report_closes"
+    ONLY_ANSWER_REPORT_HIDES = "only_answer_report_hides"
     CLAIM_LOCALS_ONLY = "claim_locals_only"
     CLAIM_NOTIFIED_ONLY = "claim_notified_only"
     ON_DUTY_LOCALS_ONLY = "on_duty_locals_only"
