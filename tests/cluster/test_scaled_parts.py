@@ -66,6 +66,35 @@ async def test_rate_limits_go_back_to_redis_when_it_answers() -> None:
     assert await limiter.hit("1/minute", "event", "u2") is not None
 
 
+class _Counting(RateLimiter):
+    """The shared limiter, counting how often it is asked."""
+
+    def __init__(self) -> None:
+        super().__init__(MemoryStorage())
+        self.calls = 0
+
+    async def hit(self, limit: str, *key: str) -> float | None:
+        self.calls += 1
+        return await super().hit(limit, *key)
+
+
+async def test_a_flood_is_refused_here_without_asking_redis() -> None:
+    shared = _Counting()
+    limiter = FallbackRateLimiter(shared)
+    answers = [await limiter.hit("3/minute", "event", "u3") for _ in range(20)]
+    assert answers[:3] == [None, None, None]
+    assert all(retry is not None and retry >= 1 for retry in answers[3:])
+    assert shared.calls == 3  # the 17 refused never cost a round trip
+
+
+async def test_the_shared_count_still_refuses_what_another_node_used_up() -> None:
+    shared = _Counting()
+    other_node, this_node = FallbackRateLimiter(shared), FallbackRateLimiter(shared)
+    assert await other_node.hit("2/minute", "event", "u4") is None
+    assert await other_node.hit("2/minute", "event", "u4") is None
+    assert await this_node.hit("2/minute", "event", "u4") is not None
+
+
 async def test_shutdown_waits_for_running_handlers() -> None:
     sio = create_socket_server(Settings(jwt_secret="x" * 40))
     release = asyncio.Event()

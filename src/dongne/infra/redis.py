@@ -185,10 +185,14 @@ LimitCall = Callable[..., Awaitable[float | None]]
 
 
 class FallbackRateLimiter(RateLimiter):
-    """Counts in Redis (limits shared by every node); while Redis fails, in this process.
+    """Counts in Redis (limits shared by every node), behind a count in this process.
 
-    A node without Redis still refuses floods from one client, only per node; Redis is
-    tried again every `RATE_LIMIT_RETRY_S` so a dead Redis costs no time per event.
+    The local count comes first: a client over the limit on this node alone is over it on
+    all of them, so a flood is refused without a Redis round trip per message (in the
+    cluster soak, every refused flood message used to cost one). Only what the local count
+    allows is checked against the shared one. While Redis fails, the local count decides:
+    a node without Redis still refuses floods from one client, only per node; Redis is tried
+    again every `RATE_LIMIT_RETRY_S`, so a dead Redis costs no time per event.
     """
 
     def __init__(self, shared: RateLimiter) -> None:
@@ -197,25 +201,30 @@ class FallbackRateLimiter(RateLimiter):
         self._retry_at = 0.0
 
     async def hit(self, limit: str, *key: str) -> float | None:
-        return await self._shared_or_local(self._shared.hit, super().hit, limit, *key)
+        refused_here = await super().hit(limit, *key)
+        if refused_here is not None:
+            return refused_here
+        return await self._shared_or_none(self._shared.hit, limit, *key)
 
     async def peek(self, limit: str, *key: str) -> float | None:
-        return await self._shared_or_local(self._shared.peek, super().peek, limit, *key)
+        refused_here = await super().peek(limit, *key)
+        if refused_here is not None:
+            return refused_here
+        return await self._shared_or_none(self._shared.peek, limit, *key)
 
-    async def _shared_or_local(
-        self, shared: LimitCall, local: LimitCall, limit: str, *key: str
-    ) -> float | None:
-        if time.monotonic() >= self._retry_at:
-            try:
-                async with asyncio.timeout(RATE_LIMIT_TIMEOUT_S):
-                    retry = await shared(limit, *key)
-            except Exception as exc:  # noqa: BLE001 - any Redis failure: count locally
-                if self._retry_at == 0.0:
-                    log.warning("rate_limits_local", reason=str(exc) or type(exc).__name__)
-                self._retry_at = time.monotonic() + RATE_LIMIT_RETRY_S
-            else:
-                if self._retry_at:
-                    log.info("rate_limits_shared_again")
-                    self._retry_at = 0.0
-                return retry
-        return await local(limit, *key)
+    async def _shared_or_none(self, shared: LimitCall, limit: str, *key: str) -> float | None:
+        """The shared answer; None (the local count allowed it) while Redis fails."""
+        if time.monotonic() < self._retry_at:
+            return None
+        try:
+            async with asyncio.timeout(RATE_LIMIT_TIMEOUT_S):
+                retry = await shared(limit, *key)
+        except Exception as exc:  # noqa: BLE001 - any Redis failure: the local count decides
+            if self._retry_at == 0.0:
+                log.warning("rate_limits_local", reason=str(exc) or type(exc).__name__)
+            self._retry_at = time.monotonic() + RATE_LIMIT_RETRY_S
+            return None
+        if self._retry_at:
+            log.info("rate_limits_shared_again")
+            self._retry_at = 0.0
+        return retry
