@@ -27,7 +27,7 @@ export function applyCard(): HTMLElement | null {
     const id = uniqueId("statement");
     const statement = h("textarea", { id, rows: 4, minlength: 10, maxlength: 1000, required: true, "data-testid": "apply-statement" });
     const documentId = uniqueId("document");
-    const documentInput = h("input", { id: documentId, type: "file", accept: "image/jpeg,image/png,image/webp", "data-testid": "apply-document" });
+    const documentInput = h("input", { id: documentId, type: "file", class: "file-field", accept: "image/jpeg,image/png,image/webp", "data-testid": "apply-document" });
     const error = h("p", { class: "form-error", role: "alert", hidden: true });
     return h(
       "form",
