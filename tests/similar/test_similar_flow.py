@@ -253,3 +253,17 @@ async def test_the_index_follows_answers_and_acceptance_after_commit(
         assert item["answer"]["accepted"] is True  # type: ignore[index]
     finally:
         await close_sockets(asker, helper)
+
+
+async def test_an_answer_an_operator_hid_is_no_longer_offered(
+    clock_server: tuple[RunningServer, ManualClock],
+) -> None:
+    server, _clock = clock_server
+    question_id, answer_id = await answered_at_hyeopjae(server)
+    second = await make_person(server, "second-traveler", local=False)
+    asked = "협재 해변에 차 세울 데 있어요?"
+    offered = await similar(server, second, asked, HYEOPJAE)
+    assert [item["question"]["id"] for item in offered] == [question_id]  # type: ignore[index]
+    async with server.runtime.db.transaction() as uow:
+        await server.runtime.question_manager.hide_answer_by_moderator(uow, answer_id)
+    assert await similar(server, second, asked, HYEOPJAE) == []
