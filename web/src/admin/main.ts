@@ -612,7 +612,10 @@ function documentViewer(a: LocalApplication): HTMLElement {
   const holder = h("div", { class: "document", "data-testid": "application-document" });
   const show = actionButton(t("showDocument"), "ghost small", async () => {
     const url = URL.createObjectURL(await adminApi.document(a.id));
-    replaceChildren(holder, h("img", { src: url, alt: t("documentAlt", { nickname: a.nickname }) }));
+    const img = h("img", { src: url, alt: t("documentAlt", { nickname: a.nickname }) });
+    // Once decoded the picture stays on screen; the blob need not outlive it.
+    img.addEventListener("load", () => URL.revokeObjectURL(url), { once: true });
+    replaceChildren(holder, img);
   });
   holder.append(show);
   return holder;
