@@ -138,6 +138,8 @@ async def test_the_asker_sees_progress_and_a_locals_claim_live(
     await expect(banner).to_contain_text(language.title)
     await banner.get_by_test_id("banner-open").click()
     await expect(local.get_by_test_id("room-title")).to_have_text(language.title)
+    # Joining the room tells the server the local saw it; the asker's panel says so.
+    await expect(lines).to_have_text([language.asked_seen, language.widening])
     claim = local.get_by_test_id("claim")
     await expect(claim).to_have_text(language.claim_button)
     await claim.click()
