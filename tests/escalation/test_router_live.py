@@ -62,6 +62,16 @@ async def people(server: RunningServer) -> tuple[Person, Person, Person]:
     return asker, korean, bilingual
 
 
+async def ask_and_route(server: RunningServer, asker: Person, **payload: Any) -> dict[str, Any]:
+    """The asker asks and the first round runs; the question as created."""
+    assert asker.socket is not None
+    ack = await asker.socket.call("create_question", question_payload(**payload))
+    assert ack["ok"] is True, ack
+    await server.runtime.jobs.run_due()
+    question: dict[str, Any] = ack["question"]
+    return question
+
+
 async def close(*everyone: Person) -> None:
     for person in everyone:
         assert person.socket is not None
@@ -79,10 +89,9 @@ async def test_a_local_whose_language_matches_is_chosen_first(
     try:
         assert asker.socket is not None
         assert bilingual.socket is not None
-        ack = await asker.socket.call("create_question", question_payload(**ENGLISH))
-        assert ack["question"]["language"] == "en"
-        qid = ack["question"]["id"]
-        await server.runtime.jobs.run_due()
+        question = await ask_and_route(server, asker, **ENGLISH)
+        assert question["language"] == "en"
+        qid = question["id"]
         event = await bilingual.socket.next("new_question_notification")
         assert event["question"]["id"] == qid
         assert event["priority"] == "IMMEDIATE"
@@ -100,10 +109,9 @@ async def test_a_claim_holds_the_next_round_and_the_asker_sees_progress(
         assert asker.socket
         assert korean.socket
         assert bilingual.socket
-        ack = await asker.socket.call("create_question", question_payload(urgency="normal"))
-        qid = ack["question"]["id"]
-        assert ack["question"]["language"] == "ko"
-        await server.runtime.jobs.run_due()
+        question = await ask_and_route(server, asker, urgency="normal")
+        qid = question["id"]
+        assert question["language"] == "ko"
         progress: dict[str, Any] = await asker.socket.next("question_progress")
         assert progress["questionId"] == qid
         assert progress["asked"] == 1
@@ -146,9 +154,7 @@ async def test_an_answer_tells_the_asker_at_once_and_ends_the_claim(
     asker, korean, bilingual = await people(server)
     try:
         assert asker.socket
-        ack = await asker.socket.call("create_question", question_payload(urgency="normal"))
-        qid = ack["question"]["id"]
-        await server.runtime.jobs.run_due()
+        qid = (await ask_and_route(server, asker, urgency="normal"))["id"]
         [first] = await notified(server, qid)
         claimer = korean if first == korean.id else bilingual
         assert claimer.socket is not None

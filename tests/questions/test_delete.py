@@ -13,7 +13,7 @@ from sqlalchemy import select
 from dongne.kit.clock import ManualClock
 from dongne.kit.messages import MessageKey, text
 from dongne.models.questions import Answer, Question
-from tests.escalation.test_router_live import close, get_json, notified, people
+from tests.escalation.test_router_live import ask_and_route, close, get_json, notified, people
 from tests.fixtures.clients import Api, connect
 from tests.fixtures.jeju import SEONGSAN, question_payload
 from tests.fixtures.people import make_person
@@ -113,9 +113,7 @@ async def test_a_deleted_question_asks_nobody_in_its_next_round(
         assert asker.socket
         assert korean.socket
         assert bilingual.socket
-        ack = await asker.socket.call("create_question", question_payload(urgency="normal"))
-        qid = ack["question"]["id"]
-        await server.runtime.jobs.run_due()
+        qid = (await ask_and_route(server, asker, urgency="normal"))["id"]
         [first] = await notified(server, qid)
         other = bilingual if first == korean.id else korean
         assert other.socket is not None
@@ -129,9 +127,7 @@ async def test_a_deleted_question_asks_nobody_in_its_next_round(
         assert other.socket.pending("new_question_notification") == 0
         # A question not deleted, asked the same way, does reach the other local next round:
         # the round above would have asked them.
-        control = await asker.socket.call("create_question", question_payload(urgency="normal"))
-        control_id = control["question"]["id"]
-        await server.runtime.jobs.run_due()
+        control_id = (await ask_and_route(server, asker, urgency="normal"))["id"]
         clock.advance(140)
         await server.runtime.jobs.run_due()
         assert sorted(await notified(server, control_id)) == sorted([korean.id, bilingual.id])
