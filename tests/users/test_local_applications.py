@@ -5,7 +5,10 @@ the applicant is notified."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import AsyncIterator
 from pathlib import Path
+
+import pytest
 
 from dongne.kit.clock import ManualClock
 from dongne.users.schemas import Role
@@ -86,6 +89,18 @@ async def test_declined_with_a_reason(api: Api) -> None:
     assert again.status_code == 201
 
 
+@pytest.fixture
+async def clocked_api(backend: str, tmp_path: Path) -> AsyncIterator[tuple[Api, ManualClock]]:
+    """A server of its own on a clock the test moves, and an HTTP client to it."""
+    clock = ManualClock()
+    async with migrated_server(backend, tmp_path, clock=clock) as server:
+        api = Api(server)
+        try:
+            yield api, clock
+        finally:
+            await api.close()
+
+
 async def fresh_token(api: Api, email: str) -> str:
     """Days pass on the server's clock: each visit logs in anew, as the app would."""
     login = await api.http.post("/api/auth/login", json={"email": email, "password": PASSWORD})
@@ -110,118 +125,109 @@ async def app_on(api: Api, email: str, lat: float, lng: float) -> None:
 
 
 async def test_presence_on_the_island_is_attested_on_several_days(
-    backend: str, tmp_path: Path
+    clocked_api: tuple[Api, ManualClock],
 ) -> None:
-    clock = ManualClock()
-    async with migrated_server(backend, tmp_path, clock=clock) as server:
-        api = Api(server)
-        applicant = await api.register("한달살기")
+    api, clock = clocked_api
+    applicant = await api.register("한달살기")
 
-        async def seen_at(lat: float, lng: float) -> None:
-            await app_on(api, applicant.email, lat, lng)
+    async def seen_at(lat: float, lng: float) -> None:
+        await app_on(api, applicant.email, lat, lng)
 
-        async def application() -> dict[str, object]:
-            me = await fresh_login(api, applicant.email)
-            mine = (await api.http.get(APPLY, headers=me)).json()["application"]
-            if mine is None:
-                applied = await api.http.post(APPLY, headers=me, json={"statement": STATEMENT})
-                assert applied.status_code == 201, applied.text
-                mine = applied.json()
-            assert isinstance(mine, dict)
-            return mine
+    async def application() -> dict[str, object]:
+        me = await fresh_login(api, applicant.email)
+        mine = (await api.http.get(APPLY, headers=me)).json()["application"]
+        if mine is None:
+            applied = await api.http.post(APPLY, headers=me, json={"statement": STATEMENT})
+            assert applied.status_code == 201, applied.text
+            mine = applied.json()
+        assert isinstance(mine, dict)
+        return mine
 
-        try:
-            await seen_at(*offset(SEONGSAN))
-            await seen_at(*offset(SEONGSAN, 800))  # the same day: still one day
-            clock.advance(DAY)
-            await seen_at(*SEOUL_CITY_HALL)  # a day in Seoul is not a day on Jeju
-            clock.advance(DAY)
-            await seen_at(*offset(SEONGSAN))
-            first = await application()
-            assert (first["islandDays"], first["presenceAttested"]) == (2, False)
+    await seen_at(*offset(SEONGSAN))
+    await seen_at(*offset(SEONGSAN, 800))  # the same day: still one day
+    clock.advance(DAY)
+    await seen_at(*SEOUL_CITY_HALL)  # a day in Seoul is not a day on Jeju
+    clock.advance(DAY)
+    await seen_at(*offset(SEONGSAN))
+    first = await application()
+    assert (first["islandDays"], first["presenceAttested"]) == (2, False)
 
-            clock.advance(DAY)
-            await seen_at(*offset(SEONGSAN, 0, -2000))
-            again = await application()
-            assert (again["islandDays"], again["presenceAttested"]) == (3, True)
-            queue = (await api.http.get(QUEUE, headers=await admin_headers(api.server))).json()
-            [row] = [a for a in queue["applications"] if a["userId"] == applicant.id]
-            assert (row["islandDays"], row["presenceAttested"]) == (3, True)
+    clock.advance(DAY)
+    await seen_at(*offset(SEONGSAN, 0, -2000))
+    again = await application()
+    assert (again["islandDays"], again["presenceAttested"]) == (3, True)
+    queue = (await api.http.get(QUEUE, headers=await admin_headers(api.server))).json()
+    [row] = [a for a in queue["applications"] if a["userId"] == applicant.id]
+    assert (row["islandDays"], row["presenceAttested"]) == (3, True)
 
-            # Days older than the evidence window no longer count.
-            clock.advance(90 * DAY)
-            later = await application()
-            assert (later["islandDays"], later["presenceAttested"]) == (1, False)
-        finally:
-            await api.close()
+    # Days older than the evidence window no longer count.
+    clock.advance(90 * DAY)
+    later = await application()
+    assert (later["islandDays"], later["presenceAttested"]) == (1, False)
 
 
 async def test_a_verification_lapses_after_180_days_without_a_sign_of_the_island(
-    backend: str, tmp_path: Path
+    clocked_api: tuple[Api, ManualClock],
 ) -> None:
-    clock = ManualClock()
-    async with migrated_server(backend, tmp_path, clock=clock) as server:
-        api = Api(server)
-        runtime = server.runtime
-        try:
-            locals_ = {}
-            async with runtime.db.transaction() as uow:
-                for nickname in ("떠난주민", "사는주민", "답하는주민"):
-                    user = await runtime.users.create(
-                        uow,
-                        email=f"{secrets.token_hex(4)}@example.com",
-                        password=PASSWORD,
-                        nickname=nickname,
-                        role=Role.LOCAL,
-                        local_verified=True,
-                    )
-                    locals_[nickname] = (user.id, user.email)
-            traveler = await api.register("여행자")
+    api, clock = clocked_api
+    server = api.server
+    runtime = server.runtime
+    locals_ = {}
+    async with runtime.db.transaction() as uow:
+        for nickname in ("떠난주민", "사는주민", "답하는주민"):
+            user = await runtime.users.create(
+                uow,
+                email=f"{secrets.token_hex(4)}@example.com",
+                password=PASSWORD,
+                nickname=nickname,
+                role=Role.LOCAL,
+                local_verified=True,
+            )
+            locals_[nickname] = (user.id, user.email)
+    traveler = await api.register("여행자")
 
-            clock.advance(100 * DAY)
-            await app_on(api, locals_["사는주민"][1], *offset(SEONGSAN))
-            asker = await connect(server, await fresh_token(api, traveler.email))
-            answerer = await connect(server, await fresh_token(api, locals_["답하는주민"][1]))
-            try:
-                asked = await asker.call("create_question", question_payload())
-                answered = await answerer.call(
-                    "create_answer",
-                    {"questionId": asked["question"]["id"], "content": "지금 매표소 열려 있어요."},
-                )
-                assert answered["ok"] is True, answered
-            finally:
-                await asker.close()
-                await answerer.close()
+    clock.advance(100 * DAY)
+    await app_on(api, locals_["사는주민"][1], *offset(SEONGSAN))
+    asker = await connect(server, await fresh_token(api, traveler.email))
+    answerer = await connect(server, await fresh_token(api, locals_["답하는주민"][1]))
+    try:
+        asked = await asker.call("create_question", question_payload())
+        answered = await answerer.call(
+            "create_answer",
+            {"questionId": asked["question"]["id"], "content": "지금 매표소 열려 있어요."},
+        )
+        assert answered["ok"] is True, answered
+    finally:
+        await asker.close()
+        await answerer.close()
 
-            # 181 days after verification: only the one with no sign of Jeju lapses.
-            clock.advance(81 * DAY)
-            async with runtime.db.transaction() as uow:
-                assert await runtime.local_applications.lapse_absent_locals(uow) == 1
-            async with runtime.db.transaction(readonly=True) as uow:
-                states = {
-                    name: (
-                        (u := await runtime.users.get(uow, user_id)).is_local_verified,
-                        u.role,
-                    )
-                    for name, (user_id, _) in locals_.items()
-                }
-            assert states == {
-                "떠난주민": (False, "traveler"),
-                "사는주민": (True, "local"),
-                "답하는주민": (True, "local"),
-            }
-            async with runtime.db.transaction() as uow:
-                assert await runtime.local_applications.lapse_absent_locals(uow) == 0
+    # 181 days after verification: only the one with no sign of Jeju lapses.
+    clock.advance(81 * DAY)
+    async with runtime.db.transaction() as uow:
+        assert await runtime.local_applications.lapse_absent_locals(uow) == 1
+    async with runtime.db.transaction(readonly=True) as uow:
+        states = {
+            name: (
+                (u := await runtime.users.get(uow, user_id)).is_local_verified,
+                u.role,
+            )
+            for name, (user_id, _) in locals_.items()
+        }
+    assert states == {
+        "떠난주민": (False, "traveler"),
+        "사는주민": (True, "local"),
+        "답하는주민": (True, "local"),
+    }
+    async with runtime.db.transaction() as uow:
+        assert await runtime.local_applications.lapse_absent_locals(uow) == 0
 
-            # The lapsed local is told, and may apply again.
-            me = await fresh_login(api, locals_["떠난주민"][1])
-            history = (await api.http.get("/api/notifications", headers=me)).json()
-            assert history["notifications"][0]["type"] == "local_lapsed"
-            assert "180일" in history["notifications"][0]["message"]
-            again = await api.http.post(APPLY, headers=me, json={"statement": STATEMENT})
-            assert again.status_code == 201, again.text
-        finally:
-            await api.close()
+    # The lapsed local is told, and may apply again.
+    me = await fresh_login(api, locals_["떠난주민"][1])
+    history = (await api.http.get("/api/notifications", headers=me)).json()
+    assert history["notifications"][0]["type"] == "local_lapsed"
+    assert "180일" in history["notifications"][0]["message"]
+    again = await api.http.post(APPLY, headers=me, json={"statement": STATEMENT})
+    assert again.status_code == 201, again.text
 
 
 async def test_a_document_photo_is_private_to_operators_and_gone_once_decided(api: Api) -> None:
