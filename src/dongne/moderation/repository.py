@@ -84,29 +84,30 @@ class ReportRepository:
     async def get(self, report_id: str) -> Report | None:
         return await self._session.get(Report, report_id)
 
-    async def targets(self, reports: Sequence[Report]) -> dict[str, ReportedText]:
+    async def targets(self, reports: Sequence[Report]) -> dict[tuple[str, str], ReportedText]:
         """What each reported thing says (a question's title, an answer's text, a person's
-        nickname) and the question it belongs to, by target id; gone ones are left out."""
+        nickname) and the question it belongs to, by (target type, target id); gone ones
+        are left out."""
 
         def ids(kind: str) -> list[str]:
             return [r.target_id for r in reports if r.target_type == kind]
 
-        found: dict[str, ReportedText] = {}
+        found: dict[tuple[str, str], ReportedText] = {}
         if wanted := ids("question"):
             for qid, title in await self._session.execute(
                 select(Question.id, Question.title).where(Question.id.in_(wanted))
             ):
-                found[qid] = ReportedText(qid, title)
+                found["question", qid] = ReportedText(qid, title)
         if wanted := ids("answer"):
             for aid, qid, content in await self._session.execute(
                 select(Answer.id, Answer.question_id, Answer.content).where(Answer.id.in_(wanted))
             ):
-                found[aid] = ReportedText(qid, content)
+                found["answer", aid] = ReportedText(qid, content)
         if wanted := ids("user"):
             for uid, nickname in await self._session.execute(
                 select(User.id, User.nickname).where(User.id.in_(wanted))
             ):
-                found[uid] = ReportedText(None, nickname)
+                found["user", uid] = ReportedText(None, nickname)
         return found
 
 

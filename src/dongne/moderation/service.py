@@ -152,7 +152,7 @@ class SafetyService:
         out = []
         for row in rows:
             report = ReportOut.model_validate(row)
-            if target := targets.get(row.target_id):
+            if target := targets.get((row.target_type, row.target_id)):
                 report.excerpt = target.text[:EXCERPT_CHARS]
                 report.question_id = target.question_id
             out.append(report)
