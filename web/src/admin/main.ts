@@ -674,6 +674,22 @@ function reportLink(report: ReportItem): HTMLElement | null {
   return report.questionId ? open(`/q/${encodeURIComponent(report.questionId)}`, t("reportOpen")) : null;
 }
 
+/** What an operator can do about a reported question or answer besides dismissing it. */
+const REPORT_ACTION = {
+  question: { label: "reportCloseQuestion", action: "close_question", done: "reportQuestionClosed" },
+  answer: { label: "reportHideAnswer", action: "hide_answer", done: "reportAnswerHidden" },
+} as const;
+
+function reportAction(report: ReportItem): HTMLElement | null {
+  if (report.targetType === "user") return null;
+  const { label, action, done } = REPORT_ACTION[report.targetType];
+  return actionButton(t(label), "primary small", async () => {
+    await adminApi.resolveReport(report.id, action);
+    notify(t(done));
+    await loadReports();
+  });
+}
+
 function renderReports(): void {
   if (!state.reports.length) {
     replaceChildren(parts.reports, h("p", { class: "empty" }, t("reportsEmpty")));
@@ -699,20 +715,7 @@ function renderReports(): void {
             "td",
             {},
             reportLink(report),
-            report.targetType === "question"
-              ? actionButton(t("reportCloseQuestion"), "primary small", async () => {
-                  await adminApi.resolveReport(report.id, "close_question");
-                  notify(t("reportQuestionClosed"));
-                  await loadReports();
-                })
-              : null,
-            report.targetType === "answer"
-              ? actionButton(t("reportHideAnswer"), "primary small", async () => {
-                  await adminApi.resolveReport(report.id, "hide_answer");
-                  notify(t("reportAnswerHidden"));
-                  await loadReports();
-                })
-              : null,
+            reportAction(report),
             actionButton(t("reportDismiss"), "ghost small", async () => {
               await adminApi.resolveReport(report.id, "dismiss");
               notify(t("reportDismissed"));
@@ -752,9 +755,7 @@ async function loadApplications(): Promise<void> {
   const next = (await adminApi.applications()).applications;
   // Redrawn only when the queue changed: a refresh must not wipe a decline reason being
   // typed or a document being looked at.
-  const same = (a: LocalApplication[], b: LocalApplication[]): boolean =>
-    a.length === b.length && a.every((x, i) => JSON.stringify(x) === JSON.stringify(b[i]));
-  if (same(next, state.applications)) return;
+  if (JSON.stringify(next) === JSON.stringify(state.applications)) return;
   state.applications = next;
   renderApplications();
 }
