@@ -99,8 +99,8 @@ REAL_CAP = 10
 STRESS = Scenario(5_000, 20.0, 30.0, kind="stress")
 STRESS_QUICK = Scenario(2_000, 10.0, 10.0, kind="stress")
 # The stress scenario forces the seed's broadcast plan (every online local within 5 km in
-# QUICK) where the routing offers another; unknown DONGNE_* variables are ignored.
-STRESS_ENV = {"DONGNE_ROUTING_PLAN": "seed"}
+# QUICK) in place of the default router.
+STRESS_ENV = {"DONGNE_ROUTING": "seed-waves"}
 NO_LOCATION_UPDATES_S = 1e9
 
 
@@ -441,7 +441,11 @@ async def run_scenario(
         "samples": sampler.samples,
     }
     record["fanOut"] = fan_out_cost(
-        sampler, view.marks.get("load"), view.marks.get("closing", loadgen_ended_mono), loadgen
+        sampler,
+        view.marks.get("load"),
+        view.marks.get("closing", loadgen_ended_mono),
+        loadgen,
+        server_facts["questionsInDb"],
     )
     if stress:
         plan = fan_out_plan(data_dir / "dongne.db", loadgen, accounts)
@@ -465,12 +469,12 @@ async def run_scenario(
 
 
 def fan_out_cost(
-    sampler: Sampler, start: float | None, end: float, loadgen: dict[str, Any]
+    sampler: Sampler, start: float | None, end: float, loadgen: dict[str, Any], questions: int
 ) -> dict[str, Any]:
     """Server CPU-seconds from the load's start to the end of the grace period (before the
     load generator closes its sockets), and the question notifications the clients received
-    meanwhile: CPU per delivered notification, all the server's work included (questions,
-    waves, answers, location updates)."""
+    meanwhile: CPU per delivered notification and per question asked, all the server's work
+    included (questions, waves or rounds, answers, location updates)."""
     # A sample covers the second before its time: it counts if its middle is in the window.
     cpu_s = sum(
         s["cpuPct"] / 100 * s.get("dt", 1.0)
@@ -484,6 +488,8 @@ def fan_out_cost(
         "delivered": delivered,
         "cpuMsPerNotification": round(cpu_s * 1000 / delivered, 4) if delivered else None,
         "notificationsPerCpuSecond": round(delivered / cpu_s) if cpu_s else None,
+        "questions": questions,
+        "cpuMsPerQuestion": round(cpu_s * 1000 / questions, 2) if questions else None,
     }
 
 
@@ -575,7 +581,8 @@ async def run_references(
             log.close()
             progress.update(task, description=f"{scenario.name}: reference {name} done")
         window_end = view.marks.get("closing", ended)
-        out[name] = fan_out_cost(sampler, view.marks.get("load"), window_end, loadgen) | {
+        asked = int(loadgen.get("questions", {}).get("acked", 0) or 0)
+        out[name] = fan_out_cost(sampler, view.marks.get("load"), window_end, loadgen, asked) | {
             "connected": loadgen.get("connect", {}).get("connected"),
             "rssPerConnectionKB": _per_connection_kb(
                 sampler.rss_at(view.marks.get("load")),

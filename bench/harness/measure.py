@@ -20,6 +20,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 WAVES = ("IMMEDIATE", "QUICK", "EXTENDED", "FINAL")
+STEPS = ("first", "later")
+WAVE_JOB, ROUND_JOB = "escalation.wave", "escalation.round"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 HEALTH_PROBE_S = 0.1
@@ -296,27 +298,30 @@ def server_side(db_path: Path, cutoff_wall_ms: int | None) -> dict[str, Any]:
         late_rows = db.execute(
             "SELECT count(*) FROM question_notified WHERE created_at > ?", (cutoff,)
         ).fetchone()[0]
-        lateness: dict[str, list[float]] = {w: [] for w in WAVES}
-        pending: dict[str, int] = {w: 0 for w in WAVES}
-        for wave, status, due_at, finished_at in db.execute(
-            "SELECT json_extract(payload, '$.wave'), status, due_at, finished_at FROM jobs"
-            " WHERE kind = 'escalation.wave'"
+        # Routing steps: the seed's waves or the router's rounds, whichever the server ran.
+        # "first" is the IMMEDIATE wave or round 0 (due at the ask), "later" every other.
+        lateness: dict[str, list[float]] = {step: [] for step in STEPS}
+        pending: dict[str, int] = {step: 0 for step in STEPS}
+        for kind, wave, round_no, status, due_at, finished_at in db.execute(
+            "SELECT kind, json_extract(payload, '$.wave'), json_extract(payload, '$.round'),"
+            " status, due_at, finished_at FROM jobs WHERE kind IN (?, ?)",
+            (WAVE_JOB, ROUND_JOB),
         ):
-            if wave not in lateness:
-                continue
+            first = wave == "IMMEDIATE" if kind == WAVE_JOB else round_no == 0
+            step = "first" if first else "later"
             if status == "done" and finished_at:
                 due = datetime.strptime(due_at, SQLITE_TIME).replace(tzinfo=UTC)
                 done = datetime.strptime(finished_at, SQLITE_TIME).replace(tzinfo=UTC)
-                lateness[wave].append((done - due).total_seconds() * 1000)
+                lateness[step].append((done - due).total_seconds() * 1000)
             elif due_at <= cutoff and status != "done":
-                pending[wave] += 1
+                pending[step] += 1
         questions = db.execute("SELECT count(*) FROM questions").fetchone()[0]
         answers = db.execute("SELECT count(*) FROM answers").fetchone()[0]
     return {
         "expected": expected,
         "rowsAfterCutoff": late_rows,
-        "waveLatenessMs": {w: summarize(v) for w, v in lateness.items()},
-        "wavesDueNotRun": pending,
+        "stepLatenessMs": {step: summarize(v) for step, v in lateness.items()},
+        "stepsDueNotRun": pending,
         "questionsInDb": questions,
         "answersInDb": answers,
     }

@@ -7,6 +7,8 @@ from typing import Any
 # SPEC.md: question -> locals and answer -> asker, p99 <= 20 ms at 5,000 users and 100 q/s.
 TARGET_P99_MS = 20.0
 BACKLOG_MIN_MS = 100.0
+# Issue [14]: every routing round runs within 1 s of its due time.
+STEP_LATE_MS = 1000.0
 
 
 def _ms(stats: dict[str, Any] | None) -> str:
@@ -66,8 +68,9 @@ def markdown(doc: dict[str, Any]) -> str:
         "## Delivery: delivered / expected",
         "",
         "| scenario | questions acked / sent | IMMEDIATE notifications | QUICK notifications "
-        "| waves due, not run by cutoff IMMEDIATE / QUICK | answer notifications "
-        "| location replies | disconnects | wave lateness p99 (s) IMMEDIATE / QUICK | verdict |",
+        "| waves / rounds due, not run by cutoff first / later | answer notifications "
+        "| location replies | disconnects | wave / round lateness p99 / max (s) first / later "
+        "| verdict |",
         "|---|---|---|---|---|---|---|---:|---|---|",
     ]
     for s in doc["scenarios"]:
@@ -75,18 +78,19 @@ def markdown(doc: dict[str, Any]) -> str:
             continue
         lg = s["loadgen"]
         q, a, loc = lg.get("questions", {}), lg.get("answers", {}), lg.get("location", {})
-        late = s["serverDb"]["waveLatenessMs"]
-        not_run = s["serverDb"]["wavesDueNotRun"]
+        late = s["serverDb"]["stepLatenessMs"]
+        not_run = s["serverDb"]["stepsDueNotRun"]
         answer_lost = max(0, a.get("acked", 0) - a.get("notified", 0))
         lines.append(
             f"| {s['scenario']['name']} | {q.get('acked', 0):,} / {q.get('sent', 0):,}"
             f" ({s['serverDb']['questionsInDb']:,} in DB)"
             f" | {_loss(s['delivery'].get('IMMEDIATE'))} | {_loss(s['delivery'].get('QUICK'))}"
-            f" | {not_run['IMMEDIATE']:,} / {not_run['QUICK']:,}"
+            f" | {not_run['first']:,} / {not_run['later']:,}"
             f" | {a.get('notified', 0):,} / {a.get('acked', 0):,} ({answer_lost:,} lost)"
             f" | {loc.get('received', 0):,} / {loc.get('acked', 0):,}"
             f" | {lg.get('disconnects', {}).get('count', 0)}"
-            f" | {_s(late['IMMEDIATE'].get('p99'))} / {_s(late['QUICK'].get('p99'))}"
+            f" | {_s(late['first'].get('p99'))} / {_s(late['first'].get('max'))}"
+            f" ; {_s(late['later'].get('p99'))} / {_s(late['later'].get('max'))}"
             f" | {verdict(s)} |"
         )
     lines += [
@@ -112,6 +116,7 @@ def markdown(doc: dict[str, Any]) -> str:
             f" | {client.get('cpuPctLoad')} / {_num(loop.get('p99'))} |"
         )
     lines += fan_out_table(doc)
+    lines += cost_growth_table(doc)
     errors = [s for s in doc["scenarios"] if s.get("serverLogErrors")]
     if errors:
         lines += ["", "## Server log errors (most frequent)", ""]
@@ -136,9 +141,9 @@ def fan_out_table(doc: dict[str, Any]) -> list[str]:
         "## CPU per delivered notification (ours vs bare servers, same run)",
         "",
         "| scenario | server | delivered | CPU s | CPU ms / notification "
-        "| notifications / CPU s | ratio to ours | out-of-order eventIds "
+        "| notifications / CPU s | ratio to ours | CPU ms / question | out-of-order eventIds "
         "| RSS per connection (KB) | GC during load: count / total ms / max ms |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for s in doc["scenarios"]:
         ours = s.get("fanOut")
@@ -152,10 +157,36 @@ def fan_out_table(doc: dict[str, Any]) -> list[str]:
         lines.append(_cost_row(name, "dongne", ours, ours, dupes) + f" {rss} | {gc_cell} |")
         for ref_name, ref in (s.get("references") or {}).items():
             if "error" in ref:
-                lines.append(f"| {name} | {ref_name} | failed: {ref['error']} | | | | | | | |")
+                lines.append(f"| {name} | {ref_name} | failed: {ref['error']} | | | | | | | | |")
                 continue
             row = _cost_row(name, ref_name, ref, ours, ref.get("duplicates"))
             lines.append(row + f" {ref.get('rssPerConnectionKB')} | – |")
+    return lines
+
+
+def cost_growth_table(doc: dict[str, Any]) -> list[str]:
+    """CPU per question, all its work included, across the user counts run at one rate
+    (product scenarios only: not the stress scenario, not a real-cap one)."""
+    by_rate: dict[float, list[tuple[int, float]]] = {}
+    for s in doc["scenarios"]:
+        sc, cost = s["scenario"], s.get("fanOut") or {}
+        if sc.get("kind") == "stress" or sc.get("fatigue_cap") or not cost.get("cpuMsPerQuestion"):
+            continue
+        by_rate.setdefault(sc["rate"], []).append((sc["users"], cost["cpuMsPerQuestion"]))
+    rows = [(rate, sorted(costs)) for rate, costs in sorted(by_rate.items()) if len(costs) > 1]
+    if not rows:
+        return []
+    lines = [
+        "",
+        "## How the cost grows: server CPU ms per question asked, all its work included",
+        "",
+        "| q/s | " + " | ".join(f"{users:,} users" for users, _ in rows[0][1]) + " | max / min |",
+        "|---:|" + "---:|" * (len(rows[0][1]) + 1),
+    ]
+    for rate, costs in rows:
+        values = [cost for _, cost in costs]
+        cells = " | ".join(f"{cost:g}" for cost in values)
+        lines.append(f"| {rate:g} | {cells} | {max(values) / min(values):.2f} × |")
     return lines
 
 
@@ -167,7 +198,8 @@ def _cost_row(
     return (
         f"| {name} | {server} | {cost.get('delivered', 0):,} | {cost.get('cpuSeconds')}"
         f" | {per if per is not None else '–'} | {cost.get('notificationsPerCpuSecond') or '–'}"
-        f" | {ratio} | {dupes if dupes is not None else '–'} |"
+        f" | {ratio} | {cost.get('cpuMsPerQuestion') or '–'}"
+        f" | {dupes if dupes is not None else '–'} |"
     )
 
 
@@ -186,9 +218,9 @@ def problems(s: dict[str, Any]) -> list[str]:
     lost += max(0, lg["location"]["acked"] - lg["location"]["received"])
     if lost:
         found.append(f"{lost:,} events lost")
-    not_run = sum(s["serverDb"]["wavesDueNotRun"].get(w, 0) for w in ("IMMEDIATE", "QUICK"))
+    not_run = sum(s["serverDb"]["stepsDueNotRun"].values())
     if not_run:
-        found.append(f"{not_run:,} waves not run")
+        found.append(f"{not_run:,} waves / rounds not run")
     q = lg["questions"]
     failed = q["timeouts"] + q["failed"] + lg["answers"]["timeouts"] + lg["answers"]["failed"]
     failed += lg["location"]["timeouts"] + sum(lg["location"]["errors"].values())
@@ -208,6 +240,9 @@ def slow(s: dict[str, Any]) -> list[str]:
     ):
         if stats.get("n") and stats["p99"] > TARGET_P99_MS:
             found.append(f"{label} p99 {_num(stats['p99'])} ms > {TARGET_P99_MS:g}")
+    for step, stats in s["serverDb"]["stepLatenessMs"].items():
+        if stats.get("n") and stats["max"] > STEP_LATE_MS:
+            found.append(f"{step} rounds up to {stats['max'] / 1000:.1f} s late")
     windows = [w for w in lg.get("timeline", {}).get("immediate", []) if w.get("n")]
     if len(windows) >= 2:
         first, last = windows[0]["p50"], windows[-1]["p50"]
