@@ -299,7 +299,7 @@ def server_side(db_path: Path, cutoff_wall_ms: int | None) -> dict[str, Any]:
             "SELECT count(*) FROM question_notified WHERE created_at > ?", (cutoff,)
         ).fetchone()[0]
         # Routing steps: the seed's waves or the router's rounds, whichever the server ran.
-        # "first" is the IMMEDIATE wave or round 0 (due at the ask), "later" every other.
+        # "first" is the IMMEDIATE wave or round 1 (due at the ask), "later" every other.
         lateness: dict[str, list[float]] = {step: [] for step in STEPS}
         pending: dict[str, int] = {step: 0 for step in STEPS}
         for kind, wave, round_no, status, due_at, finished_at in db.execute(
@@ -307,7 +307,7 @@ def server_side(db_path: Path, cutoff_wall_ms: int | None) -> dict[str, Any]:
             " status, due_at, finished_at FROM jobs WHERE kind IN (?, ?)",
             (WAVE_JOB, ROUND_JOB),
         ):
-            first = wave == "IMMEDIATE" if kind == WAVE_JOB else round_no == 0
+            first = wave == "IMMEDIATE" if kind == WAVE_JOB else round_no == 1
             step = "first" if first else "later"
             if status == "done" and finished_at:
                 due = datetime.strptime(due_at, SQLITE_TIME).replace(tzinfo=UTC)

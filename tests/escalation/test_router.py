@@ -266,6 +266,9 @@ class FakePorts:
     async def responsiveness(self, user_ids: Sequence[str]) -> dict[str, Responsiveness]:
         return {}
 
+    async def recent_counts(self, user_ids: Sequence[str]) -> dict[str, int]:
+        return {}
+
     async def asked(self, question_id: str) -> dict[str, Pending]:
         return self._asked
 

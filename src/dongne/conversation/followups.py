@@ -19,13 +19,14 @@ from dongne.models.users import User
 from dongne.moderation.policy import strip_html
 from dongne.questions.schemas import Message
 from dongne.questions.views import QuestionViews, brief
+from dongne.users.schemas import Person
 from dongne.users.service import UsersService
 
 ONLY_THE_ASKER = text(MessageKey.ONLY_ASKER_FOLLOWS_UP)
 EMPTY = text(MessageKey.MESSAGE_EMPTY)
 
 
-def as_message(row: FollowUp, author: User) -> Message:
+def as_message(row: FollowUp, author: User | Person) -> Message:
     """A follow-up as a message of its room: no images, never accepted."""
     return Message(
         id=row.id,
@@ -89,7 +90,7 @@ class FollowUpService:
         rows = await FollowUpRepository(uow.session).of_question(question_id)
         if not rows:
             return []
-        authors = await self._users.get_many(uow, list({r.author_id for r in rows}))
+        authors = await self._users.people(uow, [r.author_id for r in rows])
         return [as_message(r, authors[r.author_id]) for r in rows if r.author_id in authors]
 
     async def author_of(self, uow: UnitOfWork, question_id: str, message_id: str) -> str | None:

@@ -56,7 +56,7 @@ class RoomsService:
         rooms = RoomRepository(uow.session)
         await rooms.add_member(question_id, user_id, self._clock.now())
         member_ids = await rooms.member_ids(question_id)
-        members = await self._users.get_many(uow, member_ids)
+        members = await self._users.people(uow, member_ids)
         users = [
             RoomUser(
                 **brief(members[member_id]).model_dump(),

@@ -57,8 +57,7 @@ class LivePorts:
         self._safety = safety
 
     async def _verified(self, user_ids: Iterable[str]) -> list[str]:
-        users = await self._users.get_many(self._uow, user_ids)
-        return sorted(uid for uid, user in users.items() if user.is_local_verified)
+        return await self._users.verified_among(self._uow, user_ids)
 
     async def nearby(self, lat: float, lng: float, radius_m: float, limit: int) -> list[Nearby]:
         return await self._presence.nearest(lat, lng, radius_m, limit=limit, locals_only=True)
@@ -138,6 +137,11 @@ class LivePorts:
             for user_id, (total, hour, day) in load.items()
         }
 
+    async def recent_counts(self, user_ids: Sequence[str]) -> dict[str, int]:
+        return await NotifiedRepository(self._uow.session).counts_since(
+            user_ids, self._now - timedelta(hours=1)
+        )
+
     async def asked(self, question_id: str) -> dict[str, Pending]:
         rows = await NotifiedRepository(self._uow.session).rows_of(question_id)
         return {
@@ -146,5 +150,5 @@ class LivePorts:
                 chance=DEFAULT_CHANCE if chance is None else chance,
                 median_delay_s=DEFAULT_MEDIAN_DELAY_S if median is None else median,
             )
-            for user_id, at, chance, median, _seen in rows
+            for user_id, at, chance, median in rows
         }

@@ -75,6 +75,10 @@ class RouterPorts(Protocol):
         """The router's record of each local (absent: nothing recorded yet)."""
         ...
 
+    async def recent_counts(self, user_ids: Sequence[str]) -> dict[str, int]:
+        """Question notifications of each in the last hour (absent: none), for the cap."""
+        ...
+
     async def asked(self, question_id: str) -> dict[str, Pending]:
         """Locals already notified of the question (answered or not)."""
         ...

@@ -14,7 +14,7 @@ from dongne.kit.db import core_table
 from dongne.models.escalation import QuestionNotified, QuestionRouting
 from dongne.models.questions import Answer, Question
 
-NotifiedRow = tuple[str, datetime, float | None, float | None, datetime | None]
+NotifiedRow = tuple[str, datetime, float | None, float | None]
 
 
 class NotifiedRepository:
@@ -26,15 +26,21 @@ class NotifiedRepository:
         return set((await self._session.execute(query)).scalars())
 
     async def rows_of(self, question_id: str) -> list[NotifiedRow]:
-        """(user, notified at, chance, median delay, seen at) of everyone notified of it."""
+        """(user, notified at, chance, median delay) of everyone notified of it."""
         query = select(
             QuestionNotified.user_id,
             QuestionNotified.created_at,
             QuestionNotified.chance,
             QuestionNotified.median_delay_s,
-            QuestionNotified.seen_at,
         ).where(QuestionNotified.question_id == question_id)
         return [tuple(row) for row in await self._session.execute(query)]  # type: ignore[misc]
+
+    async def asked_and_seen(self, question_id: str) -> tuple[int, int]:
+        """(locals notified of it, of whom have seen it)."""
+        n = QuestionNotified
+        query = select(func.count(), func.count(n.seen_at)).where(n.question_id == question_id)
+        asked, seen = (await self._session.execute(query)).one()
+        return int(asked), int(seen)
 
     async def counts_since(self, user_ids: Sequence[str], since: datetime) -> dict[str, int]:
         query = (

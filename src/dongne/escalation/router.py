@@ -9,7 +9,7 @@ each for blocks, settings, positions and records, whatever their number.
 from __future__ import annotations
 
 import random
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import time
 
@@ -17,6 +17,7 @@ from dongne.escalation.policy import Candidate, WavePlan
 from dongne.escalation.ports import LocalProfile, RouterPorts
 from dongne.escalation.routing import (
     Channel,
+    Pending,
     Responsiveness,
     RoundChoice,
     RouteCandidate,
@@ -99,17 +100,22 @@ Described = tuple[str, LocalProfile, float | None, Responsiveness]
 
 
 async def describe(
-    ports: RouterPorts, question: RouteQuestion, user_ids: list[str]
+    ports: RouterPorts, question: RouteQuestion, user_ids: list[str], *, records: bool = True
 ) -> list[Described]:
     """Who of them did not block the asker, with their profile, distance (None: offline)
-    and record: one call each for blocks, settings, positions and records."""
+    and record: one call each for blocks, settings, positions and records. `records=False`
+    reads only each one's load of the last hour (all the seed's waves weigh)."""
     if not user_ids:
         return []
     blocked = await ports.blockers(question.asker_id, user_ids)
     user_ids = [u for u in user_ids if u not in blocked]
     profiles = await ports.profiles(user_ids)
     positions = await ports.positions(user_ids)
-    stats = await ports.responsiveness(user_ids)
+    if records:
+        stats = await ports.responsiveness(user_ids)
+    else:
+        recent = await ports.recent_counts(user_ids)
+        stats = {u: Responsiveness(last_hour=n) for u, n in recent.items()}
     none = Responsiveness()
     lat, lng = question.lat, question.lng
     return [
@@ -129,10 +135,14 @@ class Router:
         self.sources = tuple(sources)
 
     async def candidates(
-        self, ports: RouterPorts, question: RouteQuestion, round_no: int, now_s: float
+        self,
+        ports: RouterPorts,
+        question: RouteQuestion,
+        round_no: int,
+        now_s: float,
+        already: Mapping[str, Pending],
     ) -> list[RouteCandidate]:
-        """Everyone the sources find for this round who was not asked yet, described."""
-        already = await ports.asked(question.id)
+        """Everyone the sources find for this round who is not in `already`, described."""
         tags = sorted(question.hashtags)
         accepted = await ports.accepted_answerers(tags) if tags else []
         ctx = RoundContext(question, round_no, self.config, accepted)
@@ -178,12 +188,12 @@ class Router:
         local_time: time,
         rng: random.Random,
     ) -> RoundChoice:
-        candidates = await self.candidates(ports, question, round_no, now_s)
-        pending = list((await ports.asked(question.id)).values())
+        already = await ports.asked(question.id)
+        candidates = await self.candidates(ports, question, round_no, now_s, already)
         return choose_round(
             question,
             candidates,
-            pending,
+            list(already.values()),
             round_no=round_no,
             now_s=now_s,
             local_time=local_time,
@@ -214,7 +224,8 @@ async def wave_candidates(
     user_ids = [u for u in dict.fromkeys(user_ids) if u not in already]
     experts = set(await ports.accepted_answerers(tags)) if plan.experts_only and tags else set()
     result = []
-    for user_id, profile, distance, stats in await describe(ports, question, user_ids):
+    described = await describe(ports, question, user_ids, records=False)
+    for user_id, profile, distance, stats in described:
         expert = user_id in experts or not profile.interests.isdisjoint(tags)
         result.append(
             Candidate(

@@ -396,7 +396,7 @@ class EscalationService:
         await self._publish_progress(uow, await self._questions.get(uow, question_id))
 
     async def progress(self, uow: UnitOfWork, question: Question) -> QuestionProgress:
-        rows = await NotifiedRepository(uow.session).rows_of(question.id)
+        asked, seen = await NotifiedRepository(uow.session).asked_and_seen(question.id)
         state = await RoutingRepository(uow.session).get(question.id)
         now = self._clock.now()
         # Once answered, a claim that has not lapsed yet no longer means anything.
@@ -422,8 +422,8 @@ class EscalationService:
             upcoming = ProgressNext(what="widening", at=question.created_at)
         return QuestionProgress(
             question_id=question.id,
-            asked=len(rows),
-            seen=sum(1 for row in rows if row[4] is not None),
+            asked=asked,
+            seen=seen,
             answering=1 if fresh else 0,
             claimed_by=claimed_by,
             next=upcoming,

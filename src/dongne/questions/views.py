@@ -33,6 +33,7 @@ from dongne.questions.schemas import (
     UserBrief,
 )
 from dongne.regions.policy import RegionMap
+from dongne.users.schemas import Person
 from dongne.users.service import UsersService
 
 QUESTION_NOT_FOUND = text(MessageKey.QUESTION_NOT_FOUND)
@@ -250,7 +251,7 @@ class QuestionViews:
     async def _with_answers(self, uow: UnitOfWork, question: Question) -> QuestionWithAnswers:
         [view] = await self.question_views(uow, [question])
         answers = await AnswerRepository(uow.session).of_question(question.id)
-        authors = await self._users.get_many(uow, [a.author_id for a in answers])
+        authors = await self._users.people(uow, [a.author_id for a in answers])
         images = await self._media.images_of_answers(uow, [a.id for a in answers])
         return QuestionWithAnswers(
             **view.model_dump(),
@@ -264,7 +265,7 @@ class QuestionViews:
     ) -> list[QuestionOut]:
         ids = [q.id for q in questions]
         tags = await QuestionRepository(uow.session).hashtags_of(ids)
-        askers = await self._users.get_many(uow, [q.asker_id for q in questions])
+        askers = await self._users.people(uow, [q.asker_id for q in questions])
         images = await self._media.images_of_questions(uow, ids)
         return [
             QuestionOut(
@@ -287,7 +288,9 @@ class QuestionViews:
             for q in questions
         ]
 
-    def answer_view(self, answer: Answer, author: User, images: Sequence[Image]) -> AnswerOut:
+    def answer_view(
+        self, answer: Answer, author: User | Person, images: Sequence[Image]
+    ) -> AnswerOut:
         hidden = answer.hidden_at is not None
         return AnswerOut(
             id=answer.id,
@@ -306,5 +309,5 @@ class QuestionViews:
         )
 
 
-def brief(user: User) -> UserBrief:
+def brief(user: User | Person) -> UserBrief:
     return UserBrief(id=user.id, nickname=user.nickname, is_local_verified=user.is_local_verified)

@@ -226,5 +226,9 @@ class SimPorts:
                 result[u] = stats
         return result
 
+    async def recent_counts(self, user_ids: Sequence[str]) -> dict[str, int]:
+        index_of = self.index_of
+        return {u: n for u in user_ids if (n := self.last_hour(index_of[u]))}
+
     async def asked(self, question_id: str) -> dict[str, Pending]:
         return self.asked_of.setdefault(question_id, {})

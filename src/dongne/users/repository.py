@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select, update
@@ -9,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dongne.models.users import RefreshToken, User
-from dongne.users.schemas import Role
+from dongne.users.schemas import Person, Role
 
 
 class EmailTaken(Exception):
@@ -39,6 +40,15 @@ class UserRepository:
         query = select(User.id).where(User.is_local_verified.is_(True)).order_by(User.id)
         return list((await self._session.execute(query)).scalars())
 
+    async def verified_among(self, user_ids: Sequence[str]) -> list[str]:
+        """Which of these users are verified locals, sorted."""
+        query = (
+            select(User.id)
+            .where(User.id.in_(user_ids), User.is_local_verified.is_(True))
+            .order_by(User.id)
+        )
+        return list((await self._session.execute(query)).scalars())
+
     async def verified_locals_in(self, region: str) -> list[str]:
         query = (
             select(User.id)
@@ -62,6 +72,10 @@ class UserRepository:
         total = select(func.count()).select_from(User).where(*waiting)
         users = list((await self._session.execute(query)).scalars())
         return users, (await self._session.execute(total)).scalar_one()
+
+    async def people(self, user_ids: Sequence[str]) -> list[Person]:
+        query = select(User.id, User.nickname, User.is_local_verified).where(User.id.in_(user_ids))
+        return [Person(*row) for row in await self._session.execute(query)]
 
     async def list_by_ids(self, user_ids: list[str]) -> list[User]:
         result = await self._session.execute(select(User).where(User.id.in_(user_ids)))

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from pydantic import EmailStr, Field, field_validator
 
 from dongne.kit.messages.languages import Language
 from dongne.kit.schema import CleanStr, RequestModel, WireModel
+
+
+class Person(NamedTuple):
+    """What other people see of a user next to what they wrote."""
+
+    id: str
+    nickname: str
+    is_local_verified: bool
 
 
 class Role(StrEnum):

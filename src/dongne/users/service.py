@@ -24,7 +24,7 @@ from dongne.models.users import RefreshToken, User
 from dongne.users.limits import AuthLimits
 from dongne.users.policy import normalize_email, role_after_lapse, role_after_local_verification
 from dongne.users.repository import EmailTaken, RefreshTokenRepository, UserRepository
-from dongne.users.schemas import ProfileUpdate, Role, TokenPair, UserOut
+from dongne.users.schemas import Person, ProfileUpdate, Role, TokenPair, UserOut
 
 BAD_CREDENTIALS = text(MessageKey.WRONG_CREDENTIALS)
 BAD_REFRESH = text(MessageKey.LOG_IN_AGAIN)
@@ -189,8 +189,19 @@ class UsersService:
         users = await UserRepository(uow.session).list_by_ids(list(set(user_ids)))
         return {user.id: user for user in users}
 
+    async def people(self, uow: UnitOfWork, user_ids: Iterable[str]) -> dict[str, Person]:
+        """Name and badge of each user, read without loading whole rows."""
+        ids = list(set(user_ids))
+        found = await UserRepository(uow.session).people(ids) if ids else []
+        return {person.id: person for person in found}
+
     async def verified_local_ids(self, uow: UnitOfWork) -> list[str]:
         return await UserRepository(uow.session).verified_local_ids()
+
+    async def verified_among(self, uow: UnitOfWork, user_ids: Iterable[str]) -> list[str]:
+        """Which of these users are verified locals, sorted."""
+        ids = list(set(user_ids))
+        return await UserRepository(uow.session).verified_among(ids) if ids else []
 
     async def verified_locals_in(self, uow: UnitOfWork, region: str) -> list[str]:
         """Verified locals who gave `region` as their home."""
