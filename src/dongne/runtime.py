@@ -24,7 +24,7 @@ from dongne.infra.presence.base import PresenceIndex
 from dongne.infra.presence.cluster import ClusterSockets
 from dongne.infra.presence.memory import MemoryPresenceIndex
 from dongne.infra.presence.redis import RedisPresenceIndex
-from dongne.infra.ratelimit import RateLimiter, memory_rate_limiter, redis_rate_limiter
+from dongne.infra.ratelimit import MemoryRateLimiter, RateLimiter, SharedRateLimiter
 from dongne.infra.redis import (
     JOBS_CHANNEL,
     FallbackRateLimiter,
@@ -154,7 +154,9 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         closers.append(cluster_sockets.stop)
         concentration = RedisConcentrationStore(redis)
         # Shared limits; counted in this process while Redis does not answer.
-        rate_limiter = FallbackRateLimiter(redis_rate_limiter(settings.redis_url))
+        rate_limiter = FallbackRateLimiter(
+            SharedRateLimiter(settings.redis_url), MemoryRateLimiter(clock.monotonic)
+        )
         # Shared, so a write on one node is seen by reads on all; misses while Redis is away.
         cache = RedisCache(redis, monotonic=clock.monotonic)
         wakeups = JobWakeups(redis, scoped_channel(JOBS_CHANNEL, settings.redis_url))
@@ -163,7 +165,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
     else:
         presence = MemoryPresenceIndex(now=clock.monotonic)
         concentration = MemoryConcentrationStore()
-        rate_limiter = memory_rate_limiter()
+        rate_limiter = MemoryRateLimiter(clock.monotonic)
         cache = MemoryCache(now=clock.monotonic)
 
     events = Events(sink)

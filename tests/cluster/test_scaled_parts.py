@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from limits.aio.storage import MemoryStorage
 
 from dongne.config import Settings
-from dongne.infra.ratelimit import RateLimiter, memory_rate_limiter
+from dongne.infra.ratelimit import MemoryRateLimiter
 from dongne.infra.redis import FallbackRateLimiter, redis_database, scoped_channel
 from dongne.realtime.server import RedisManager, create_socket_server
 
@@ -37,9 +36,9 @@ def test_the_socketio_manager_uses_the_database_channel() -> None:
     assert sio.subscribed() is False
 
 
-class _Broken(RateLimiter):
+class _Broken(MemoryRateLimiter):
     def __init__(self) -> None:
-        super().__init__(MemoryStorage())
+        super().__init__()
         self.calls = 0
 
     async def hit(self, limit: str, *key: str) -> float | None:
@@ -60,17 +59,17 @@ async def test_rate_limits_count_in_memory_while_redis_fails() -> None:
 
 
 async def test_rate_limits_go_back_to_redis_when_it_answers() -> None:
-    shared = memory_rate_limiter()
+    shared = MemoryRateLimiter()
     limiter = FallbackRateLimiter(shared)
     assert await limiter.hit("1/minute", "event", "u2") is None
     assert await limiter.hit("1/minute", "event", "u2") is not None
 
 
-class _Counting(RateLimiter):
+class _Counting(MemoryRateLimiter):
     """The shared limiter, counting how often it is asked."""
 
     def __init__(self) -> None:
-        super().__init__(MemoryStorage())
+        super().__init__()
         self.calls = 0
 
     async def hit(self, limit: str, *key: str) -> float | None:

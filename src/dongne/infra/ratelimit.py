@@ -1,18 +1,35 @@
-"""Rate limits with the `limits` library: memory storage in one process, Redis when scaled."""
+"""Rate limits: moving windows counted in this process, or in Redis (the `limits`
+library) when several nodes share them.
+
+The limits are written as `limits` strings ("30/minute") and parsed by it. In one process
+the windows are counted here, not by `limits`' memory storages: after every hit those
+sweep every key of the process for expired events, the async one with a thread hop per
+key, the other from a timer thread every 10 ms. With a few thousand connected users that
+sweep took most of a core while the server was otherwise idle (bench/README.md).
+"""
 
 from __future__ import annotations
 
 import math
 import time
+from abc import ABC, abstractmethod
+from collections import deque
+from collections.abc import Callable
 
 from limits import RateLimitItem, parse
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.storage import RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 
+# How often the windows of keys that went quiet are dropped: memory stays bounded by the
+# keys active within the longest window, and no hit pays for more than its own key.
+IDLE_SWEEP_S = 60.0
 
-class RateLimiter:
-    def __init__(self, storage: Storage) -> None:
-        self._limiter = MovingWindowRateLimiter(storage)
+
+class RateLimiter(ABC):
+    """`hit` counts one event and `peek` only looks; both answer None when allowed, else
+    the whole seconds until one is allowed again (at least 1)."""
+
+    def __init__(self) -> None:
         self._parsed: dict[str, RateLimitItem] = {}
 
     def _item(self, limit: str) -> RateLimitItem:
@@ -21,15 +38,79 @@ class RateLimiter:
             item = self._parsed[limit] = parse(limit)
         return item
 
+    @abstractmethod
+    async def hit(self, limit: str, *key: str) -> float | None: ...
+
+    @abstractmethod
+    async def peek(self, limit: str, *key: str) -> float | None:
+        """Like `hit` without counting: for limits on failures, checked before trying."""
+
+
+class MemoryRateLimiter(RateLimiter):
+    """Moving windows in this process: each key keeps the times of its events within the
+    window, oldest first, and a hit prunes only its own key."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self._clock = clock
+        # (limit, *key) -> (window length in seconds, event times within it)
+        self._windows: dict[tuple[str, ...], tuple[float, deque[float]]] = {}
+        self._swept_at = clock()
+
     async def hit(self, limit: str, *key: str) -> float | None:
-        """Counts one hit; None when allowed, else the seconds until one is allowed again."""
+        return self._count(limit, key, record=True)
+
+    async def peek(self, limit: str, *key: str) -> float | None:
+        return self._count(limit, key, record=False)
+
+    def _count(self, limit: str, key: tuple[str, ...], *, record: bool) -> float | None:
+        now = self._clock()
+        if now - self._swept_at >= IDLE_SWEEP_S:
+            self._drop_idle(now)
+        item = self._item(limit)
+        found = self._windows.get((limit, *key))
+        if found is not None:
+            length, events = found
+            while events and events[0] <= now - length:
+                events.popleft()
+            if len(events) >= item.amount:
+                return max(1.0, math.ceil(events[0] + length - now))
+        if record:
+            if found is None:
+                found = self._windows[(limit, *key)] = (float(item.get_expiry()), deque())
+            found[1].append(now)
+        return None
+
+    def _drop_idle(self, now: float) -> None:
+        self._swept_at = now
+        idle = [
+            k
+            for k, (length, events) in self._windows.items()
+            if not events or events[-1] <= now - length
+        ]
+        for k in idle:
+            del self._windows[k]
+
+
+class SharedRateLimiter(RateLimiter):
+    """Moving windows in Redis, through `limits`: one count for every node."""
+
+    def __init__(self, redis_url: str) -> None:
+        super().__init__()
+        storage = RedisStorage(
+            redis_url.replace("redis://", "async+redis://", 1),
+            implementation="redispy",
+            key_prefix="dongne-limits",
+        )
+        self._limiter = MovingWindowRateLimiter(storage)
+
+    async def hit(self, limit: str, *key: str) -> float | None:
         item = self._item(limit)
         if await self._limiter.hit(item, *key):
             return None
         return await self._retry_after(item, *key)
 
     async def peek(self, limit: str, *key: str) -> float | None:
-        """Like `hit` without counting: for limits on failures, checked before trying."""
         item = self._item(limit)
         if await self._limiter.test(item, *key):
             return None
@@ -39,17 +120,3 @@ class RateLimiter:
         stats = await self._limiter.get_window_stats(item, *key)
         # `limits` stamps its windows with wall-clock time itself; the answer must match it.
         return max(1.0, math.ceil(stats.reset_time - time.time()))
-
-
-def memory_rate_limiter() -> RateLimiter:
-    return RateLimiter(MemoryStorage())
-
-
-def redis_rate_limiter(redis_url: str) -> RateLimiter:
-    return RateLimiter(
-        RedisStorage(
-            redis_url.replace("redis://", "async+redis://", 1),
-            implementation="redispy",
-            key_prefix="dongne-limits",
-        )
-    )

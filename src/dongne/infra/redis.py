@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from limits.aio.storage import MemoryStorage
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 from redis.asyncio.connection import parse_url
@@ -28,7 +27,7 @@ from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from dongne.infra.ratelimit import RateLimiter
+from dongne.infra.ratelimit import MemoryRateLimiter, RateLimiter
 
 log = structlog.get_logger("dongne.redis")
 
@@ -195,19 +194,20 @@ class FallbackRateLimiter(RateLimiter):
     again every `RATE_LIMIT_RETRY_S`, so a dead Redis costs no time per event.
     """
 
-    def __init__(self, shared: RateLimiter) -> None:
-        super().__init__(MemoryStorage())
+    def __init__(self, shared: RateLimiter, local: RateLimiter | None = None) -> None:
+        super().__init__()
+        self._local = local or MemoryRateLimiter()
         self._shared = shared
         self._retry_at = 0.0
 
     async def hit(self, limit: str, *key: str) -> float | None:
-        refused_here = await super().hit(limit, *key)
+        refused_here = await self._local.hit(limit, *key)
         if refused_here is not None:
             return refused_here
         return await self._shared_or_none(self._shared.hit, limit, *key)
 
     async def peek(self, limit: str, *key: str) -> float | None:
-        refused_here = await super().peek(limit, *key)
+        refused_here = await self._local.peek(limit, *key)
         if refused_here is not None:
             return refused_here
         return await self._shared_or_none(self._shared.peek, limit, *key)
