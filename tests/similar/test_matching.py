@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from dongne.similar import analyzer, policy
-from dongne.similar.index import SimilarIndex
+from dongne.similar.index import SimilarIndex, Stored
 from dongne.similar.matcher import rank, stored_from
 
 NOW = datetime(2026, 7, 20, 12, 0, tzinfo=UTC)
@@ -144,3 +145,36 @@ def test_removing_and_replacing_keeps_the_counts_right() -> None:
     index.upsert(index.get("parking"))  # type: ignore[arg-type]
     assert len(index) == 1
     assert top(index, "주차장 있나요", HYEOPJAE) == ["parking"]
+
+
+def _parking(title: str, hashtags: list[str], answer_id: str, known: Stored | None) -> Stored:
+    return stored_from(
+        question_id="q",
+        title=title,
+        content=title,
+        region_code="hallim",
+        created_at=NOW,
+        hashtags=hashtags,
+        lat=HYEOPJAE[0],
+        lng=HYEOPJAE[1],
+        answer_id=answer_id,
+        answer_preview="",
+        answer_accepted=False,
+        answer_created_at=NOW,
+        known=known,
+    )
+
+
+def test_a_new_answer_keeps_the_terms_and_an_edit_draws_them_again() -> None:
+    first = _parking("협재 주차장 있나요?", ["협재"], "a1", None)
+    # Terms that no analysis would give: reused as they are while text and tags stay.
+    first.terms = Counter({"reused": 1})
+    again = _parking("협재 주차장 있나요?", ["협재"], "a2", first)
+    assert again.terms == Counter({"reused": 1})
+    assert again.answer_id == "a2"
+    edited = _parking("협재 샤워장 있나요?", ["협재"], "a2", first)
+    assert "샤워장" in edited.terms
+    assert "reused" not in edited.terms
+    retagged = _parking("협재 주차장 있나요?", ["주차"], "a2", first)
+    assert "주차" in retagged.terms
+    assert "reused" not in retagged.terms

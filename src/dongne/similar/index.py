@@ -47,6 +47,7 @@ class Stored:
     terms: Counter[str] = field(default_factory=Counter)
     length: int = 0
     named: bool = False  # names a place
+    source: int = 0  # fingerprint of the text and tags its terms were drawn from
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,9 +79,12 @@ def stored_from(
     answer_accepted: bool,
     answer_created_at: datetime,
     terms: Sequence[str] | None = None,
+    known: Stored | None = None,
 ) -> Stored:
     """What the index keeps of an answered question; its terms come from the analyzer
-    unless given (already analysed)."""
+    unless given (already analysed), or from `known` (the same question as indexed
+    before) when its text and tags have not changed: a new or accepted answer changes
+    only the answer shown, and the analysis is the costly part."""
     text = title if content.strip() == title.strip() else f"{title}\n{content}"
     stored = Stored(
         question_id=question_id,
@@ -97,6 +100,10 @@ def stored_from(
         answer_created_at=answer_created_at,
         freshness=policy.freshness_of(text),
     )
+    stored.source = hash((text, *hashtags))
+    if known is not None and known.source == stored.source:
+        stored.terms.update(known.terms)
+        return stored
     stored.terms.update(analyzer.terms(text) if terms is None else terms)
     stored.terms.update(analyzer.tag_terms(hashtags))
     return stored

@@ -54,7 +54,7 @@ ANSWER_NOT_FOUND = text(MessageKey.ANSWER_NOT_FOUND)
 MIN_QUERY_CHARS = 2
 
 
-def _stored(row: AnsweredRow) -> Stored:
+def _stored(row: AnsweredRow, known: Stored | None = None) -> Stored:
     return stored_from(
         question_id=row.question_id,
         title=row.title,
@@ -68,6 +68,7 @@ def _stored(row: AnsweredRow) -> Stored:
         answer_preview=preview(row.answer_content),
         answer_accepted=row.answer_accepted,
         answer_created_at=row.answer_created_at,
+        known=known,
     )
 
 
@@ -189,7 +190,7 @@ class SimilarService:
             if row is None:
                 self._index.remove(question_id)
             else:
-                self._index.upsert(_stored(row))
+                self._index.upsert(_stored(row, self._index.get(question_id)))
 
     # -- use cases ------------------------------------------------------------------
 
