@@ -75,7 +75,10 @@ class Settings(BaseSettings):
     rate_event: str = "120/minute"  # any other Socket.IO event, per user and event
     rate_create_question: str = "5/minute"
     rate_create_answer: str = "30/minute"
-    rate_update_location: str = "60/minute"
+    # A burst tier as well: a flood of positions is refused after ten, not after sixty,
+    # each of which would cost a nearby-questions reply (the web client sends one every
+    # 15 s, or every 30 m moved).
+    rate_update_location: str = "10/10 seconds;60/minute"
     # Accounts (users/limits.py): ";"-separated tiers, so the wait grows with the attempts.
     rate_register: str = "5/minute;20/hour"  # sign-ups per IP
     rate_login_failures_account: str = "5/minute;10/15 minutes;20/hour"

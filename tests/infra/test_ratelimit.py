@@ -68,3 +68,16 @@ async def test_quiet_keys_are_forgotten_and_busy_ones_kept() -> None:
     # Only the hour's window and the new one are left; the hour still refuses.
     assert len(limiter._windows) == 2
     assert await limiter.hit("1/hour", "event", "long") is not None
+
+
+async def test_tiers_cut_a_burst_and_keep_the_steady_rate() -> None:
+    clock = ManualClock()
+    limiter = MemoryRateLimiter(clock)
+    tiers = "3/10 seconds;5/minute"
+    assert [await limiter.hit_tiers(tiers, "k") for _ in range(3)] == [None] * 3
+    for _ in range(20):  # refused by the burst tier, and counted in neither
+        assert await limiter.hit_tiers(tiers, "k") == 10
+    clock.now += 10
+    assert await limiter.hit_tiers(tiers, "k") is None
+    assert await limiter.hit_tiers(tiers, "k") is None
+    assert await limiter.hit_tiers(tiers, "k") == 50  # now the minute's five are used up

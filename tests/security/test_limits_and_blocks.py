@@ -12,6 +12,7 @@ import httpx
 import pytest
 import socketio
 
+from dongne.config import Settings
 from dongne.kit.clock import ManualClock
 from dongne.users.schemas import Role
 from tests.fixtures.clients import PASSWORD, Api, connect
@@ -217,3 +218,23 @@ async def test_logout_ends_the_refresh_family(api: Api) -> None:
     assert out.status_code == 204
     after = await api.http.post("/api/auth/refresh", json={"refreshToken": account.refresh_token})
     assert after.status_code == 401
+
+
+async def test_a_burst_of_positions_is_cut_after_ten(backend: str, tmp_path: Path) -> None:
+    product_limit = Settings.model_fields["rate_update_location"].default
+    async with migrated_server(backend, tmp_path, rate_update_location=product_limit) as server:
+        api = Api(server)
+        account = await api.register()
+        await api.close()
+        client = await connect(server, account.access_token)
+        try:
+            here = {"lat": 33.4996, "lng": 126.5312}
+            replies = [await client.call("update_location", here) for _ in range(11)]
+            assert [reply["ok"] for reply in replies[:10]] == [True] * 10
+            refused = replies[10]["error"]
+            assert refused["code"] == "rate_limited"
+            assert 1 <= refused["retryAfter"] <= 10
+            # Only the burst is cut: other events keep their own budget.
+            assert (await client.call("sync_unread_messages", {}))["ok"] is True
+        finally:
+            await client.close()

@@ -41,6 +41,20 @@ class RateLimiter(ABC):
     @abstractmethod
     async def hit(self, limit: str, *key: str) -> float | None: ...
 
+    async def hit_tiers(self, limits: str, *key: str) -> float | None:
+        """One hit against `;`-separated tiers ("10/10 seconds;60/minute": a burst and a
+        steady rate): None when every tier allows it, else the longest wait. Like a
+        refused `hit`, a refused event counts in no tier."""
+        tiers = [limit.strip() for limit in limits.split(";") if limit.strip()]
+        if len(tiers) == 1:
+            return await self.hit(tiers[0], *key)
+        held = [wait for limit in tiers if (wait := await self.peek(limit, *key)) is not None]
+        if held:
+            return max(held)
+        waits = [await self.hit(limit, *key) for limit in tiers]
+        held = [wait for wait in waits if wait is not None]
+        return max(held) if held else None
+
     @abstractmethod
     async def peek(self, limit: str, *key: str) -> float | None:
         """Like `hit` without counting: for limits on failures, checked before trying."""

@@ -130,7 +130,7 @@ class SocketRouter:
             if event != REAUTHENTICATE and session.token_expires_at <= self._runtime.clock.now():
                 expired = True
                 raise DongneError(ErrorCode.UNAUTHENTICATED, text(MessageKey.SESSION_EXPIRED))
-            retry = await self._runtime.rate_limiter.hit(
+            retry = await self._runtime.rate_limiter.hit_tiers(
                 self._runtime.settings.event_limit(event), "event", event, session.user_id
             )
             if retry is not None:
