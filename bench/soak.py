@@ -106,15 +106,12 @@ class Soak:
         return RunningServer(self.url, self.runtime.settings, self.runtime)
 
 
+# Real limits, but every client comes from 127.0.0.1 here where a crowd has many addresses.
+PER_ADDRESS_LIFTED = {"DONGNE_RATE_CONNECT": "100000/minute", "DONGNE_RATE_HTTP": "100000/minute"}
+
+
 def node_env(folder: Path, database_url: str) -> dict[str, str]:
-    # Real limits, but every client comes from 127.0.0.1 here where a crowd has many addresses.
-    return embedded_node_env(
-        folder,
-        database_url,
-        unlimited=False,
-        DONGNE_RATE_CONNECT="100000/minute",
-        DONGNE_RATE_HTTP="100000/minute",
-    )
+    return embedded_node_env(folder, database_url, unlimited=False, **PER_ADDRESS_LIFTED)
 
 
 @asynccontextmanager
@@ -153,7 +150,7 @@ async def clustered(folder: Path) -> AsyncIterator[Soak]:
 
 @asynccontextmanager
 async def soaked_cluster(folder: Path, services: ThrowawayServices) -> AsyncIterator[Soak]:
-    async with running_cluster(folder) as cluster:
+    async with running_cluster(folder, unlimited=False, **PER_ADDRESS_LIFTED) as cluster:
         soak = Soak(
             cluster.nginx.url,
             cluster.runtime,

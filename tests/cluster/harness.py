@@ -385,12 +385,16 @@ def embedded_node_env(
     return env
 
 
-def node_env(folder: Path, database_url: str, redis_url: str) -> dict[str, str]:
+def node_env(
+    folder: Path, database_url: str, redis_url: str, *, unlimited: bool = True, **extra: str
+) -> dict[str, str]:
     # Shared by both nodes, as a volume would be: the same VAPID keys and uploads; nginx's
     # X-Forwarded-For names the client.
     return embedded_node_env(
         folder,
         database_url,
+        unlimited=unlimited,
+        **extra,
         DONGNE_REDIS_URL=redis_url,
         DONGNE_TRUSTED_PROXIES="127.0.0.1/32",
         # These tests count each wave's broadcast across nodes (every local within reach);
@@ -400,7 +404,11 @@ def node_env(folder: Path, database_url: str, redis_url: str) -> dict[str, str]:
 
 
 @asynccontextmanager
-async def running_cluster(folder: Path) -> AsyncIterator[Cluster]:
+async def running_cluster(
+    folder: Path, *, unlimited: bool = True, **extra: str
+) -> AsyncIterator[Cluster]:
+    """Two nodes, Redis, PostgreSQL and nginx. `unlimited`: every rate limit lifted (the
+    tests drive many events from one address); `extra`: more of the nodes' environment."""
     require_cluster_pieces()
     async with AsyncExitStack() as stack:
         database_url = await stack.enter_async_context(fresh_database("postgres", folder))
@@ -409,7 +417,7 @@ async def running_cluster(folder: Path) -> AsyncIterator[Cluster]:
         stack.push_async_callback(redis.stop, signal.SIGKILL)
         await redis.ready()
         (folder / "data").mkdir()
-        env = node_env(folder, database_url, redis.url)
+        env = node_env(folder, database_url, redis.url, unlimited=unlimited, **extra)
         # What `dongne migrate` runs, here to spare a process start (seconds on this machine).
         await asyncio.to_thread(upgrade, database_url)
 
