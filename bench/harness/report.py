@@ -167,12 +167,13 @@ def fan_out_table(doc: dict[str, Any]) -> list[str]:
 def cost_growth_table(doc: dict[str, Any]) -> list[str]:
     """CPU per question, all its work included, across the user counts run at one rate
     (product scenarios only: not the stress scenario, not a real-cap one)."""
-    by_rate: dict[float, list[tuple[int, float]]] = {}
+    by_rate: dict[float, list[tuple[int, float, bool]]] = {}
     for s in doc["scenarios"]:
         sc, cost = s["scenario"], s.get("fanOut") or {}
         if sc.get("kind") == "stress" or sc.get("fatigue_cap") or not cost.get("cpuMsPerQuestion"):
             continue
-        by_rate.setdefault(sc["rate"], []).append((sc["users"], cost["cpuMsPerQuestion"]))
+        held = "loadgen" in s and not problems(s)
+        by_rate.setdefault(sc["rate"], []).append((sc["users"], cost["cpuMsPerQuestion"], held))
     rows = [(rate, sorted(costs)) for rate, costs in sorted(by_rate.items()) if len(costs) > 1]
     if not rows:
         return []
@@ -180,13 +181,19 @@ def cost_growth_table(doc: dict[str, Any]) -> list[str]:
         "",
         "## How the cost grows: server CPU ms per question asked, all its work included",
         "",
-        "| q/s | " + " | ".join(f"{users:,} users" for users, _ in rows[0][1]) + " | max / min |",
+        "| q/s | "
+        + " | ".join(f"{users:,} users" for users, _, _ in rows[0][1])
+        + " | max / min |",
         "|---:|" + "---:|" * (len(rows[0][1]) + 1),
     ]
     for rate, costs in rows:
-        values = [cost for _, cost in costs]
-        cells = " | ".join(f"{cost:g}" for cost in values)
+        values = [cost for _, cost, _ in costs]
+        cells = " | ".join(f"{cost:g}" + ("" if held else " *") for _, cost, held in costs)
         lines.append(f"| {rate:g} | {cells} | {max(values) / min(values):.2f} × |")
+    lines += [
+        "",
+        "\\* not sustained (work left undone: rounds not run, requests failed): reads low.",
+    ]
     return lines
 
 
