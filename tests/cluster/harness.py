@@ -523,12 +523,15 @@ class Client:
         self._changed.set()
 
     async def _resume(self) -> None:
-        if self.location is not None:
-            # Live positions are not durable: a client re-sends its own after reconnecting.
-            await self.sio.call(
-                "update_location", {"lat": self.location[0], "lng": self.location[1]}
-            )
-        await self.resync()
+        # A node killed during the resume leaves its calls unanswered; the reconnect that
+        # follows resumes again, so the timed-out one has nothing left to do.
+        with contextlib.suppress(socketio.exceptions.TimeoutError):
+            if self.location is not None:
+                # Live positions are not durable: a client re-sends its own after reconnecting.
+                await self.sio.call(
+                    "update_location", {"lat": self.location[0], "lng": self.location[1]}
+                )
+            await self.resync()
 
     async def resync(self) -> None:
         while True:
