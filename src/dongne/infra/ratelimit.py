@@ -14,7 +14,7 @@ import math
 import time
 from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import RedisStorage
@@ -23,6 +23,17 @@ from limits.aio.strategies import MovingWindowRateLimiter
 # How often the windows of keys that went quiet are dropped: memory stays bounded by the
 # keys active within the longest window, and no hit pays for more than its own key.
 IDLE_SWEEP_S = 60.0
+
+
+def tiers(spec: str) -> list[str]:
+    """The limits of a `;`-separated spec ("10/10 seconds;60/minute")."""
+    return [part.strip() for part in spec.split(";") if part.strip()]
+
+
+def longest_wait(waits: Iterable[float | None]) -> float | None:
+    """None when every answer allowed, else the longest wait among them."""
+    held = [wait for wait in waits if wait is not None]
+    return max(held) if held else None
 
 
 class RateLimiter(ABC):
@@ -45,15 +56,13 @@ class RateLimiter(ABC):
         """One hit against `;`-separated tiers ("10/10 seconds;60/minute": a burst and a
         steady rate): None when every tier allows it, else the longest wait. Like a
         refused `hit`, a refused event counts in no tier."""
-        tiers = [limit.strip() for limit in limits.split(";") if limit.strip()]
-        if len(tiers) == 1:
-            return await self.hit(tiers[0], *key)
-        held = [wait for limit in tiers if (wait := await self.peek(limit, *key)) is not None]
-        if held:
-            return max(held)
-        waits = [await self.hit(limit, *key) for limit in tiers]
-        held = [wait for wait in waits if wait is not None]
-        return max(held) if held else None
+        each = tiers(limits)
+        if len(each) == 1:
+            return await self.hit(each[0], *key)
+        held = longest_wait([await self.peek(limit, *key) for limit in each])
+        if held is not None:
+            return held
+        return longest_wait([await self.hit(limit, *key) for limit in each])
 
     @abstractmethod
     async def peek(self, limit: str, *key: str) -> float | None:

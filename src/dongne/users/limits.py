@@ -11,15 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dongne.infra.ratelimit import RateLimiter
+from dongne.infra.ratelimit import RateLimiter, longest_wait, tiers
 from dongne.kit.errors import DongneError, ErrorCode
 from dongne.kit.messages import MessageKey, text
 
 TOO_MANY = text(MessageKey.TOO_MANY_REQUESTS)
-
-
-def tiers(spec: str) -> list[str]:
-    return [part.strip() for part in spec.split(";") if part.strip()]
 
 
 @dataclass(frozen=True)
@@ -57,6 +53,6 @@ class AuthLimits:
 
 
 def _refuse_if_held(waits: list[float | None]) -> None:
-    held = [wait for wait in waits if wait is not None]
-    if held:
-        raise DongneError(ErrorCode.RATE_LIMITED, TOO_MANY, retryAfter=max(held))
+    held = longest_wait(waits)
+    if held is not None:
+        raise DongneError(ErrorCode.RATE_LIMITED, TOO_MANY, retryAfter=held)
