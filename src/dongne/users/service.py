@@ -185,10 +185,6 @@ class UsersService:
         when it commits."""
         self._sessions.forget_after_commit(uow, user_id)
 
-    async def get_many(self, uow: UnitOfWork, user_ids: Iterable[str]) -> dict[str, User]:
-        users = await UserRepository(uow.session).list_by_ids(list(set(user_ids)))
-        return {user.id: user for user in users}
-
     async def people(self, uow: UnitOfWork, user_ids: Iterable[str]) -> dict[str, Person]:
         """Name and badge of each user, read without loading whole rows."""
         ids = list(set(user_ids))
