@@ -76,6 +76,10 @@ class _Counting(MemoryRateLimiter):
         self.calls += 1
         return await super().hit(limit, *key)
 
+    async def peek(self, limit: str, *key: str) -> float | None:
+        self.calls += 1
+        return await super().peek(limit, *key)
+
 
 async def test_a_flood_is_refused_here_without_asking_redis() -> None:
     shared = _Counting()
@@ -84,6 +88,16 @@ async def test_a_flood_is_refused_here_without_asking_redis() -> None:
     assert answers[:3] == [None, None, None]
     assert all(retry is not None and retry >= 1 for retry in answers[3:])
     assert shared.calls == 3  # the 17 refused never cost a round trip
+
+
+async def test_a_flood_against_tiers_is_refused_here_without_asking_redis() -> None:
+    shared = _Counting()
+    limiter = FallbackRateLimiter(shared)
+    answers = [await limiter.hit_tiers("3/10 seconds;60/minute", "event", "u5") for _ in range(20)]
+    assert answers[:3] == [None, None, None]
+    assert all(retry is not None and retry >= 1 for retry in answers[3:])
+    # The three allowed: a look at both tiers, then a hit on both; the refused cost nothing.
+    assert shared.calls == 3 * 4
 
 
 async def test_the_shared_count_still_refuses_what_another_node_used_up() -> None:

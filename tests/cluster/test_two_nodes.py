@@ -11,8 +11,11 @@ from collections import Counter
 from typing import Any
 
 import httpx
+import orjson
+from redis.asyncio import Redis
 
 from dongne.escalation.service import WAVE_JOB
+from dongne.infra.redis import SOCKETIO_CHANNEL, scoped_channel
 from dongne.models import Job
 from tests.cluster.harness import Client, Cluster, Node, notifications_for, offset, online
 from tests.fixtures.jeju import place, question_payload
@@ -219,4 +222,41 @@ async def test_a_write_on_one_node_is_read_at_once_on_the_other(shared_cluster: 
         assert (await _http(a, local, "GET", page))["user"]["nickname"] == "새 닉네임"
     finally:
         for client in clients:
+            await client.close()
+
+
+async def test_replies_to_a_socket_stay_on_its_node(shared_cluster: Cluster) -> None:
+    """An error or a reply goes to the socket that asked, on its node: published to the
+    Redis channel, every node would handle it (a refused flood used to cost that)."""
+    cluster = shared_cluster
+    spot = place("hyeopjae_beach")
+    channel = scoped_channel(SOCKETIO_CHANNEL, cluster.redis.url)
+    heard: list[str] = []
+    redis = Redis.from_url(cluster.redis.url)
+    pubsub = redis.pubsub(ignore_subscribe_messages=True)
+    await pubsub.subscribe(channel)
+    asker = await online(cluster, cluster.a, "quiet-asker", offset(spot, 20), local=False)
+    local = await online(cluster, cluster.b, "quiet-local", offset(spot, 300))
+    try:
+        for _ in range(3):
+            refused = await asker.call("create_answer", "not an object")
+            assert refused["ok"] is False
+            assert refused["error"]["code"] == "invalid"
+        await asker.wait_for("three errors", lambda c: len(c.live_events("error")) == 3)
+        ack = await asker.call("create_question", question_payload(location=spot))
+        assert ack["ok"] is True, ack
+        # The notification to the local on B must cross; everything before it is heard too.
+        async with asyncio.timeout(10):
+            while "new_question_notification" not in heard:
+                # None for the subscription's own confirmation, or after a second of quiet.
+                message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1)
+                if message is not None:
+                    heard.append(orjson.loads(message["data"]).get("event", ""))
+        assert "error" not in heard
+        assert "nearby_questions_update" not in heard
+        assert "question_created" not in heard
+    finally:
+        await pubsub.aclose()
+        await redis.aclose()
+        for client in (asker, local):
             await client.close()

@@ -54,7 +54,7 @@ class SocketContext:
 
     async def send(self, event: str, payload: WireModel) -> None:
         """An extra reply to this socket only (call it after the transaction committed)."""
-        await self._publisher.emit(event, payload, room=self.sid)
+        await self._publisher.reply(self.sid, event, payload)
 
 
 Handler = Callable[[SocketContext, Any], Awaitable[WireModel | None]]
@@ -156,7 +156,7 @@ class SocketRouter:
         else:
             body = result.wire() if result is not None else {}
             if reply is not None and result is not None:
-                await self._publisher.emit(reply, result, room=sid)
+                await self._publisher.reply(sid, reply, result)
             return {"ok": True, **body}
         ERRORS.labels(error.code.value).inc()
         # In the language of the connection's user (read at connect).

@@ -97,8 +97,16 @@ class Publisher:
             except SocketIsClosedError:
                 log.debug("emit_to_closed_socket", event=e.event, sid=sid)
 
+    async def reply(self, sid: str, event: str, payload: WireModel | Mapping[str, Any]) -> None:
+        """To the socket whose event is being handled, which is on this node: straight to it.
+        Through the Redis manager every reply would be published to every node (in the
+        cluster soak, a refused flood cost each node a Redis message per refusal)."""
+        EVENTS_OUT.labels(event).inc()
+        with EMIT_SECONDS.time():
+            await self._sio.emit(event, wire_of(payload), to=sid, ignore_queue=True)
+
     async def error(
         self, sid: str, error: DongneError, event: str, language: Language | None = None
     ) -> None:
         payload = ErrorEvent(code=error.code.value, message=error.render(language), event=event)
-        await self.emit("error", payload, room=sid)
+        await self.reply(sid, "error", payload)
