@@ -140,6 +140,14 @@ def test_a_capped_local_is_skipped() -> None:
     assert choose([capped, local("other")]) == ["other"]
 
 
+def test_a_local_at_the_daily_cap_is_skipped_unless_on_duty() -> None:
+    config = RouterConfig(daily_cap=10)
+    busy = Responsiveness(notified=30, answered=20, last_day=10)
+    assert choose([local("busy", stats=busy)], config=config) == []
+    assert choose([local("busy", stats=busy)], config=RouterConfig()) == ["busy"]
+    assert choose([local("duty", stats=busy, on_duty=True)], config=config) == ["duty"]
+
+
 def test_on_duty_locals_are_asked_first() -> None:
     crowd = [local(f"l{i}", stats=RESPONSIVE, distance_m=100) for i in range(10)]
     duty = local("duty", distance_m=4_000, on_duty=True)

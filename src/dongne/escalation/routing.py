@@ -111,6 +111,8 @@ class RouterConfig:
     hour_load: float = 0.9  # x ** (notifications in the last hour)
     day_load_half: float = 12.0  # the chance halves every this many notifications today
     fatigue_cap: int = 10  # question notifications per local per hour, hard
+    # ... and per 24 hours, hard, except on duty (they chose it); None: no daily cap.
+    daily_cap: int | None = None
     # When the next round runs after round n (seconds after this round); the last repeats.
     round_gaps_s: tuple[float, ...] = (75.0, 90.0, 120.0, 150.0, 240.0, 300.0, 600.0)
     give_up_s: float = 3600.0  # no round starts this long after the question was asked
@@ -198,6 +200,12 @@ def eligible(
     if held_by_quiet_hours(priority, settings, local_time):
         return False
     if candidate.stats.last_hour >= config.fatigue_cap:
+        return False
+    if (
+        config.daily_cap is not None
+        and candidate.stats.last_day >= config.daily_cap
+        and not candidate.on_duty
+    ):
         return False
     if round_no == 1 and not settings.immediate_alerts and not candidate.on_duty:
         return False
