@@ -141,10 +141,10 @@ def test_a_capped_local_is_skipped() -> None:
 
 
 def test_a_local_at_the_daily_cap_is_skipped_unless_on_duty() -> None:
-    config = RouterConfig(daily_cap=10)
+    config = RouterConfig()  # the default: 10 a day
     busy = Responsiveness(notified=30, answered=20, last_day=10)
     assert choose([local("busy", stats=busy)], config=config) == []
-    assert choose([local("busy", stats=busy)], config=RouterConfig()) == ["busy"]
+    assert choose([local("busy", stats=busy)], config=RouterConfig(daily_cap=None)) == ["busy"]
     assert choose([local("duty", stats=busy, on_duty=True)], config=config) == ["duty"]
 
 
@@ -168,14 +168,26 @@ def test_locals_still_expected_to_answer_count() -> None:
     assert len(choose(crowd, round_no=2, pending=hopeful)) < len(choose(crowd, round_no=2))
 
 
-def test_past_the_deadline_one_local_a_round_keeps_the_question_alive() -> None:
-    """Once its 10 minutes are gone, a question asks one local a round, not a full round:
-    the attention it would spend is what the next questions need within their 10 minutes."""
+def test_past_the_deadline_nobody_more_is_asked_and_no_round_is_scheduled() -> None:
+    """Once its 10 minutes are gone, a question asks nobody new: the attention (and daily
+    cap) it would spend is what the next questions need within their own 10 minutes."""
     weak = [local(f"w{i}", distance_m=4_000) for i in range(10)]
-    in_time = choose(weak, round_no=5, now_s=CONFIG.deadline_s - 120.0)
-    late = choose(weak, round_no=5, now_s=CONFIG.deadline_s + 30.0)
-    assert len(in_time) == CONFIG.max_per_round
-    assert len(late) == CONFIG.late_max_per_round == 1
+    assert len(choose(weak, round_no=5, now_s=CONFIG.deadline_s - 120.0)) == CONFIG.max_per_round
+    assert choose(weak, round_no=5, now_s=CONFIG.deadline_s + 30.0) == []
+    choice = choose_round(
+        QUESTION,
+        weak,
+        (),
+        round_no=4,
+        now_s=CONFIG.deadline_s - 120.0,
+        local_time=NOON,
+        config=CONFIG,
+        rng=random.Random(1),
+    )
+    assert choice.next_round_at_s is None  # the next gap would end past the deadline
+    # One a round past it (the router until 2026-12-04, a scenario variant) still works.
+    one_late = RouterConfig(late_max_per_round=1)
+    assert len(choose(weak, round_no=5, now_s=CONFIG.deadline_s + 30.0, config=one_late)) == 1
 
 
 QUIET = RecipientSettings(quiet_hours=QuietHours(time(11, 0), time(13, 0)))

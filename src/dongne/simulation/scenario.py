@@ -211,7 +211,7 @@ class PolicyVariant(_Model):
     base: Literal["seed", "dongne-waves", "dongne"]
     fatigue_cap: int | None = Field(default=None, ge=1, description="None: the base's")
     waves: dict[WaveName, WaveOverride] = Field(default_factory=dict)
-    router: dict[str, float | int | list[float]] = Field(
+    router: dict[str, float | int | list[float] | None] = Field(
         default_factory=dict, description="`dongne` (router) settings to change (RouterConfig)"
     )
 
