@@ -37,9 +37,10 @@ class Settings(BaseSettings):
     log_level: str = "info"
     access_token_ttl_s: int = 15 * 60
     refresh_token_ttl_s: int = 30 * 24 * 3600
-    # argon2's default of 64 MiB per hash; concurrent hashes are bounded by a semaphore.
+    # argon2's default of 64 MiB per hash; concurrent hashes are bounded by a semaphore,
+    # by default to the cores but one (kit/passwords.py).
     password_hash_memory_kib: int = 64 * 1024
-    password_hash_concurrency: int = 4
+    password_hash_concurrency: int | None = Field(default=None, ge=1)
     demo: bool = False
     # Question notifications one local may receive per hour, across all questions.
     fatigue_cap: int = 10

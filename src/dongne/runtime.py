@@ -41,7 +41,7 @@ from dongne.kit.clock import Clock
 from dongne.kit.db import Database
 from dongne.kit.events import Events, EventSink
 from dongne.kit.net import Network, parse_networks
-from dongne.kit.passwords import Passwords
+from dongne.kit.passwords import Passwords, default_concurrency
 from dongne.kit.tokens import AccessTokens
 from dongne.locations.live import LivePositions
 from dongne.locations.service import LocationsService
@@ -129,7 +129,7 @@ class Runtime:
 def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
     passwords = Passwords(
         memory_kib=settings.password_hash_memory_kib,
-        concurrency=settings.password_hash_concurrency,
+        concurrency=settings.password_hash_concurrency or default_concurrency(),
     )
     access_tokens = AccessTokens(
         settings.resolved_jwt_secret(), timedelta(seconds=settings.access_token_ttl_s)

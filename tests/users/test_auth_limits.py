@@ -4,14 +4,16 @@ and per address with growing waits, refused with `rate_limited` and `retryAfter`
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 
-from dongne.kit.passwords import Passwords
+from dongne.kit.passwords import Passwords, default_concurrency
 from tests.fixtures.clients import PASSWORD, Api
 from tests.fixtures.server import migrated_server
 
@@ -97,3 +99,23 @@ async def test_hashing_is_bounded_and_keeps_the_loop_free() -> None:
     assert len(set(hashes)) == 8
     assert peak == 2  # the burst did run in parallel, never more than the bound
     assert lag < 0.2
+
+
+async def test_one_lane_per_hash_and_old_hashes_still_verify() -> None:
+    """A hash keeps to one thread (the other cores stay with the event loop); hashes made
+    with argon2-cffi's four lanes before still verify."""
+    passwords = Passwords(memory_kib=1024, concurrency=default_concurrency())
+    try:
+        assert ",p=1$" in await passwords.hash("pw")
+        four_lanes = PasswordHasher(memory_cost=1024, parallelism=4).hash("old-pw")
+        assert await passwords.verify(four_lanes, "old-pw") is True
+        assert await passwords.verify(four_lanes, "wrong") is False
+    finally:
+        await passwords.aclose()
+
+
+def test_hashes_at_a_time_leave_a_core_to_the_loop() -> None:
+    cores = len(os.sched_getaffinity(0))
+    assert default_concurrency() >= 1
+    if cores > 1:
+        assert default_concurrency() < cores
