@@ -179,6 +179,11 @@ class RoundChoice:
     considered: list[str] = field(default_factory=list)
 
 
+def is_late(deadline_s: float, at_s: float) -> bool:
+    """A round at `at_s` is past the deadline: too close to it to bring an answer in time."""
+    return deadline_s - at_s < 60.0
+
+
 def deadline_of(question: RouteQuestion, config: RouterConfig) -> float:
     span = config.urgent_deadline_s if question.urgent else config.deadline_s
     return question.asked_at_s + span
@@ -297,7 +302,7 @@ def choose_round(
     sound, vibration = alert_style(wave, question.urgent)
     deadline = deadline_of(question, config)
     # Past the deadline the question still deserves an answer: aim at the next stretch.
-    late = deadline - now_s < 60.0
+    late = is_late(deadline, now_s)
     until = now_s + config.deadline_s if late else deadline
     cap = config.late_max_per_round if late else config.max_per_round
     miss = _pending_miss(pending, now_s, until, config.delay_sigma)
@@ -337,9 +342,9 @@ def choose_round(
         asked.append(Asked(c, mean, median, wave, priority, sound, vibration))
         miss *= 1.0 - mean
     next_at: float | None = now_s + config.gap_after(round_no)
-    stop_at = question.asked_at_s + config.give_up_s
-    if config.late_max_per_round == 0:
-        stop_at = min(stop_at, deadline - 60.0)  # a round past it would ask nobody
-    if next_at is not None and next_at >= stop_at:
+    if next_at is not None and (
+        next_at >= question.asked_at_s + config.give_up_s
+        or (config.late_max_per_round == 0 and is_late(deadline, next_at))  # would ask nobody
+    ):
         next_at = None
     return RoundChoice(asked, 1.0 - miss, next_at, eligible=len(scored))

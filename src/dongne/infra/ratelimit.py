@@ -59,10 +59,14 @@ class RateLimiter(ABC):
         each = tiers(limits)
         if len(each) == 1:
             return await self.hit(each[0], *key)
-        held = longest_wait([await self.peek(limit, *key) for limit in each])
+        held = await self.peek_tiers(each, *key)
         if held is not None:
             return held
         return longest_wait([await self.hit(limit, *key) for limit in each])
+
+    async def peek_tiers(self, each: list[str], *key: str) -> float | None:
+        """The longest wait any of the tiers asks for, counting nothing."""
+        return longest_wait([await self.peek(limit, *key) for limit in each])
 
     @abstractmethod
     async def peek(self, limit: str, *key: str) -> float | None:

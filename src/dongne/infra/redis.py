@@ -27,7 +27,7 @@ from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from dongne.infra.ratelimit import MemoryRateLimiter, RateLimiter, longest_wait, tiers
+from dongne.infra.ratelimit import MemoryRateLimiter, RateLimiter, longest_wait
 
 log = structlog.get_logger("dongne.redis")
 
@@ -206,15 +206,15 @@ class FallbackRateLimiter(RateLimiter):
             return refused_here
         return await self._shared_or_none(self._shared.hit, limit, *key)
 
-    async def hit_tiers(self, limits: str, *key: str) -> float | None:
+    async def peek_tiers(self, each: list[str], *key: str) -> float | None:
         # Refused by a tier here: refused cluster-wide, without asking Redis about the
         # other tiers (the longer shared wait, if any, shows on the client's retry).
-        refused_here = longest_wait(
-            [await self._local.peek(limit, *key) for limit in tiers(limits)]
-        )
+        refused_here = await self._local.peek_tiers(each, *key)
         if refused_here is not None:
             return refused_here
-        return await super().hit_tiers(limits, *key)
+        return longest_wait(
+            [await self._shared_or_none(self._shared.peek, limit, *key) for limit in each]
+        )
 
     async def peek(self, limit: str, *key: str) -> float | None:
         refused_here = await self._local.peek(limit, *key)
