@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -66,7 +67,8 @@ log = structlog.get_logger("dongne.app")
 # After a stop signal: how long event handlers already running may take to finish.
 HANDLER_GRACE_S = 10.0
 # Long-polls are let go once the server has closed its listener (uvicorn notices a signal
-# within 0.1 s), so a polling client's next request lands on another node.
+# within 0.1 s), so a polling client's next request lands on another node; and again at
+# this interval until the runtime closes (_Drain).
 POLL_RELEASE_DELAY_S = 0.5
 
 
@@ -78,6 +80,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     runtime = build_runtime(settings, clock or SystemClock(), publisher)
 
     probe = LoopLagProbe() if settings.loop_lag_probe else None
+    drain = Drain(sio, runtime)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -100,7 +103,6 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                 runtime.wakeups.start(runtime.jobs.wake)
         if settings.redis_url:
             runtime.readiness_checks["redis_pubsub"] = lambda: _pubsub_ready(sio, runtime)
-        drain = _Drain(sio, runtime)
         restore_signals = _before_stop_signals(drain.begin)
         if settings.env is not Environment.TEST:
             # Not in tests: many apps start in one process there, and frozen objects stay.
@@ -114,7 +116,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         drain.begin()
         if not await sio.wait_for_handlers(HANDLER_GRACE_S):
             log.warning("shutdown_cut_handlers", running=sio.running_handlers)
-        drain.cancel()
+        await drain.cancel()
         await runtime.jobs.stop()
         await runtime.dashboard.stop()
         await sio.close()
@@ -190,12 +192,18 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
     app = socketio.ASGIApp(sio, other_asgi_app=api, socketio_path="socket.io")
     app.runtime = runtime  # tests and tools reach the parts through this
+    app.drain = drain
     return app
 
 
 def runtime_of(app: socketio.ASGIApp) -> Runtime:
     runtime: Runtime = app.runtime
     return runtime
+
+
+def drain_of(app: socketio.ASGIApp) -> Drain:
+    drain: Drain = app.drain
+    return drain
 
 
 async def _pubsub_ready(sio: SocketServer, runtime: Runtime) -> bool:
@@ -207,13 +215,18 @@ async def _not_accepting() -> bool:
     return False
 
 
-class _Drain:
-    """The start of a graceful shutdown: not ready any more, long-polls let go."""
+class Drain:
+    """The start of a graceful shutdown: not ready any more, long-polls let go.
+
+    Long-polls are let go again and again until the runtime closes: a polling client let go
+    before the server has closed its listener reconnects here (the balancer still sends it
+    here), and its new poll would hold the shutdown for a whole ping interval.
+    """
 
     def __init__(self, sio: SocketServer, runtime: Runtime) -> None:
         self._sio = sio
         self._runtime = runtime
-        self._release: asyncio.TimerHandle | None = None
+        self._releasing: asyncio.Task[None] | None = None
 
     def begin(self) -> None:
         if self._sio.draining:
@@ -222,14 +235,18 @@ class _Drain:
         # Load balancers and Kubernetes stop sending new clients here.
         self._runtime.readiness_checks["accepting"] = _not_accepting
         log.info("draining", sockets=self._runtime.sockets.socket_count)
-        self._release = asyncio.get_running_loop().call_later(
-            POLL_RELEASE_DELAY_S,
-            lambda: self._runtime.background.spawn(self._sio.release_polling_clients()),
-        )
+        self._releasing = asyncio.get_running_loop().create_task(self._release_polls())
 
-    def cancel(self) -> None:
-        if self._release is not None:
-            self._release.cancel()
+    async def _release_polls(self) -> None:
+        while True:
+            await asyncio.sleep(POLL_RELEASE_DELAY_S)
+            await self._sio.release_polling_clients()
+
+    async def cancel(self) -> None:
+        if self._releasing is not None:
+            self._releasing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._releasing
 
 
 def _before_stop_signals(action: Callable[[], None]) -> Callable[[], None]:

@@ -16,7 +16,7 @@ from dongne.kit.clock import SystemClock
 from dongne.kit.errors import DongneError
 from dongne.kit.events import DiscardingSink
 from dongne.models.migrations import upgrade
-from dongne.realtime.server import MAX_MESSAGE_BYTES
+from dongne.realtime.server import CONNECTIONS_GRACE_S, MAX_MESSAGE_BYTES
 from dongne.runtime import Runtime, build_runtime
 from dongne.users.schemas import Role
 
@@ -63,6 +63,7 @@ def serve(
         proxy_headers=False,
         # Engine.IO's max_http_buffer_size covers polling; this bounds websocket messages.
         ws_max_size=MAX_MESSAGE_BYTES,
+        timeout_graceful_shutdown=CONNECTIONS_GRACE_S,
         log_config=None,
         access_log=False,
     )

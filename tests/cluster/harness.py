@@ -145,7 +145,9 @@ class Process:
         deadline = time.monotonic() + timeout_s
         while self.proc.poll() is None:
             if time.monotonic() > deadline:
-                raise AssertionError(f"{self.name} still running after {timeout_s}s")
+                raise AssertionError(
+                    f"{self.name} still running after {timeout_s}s\n{self.describe()}"
+                )
             await asyncio.sleep(0.05)
         return int(self.proc.returncode)
 

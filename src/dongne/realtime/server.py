@@ -36,6 +36,9 @@ from dongne.kit import jsonx
 log = structlog.get_logger("dongne.socket")
 
 MAX_MESSAGE_BYTES = 1_000_000
+# How long the HTTP server waits for open connections after a stop signal before it cuts
+# them: the bound on a shutdown that one connection would otherwise hold.
+CONNECTIONS_GRACE_S = 5
 
 
 class RedisManager(socketio.AsyncRedisManager):  # type: ignore[misc]
