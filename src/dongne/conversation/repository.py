@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dongne.kit.db import dialect_insert
+from dongne.kit.db import PerDialect, dialect_insert
 from dongne.models.conversation import FollowUp, ReadMarker
 from dongne.models.questions import Question, RoomMember
+
+# Every answer runs these (kit/db.py PerDialect says why they are built once).
+_ADD_MEMBER = PerDialect(
+    lambda insert: insert(RoomMember).on_conflict_do_nothing(
+        index_elements=[RoomMember.question_id, RoomMember.user_id]
+    )
+)
+_MEMBER_IDS = (
+    select(RoomMember.user_id)
+    .where(RoomMember.question_id == bindparam("question_id"))
+    .order_by(RoomMember.joined_at, RoomMember.user_id)
+)
 
 
 class ReadMarkerRepository:
@@ -40,11 +52,9 @@ class RoomRepository:
         self._session = session
 
     async def add_member(self, question_id: str, user_id: str, now: datetime) -> None:
-        insert = dialect_insert(self._session)
         await self._session.execute(
-            insert(RoomMember)
-            .values(question_id=question_id, user_id=user_id, joined_at=now)
-            .on_conflict_do_nothing(index_elements=[RoomMember.question_id, RoomMember.user_id])
+            _ADD_MEMBER.of(self._session),
+            {"question_id": question_id, "user_id": user_id, "joined_at": now},
         )
 
     async def remove_member(self, question_id: str, user_id: str) -> None:
@@ -70,12 +80,8 @@ class RoomRepository:
         return list((await self._session.execute(query)).scalars())
 
     async def member_ids(self, question_id: str) -> list[str]:
-        query = (
-            select(RoomMember.user_id)
-            .where(RoomMember.question_id == question_id)
-            .order_by(RoomMember.joined_at, RoomMember.user_id)
-        )
-        return list((await self._session.execute(query)).scalars())
+        rows = await self._session.execute(_MEMBER_IDS, {"question_id": question_id})
+        return list(rows.scalars())
 
 
 class FollowUpRepository:

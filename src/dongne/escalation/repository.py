@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, insert, select, update
+from sqlalchemy import and_, bindparam, case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dongne.kit.db import core_table
@@ -15,6 +15,37 @@ from dongne.models.escalation import QuestionNotified, QuestionRouting
 from dongne.models.questions import Answer, Question
 
 NotifiedRow = tuple[str, datetime, float | None, float | None]
+
+# What every routing round reads and writes, built once with bound parameters
+# (kit/db.py PerDialect says why).
+_n = QuestionNotified
+_NOTIFIED_ROWS = select(_n.user_id, _n.created_at, _n.chance, _n.median_delay_s).where(
+    _n.question_id == bindparam("question_id")
+)
+_ASKED_AND_SEEN = select(func.count(), func.count(_n.seen_at)).where(
+    _n.question_id == bindparam("question_id")
+)
+_LOAD = (
+    select(
+        _n.user_id,
+        func.count(),
+        func.sum(case((_n.created_at >= bindparam("hour_ago"), 1), else_=0)),
+        func.sum(case((_n.created_at >= bindparam("day_ago"), 1), else_=0)),
+    )
+    .where(
+        _n.user_id.in_(bindparam("user_ids", expanding=True)), _n.created_at >= bindparam("since")
+    )
+    .group_by(_n.user_id)
+)
+_ANSWER_DELAYS = (
+    select(_n.user_id, _n.created_at, func.min(Answer.created_at))
+    .join(Answer, and_(Answer.question_id == _n.question_id, Answer.author_id == _n.user_id))
+    .where(
+        _n.user_id.in_(bindparam("user_ids", expanding=True)), _n.created_at >= bindparam("since")
+    )
+    .group_by(_n.user_id, _n.question_id, _n.created_at)
+)
+_ADD_NOTIFIED = insert(core_table(QuestionNotified))
 
 
 class NotifiedRepository:
@@ -27,19 +58,13 @@ class NotifiedRepository:
 
     async def rows_of(self, question_id: str) -> list[NotifiedRow]:
         """(user, notified at, chance, median delay) of everyone notified of it."""
-        query = select(
-            QuestionNotified.user_id,
-            QuestionNotified.created_at,
-            QuestionNotified.chance,
-            QuestionNotified.median_delay_s,
-        ).where(QuestionNotified.question_id == question_id)
-        return [tuple(row) for row in await self._session.execute(query)]  # type: ignore[misc]
+        rows = await self._session.execute(_NOTIFIED_ROWS, {"question_id": question_id})
+        return [tuple(row) for row in rows]  # type: ignore[misc]
 
     async def asked_and_seen(self, question_id: str) -> tuple[int, int]:
         """(locals notified of it, of whom have seen it)."""
-        n = QuestionNotified
-        query = select(func.count(), func.count(n.seen_at)).where(n.question_id == question_id)
-        asked, seen = (await self._session.execute(query)).one()
+        result = await self._session.execute(_ASKED_AND_SEEN, {"question_id": question_id})
+        asked, seen = result.one()
         return int(asked), int(seen)
 
     async def counts_since(self, user_ids: Sequence[str], since: datetime) -> dict[str, int]:
@@ -54,34 +79,23 @@ class NotifiedRepository:
         self, user_ids: Sequence[str], *, since: datetime, hour_ago: datetime, day_ago: datetime
     ) -> dict[str, tuple[int, int, int]]:
         """user -> (notifications since `since`, in the last hour, in the last day)."""
-        n = QuestionNotified
-        query = (
-            select(
-                n.user_id,
-                func.count(),
-                func.sum(case((n.created_at >= hour_ago, 1), else_=0)),
-                func.sum(case((n.created_at >= day_ago, 1), else_=0)),
-            )
-            .where(n.user_id.in_(user_ids), n.created_at >= since)
-            .group_by(n.user_id)
+        rows = await self._session.execute(
+            _LOAD,
+            {"user_ids": list(user_ids), "since": since, "hour_ago": hour_ago, "day_ago": day_ago},
         )
         return {
             user_id: (int(total), int(hour or 0), int(day or 0))
-            for user_id, total, hour, day in await self._session.execute(query)
+            for user_id, total, hour, day in rows
         }
 
     async def answer_delays(
         self, user_ids: Sequence[str], *, since: datetime
     ) -> list[tuple[str, datetime, datetime]]:
         """(user, notified at, their first answer at) for each notification they answered."""
-        n = QuestionNotified
-        query = (
-            select(n.user_id, n.created_at, func.min(Answer.created_at))
-            .join(Answer, and_(Answer.question_id == n.question_id, Answer.author_id == n.user_id))
-            .where(n.user_id.in_(user_ids), n.created_at >= since)
-            .group_by(n.user_id, n.question_id, n.created_at)
+        rows = await self._session.execute(
+            _ANSWER_DELAYS, {"user_ids": list(user_ids), "since": since}
         )
-        return [(u, at, first) for u, at, first in await self._session.execute(query)]
+        return [(u, at, first) for u, at, first in rows]
 
     async def burden(self, since: datetime) -> list[tuple[str, int]]:
         """(user, question notifications since) for every notified user."""
@@ -136,7 +150,7 @@ class NotifiedRepository:
         """One statement per wave. The primary key (question, user) makes a second
         notification of the same user fail the transaction."""
         if rows:
-            await self._session.execute(insert(core_table(QuestionNotified)), rows)
+            await self._session.execute(_ADD_NOTIFIED, rows)
 
 
 class RoutingRepository:

@@ -10,8 +10,28 @@ from typing import Any, NamedTuple
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dongne.kit.db import core_table, dialect_insert
+from dongne.kit.db import PerDialect, core_table
 from dongne.models.events import EventPayload, UserEvent, UserEventCounter
+
+_counters = core_table(UserEventCounter)
+_events = core_table(UserEvent)
+_shared = core_table(EventPayload)
+
+
+def _allocate(insert: Any) -> Any:
+    statement = insert(_counters)
+    return statement.on_conflict_do_update(
+        index_elements=[_counters.c.user_id],
+        set_={"last_event_id": _counters.c.last_event_id + statement.excluded.last_event_id},
+    ).returning(_counters.c.user_id, _counters.c.last_event_id)
+
+
+# Built once (kit/db.py PerDialect); rows go as parameters: one cached compilation
+# whatever the count, sent as multi-row batches ("insertmanyvalues") that return every row.
+ALLOCATE = PerDialect(_allocate)
+ADD_SHARED = insert(_shared).returning(_shared.c.id)
+# Core, not the ORM's bulk path: that costs more than the insert itself.
+ADD_EVENTS = insert(_events)
 
 
 class EventLogRepository:
@@ -27,33 +47,23 @@ class EventLogRepository:
         counts = sorted(Counter(user_ids).items())
         if not counts:
             return {}
-        counters = core_table(UserEventCounter)
-        statement = dialect_insert(self._session)(counters)
-        statement = statement.on_conflict_do_update(
-            index_elements=[counters.c.user_id],
-            set_={"last_event_id": counters.c.last_event_id + statement.excluded.last_event_id},
-        ).returning(counters.c.user_id, counters.c.last_event_id)
-        # Rows as parameters, not in the statement: one cached compilation whatever the
-        # count, sent as multi-row batches ("insertmanyvalues") that still return every row.
         result = await self._session.execute(
-            statement,
+            ALLOCATE.of(self._session),
             [{"user_id": user_id, "last_event_id": count} for user_id, count in counts],
         )
         return {row.user_id: row.last_event_id for row in result}
 
     async def add_shared(self, payload: dict[str, Any], created_at: datetime) -> int:
         """Stores what all recipients of one fan-out share; returns its id."""
-        shared = core_table(EventPayload)
-        statement = (
-            insert(shared).values(payload=payload, created_at=created_at).returning(shared.c.id)
+        result = await self._session.execute(
+            ADD_SHARED, {"payload": payload, "created_at": created_at}
         )
-        return int((await self._session.execute(statement)).scalar_one())
+        return int(result.scalar_one())
 
     async def add_all(self, events: Sequence[dict[str, Any]]) -> None:
-        """Appends rows (column -> value) in one statement, as Core: the ORM's bulk path costs
-        more than the insert itself."""
+        """Appends rows (column -> value) in one statement."""
         if events:
-            await self._session.execute(insert(core_table(UserEvent)), events)
+            await self._session.execute(ADD_EVENTS, events)
 
     async def delete_before(self, moment: datetime) -> int:
         """Drops the events older than `moment` and their shared payloads (written in the
@@ -66,7 +76,7 @@ class EventLogRepository:
         self, user_id: str, *, event_id: int | None, since: datetime | None, limit: int
     ) -> list[LoggedRow]:
         """The user's events after a point, oldest first, with their shared payloads."""
-        events, shared = core_table(UserEvent), core_table(EventPayload)
+        events, shared = _events, _shared
         query = (
             select(
                 events.c.event_id,

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 from typing import Any, Generic, TypeVar
+from weakref import WeakKeyDictionary
 
 from dongne.eventlog.repository import EventLogRepository
 from dongne.eventlog.schemas import LoggedEvent, SyncRequest, UnreadMessages
@@ -37,6 +38,9 @@ class EventLogService:
     def __init__(self, clock: Clock, events: Events) -> None:
         self._clock = clock
         self._events = events
+        # Rows of each open transaction, written once before it commits: an answer logs
+        # three events (the room's, the asker's and their history's) with one insert.
+        self._unwritten: WeakKeyDictionary[UnitOfWork, list[dict[str, Any]]] = WeakKeyDictionary()
 
     async def deliver(
         self, uow: UnitOfWork, event: str, deliveries: Sequence[Delivery[M]]
@@ -68,7 +72,8 @@ class EventLogService:
         shared = _shared_fields(wires)
         shared_id = await repo.add_shared(shared, now) if shared else None
         # Written before the commit that releases the emits carrying these event ids.
-        await repo.add_all(
+        self._write_before_commit(
+            uow,
             [
                 {
                     "user_id": delivery.user_id,
@@ -79,9 +84,20 @@ class EventLogService:
                     "created_at": now,
                 }
                 for delivery, event_id, wire in zip(deliveries, event_ids, wires, strict=True)
-            ]
+            ],
         )
         return payloads
+
+    def _write_before_commit(self, uow: UnitOfWork, rows: list[dict[str, Any]]) -> None:
+        unwritten = self._unwritten.get(uow)
+        if unwritten is None:
+            unwritten = self._unwritten[uow] = []
+
+            async def write() -> None:
+                await EventLogRepository(uow.session).add_all(self._unwritten.pop(uow))
+
+            uow.before_commit(write)
+        unwritten.extend(rows)
 
     async def since(self, uow: UnitOfWork, user_id: str, request: SyncRequest) -> UnreadMessages:
         """Every logged event after the given point, oldest first, a page at a time."""

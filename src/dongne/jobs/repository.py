@@ -4,16 +4,46 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dongne.kit.db import core_table, dialect_insert
+from dongne.kit.db import PerDialect, core_table
+from dongne.models.base import UTCDateTime
 from dongne.models.jobs import Job
 
 PENDING = "pending"
 RUNNING = "running"
 DONE = "done"
 FAILED = "failed"
+
+# The job loop runs these on every pass and every job adds one: built once (kit/db.py
+# PerDialect says why).
+_jobs = core_table(Job)
+_ADD = insert(_jobs)
+_ADD_UNLESS_DEDUPED = PerDialect(
+    lambda insert: insert(_jobs).on_conflict_do_nothing(index_elements=[_jobs.c.dedupe_key])
+)
+_now = bindparam("now", type_=UTCDateTime())
+# On PostgreSQL other nodes skip the locked row and take the next; SQLite has one writer at
+# a time (BEGIN IMMEDIATE), so the same query is exclusive there too.
+_CLAIM_DUE = (
+    select(Job)
+    .where(
+        or_(
+            and_(Job.status == PENDING, Job.due_at <= _now),
+            and_(Job.status == RUNNING, Job.claimed_until < _now),  # abandoned by a crash
+        )
+    )
+    .order_by(Job.priority.desc(), Job.due_at, Job.id)
+    .limit(1)
+    .with_for_update(skip_locked=True)
+)
+_CLAIM_LEASED = (
+    select(Job)
+    .where(Job.id == bindparam("job_id"), Job.status == RUNNING)
+    .with_for_update(skip_locked=True)
+)
+_NEXT_DUE_AT = select(Job.due_at).where(Job.status == PENDING).order_by(Job.due_at).limit(1)
 
 
 class JobRepository:
@@ -22,12 +52,8 @@ class JobRepository:
 
     async def add(self, job: Job) -> None:
         """Adds the job; one with the same dedupe key already stored wins and this is dropped."""
-        jobs = core_table(Job)
-        values = {c.name: getattr(job, c.name) for c in jobs.columns}
-        statement = dialect_insert(self._session)(jobs)
-        if job.dedupe_key is not None:
-            statement = statement.on_conflict_do_nothing(index_elements=[jobs.c.dedupe_key])
-        # Values as parameters: the statement's compiled form is cached.
+        values = {c.name: getattr(job, c.name) for c in _jobs.columns}
+        statement = _ADD if job.dedupe_key is None else _ADD_UNLESS_DEDUPED.of(self._session)
         await self._session.execute(statement, [values])
 
     async def add_batch(self, jobs: list[Job]) -> None:
@@ -35,39 +61,21 @@ class JobRepository:
         await self._session.flush()
 
     async def claim_due(self, now: datetime) -> Job | None:
-        """The most urgent due job, locked for this transaction.
-
-        On PostgreSQL other nodes skip the locked row and take the next; SQLite has one
-        writer at a time (BEGIN IMMEDIATE), so the same query is exclusive there too.
-        """
-        due = and_(Job.status == PENDING, Job.due_at <= now)
-        abandoned = and_(Job.status == RUNNING, Job.claimed_until < now)
-        query = (
-            select(Job)
-            .where(or_(due, abandoned))
-            .order_by(Job.priority.desc(), Job.due_at, Job.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        )
-        return (await self._session.execute(query)).scalar_one_or_none()
+        """The most urgent due job (or one whose lease ran out), locked for this transaction."""
+        return (await self._session.execute(_CLAIM_DUE, {"now": now})).scalar_one_or_none()
 
     async def claim_leased(self, job_id: str) -> Job | None:
         """This job if it is still leased (not run or retried since) and no other
         transaction holds it."""
-        query = (
-            select(Job)
-            .where(Job.id == job_id, Job.status == RUNNING)
-            .with_for_update(skip_locked=True)
-        )
-        return (await self._session.execute(query)).scalar_one_or_none()
+        result = await self._session.execute(_CLAIM_LEASED, {"job_id": job_id})
+        return result.scalar_one_or_none()
 
     async def get_for_update(self, job_id: str) -> Job | None:
         query = select(Job).where(Job.id == job_id).with_for_update()
         return (await self._session.execute(query)).scalar_one_or_none()
 
     async def next_due_at(self) -> datetime | None:
-        query = select(Job.due_at).where(Job.status == PENDING).order_by(Job.due_at).limit(1)
-        return (await self._session.execute(query)).scalar_one_or_none()
+        return (await self._session.execute(_NEXT_DUE_AT)).scalar_one_or_none()
 
     async def count_by_status(self) -> dict[str, int]:
         query = select(Job.status, func.count()).group_by(Job.status)

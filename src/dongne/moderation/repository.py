@@ -6,13 +6,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dongne.kit.db import dialect_insert
 from dongne.models.moderation import IpBlock, Report, UserBlock
 from dongne.models.questions import Answer, Question
 from dongne.models.users import User
+
+# Every answer and routing round asks (built once: kit/db.py PerDialect says why).
+_BLOCKERS_AMONG = select(UserBlock.blocker_id).where(
+    UserBlock.blocked_id == bindparam("blocked_id"),
+    UserBlock.blocker_id.in_(bindparam("user_ids", expanding=True)),
+)
 
 
 class IpBlockRepository:
@@ -58,10 +64,10 @@ class UserBlockRepository:
         return list((await self._session.execute(query)).scalars())
 
     async def blockers_among(self, blocked_id: str, user_ids: Sequence[str]) -> set[str]:
-        query = select(UserBlock.blocker_id).where(
-            UserBlock.blocked_id == blocked_id, UserBlock.blocker_id.in_(user_ids)
+        rows = await self._session.execute(
+            _BLOCKERS_AMONG, {"blocked_id": blocked_id, "user_ids": list(user_ids)}
         )
-        return set((await self._session.execute(query)).scalars())
+        return set(rows.scalars())
 
 
 class ReportRepository:

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import bindparam, func, select
 from sqlalchemy import delete as sql_delete
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dongne.kit.db import dialect_insert
 from dongne.models.events import Notification
 from dongne.models.push import PushSubscription, SentDelivery
+
+# Every routing round asks (built once: kit/db.py PerDialect says why).
+_SUBSCRIBED = select(PushSubscription.user_id).where(
+    PushSubscription.user_id.in_(bindparam("user_ids", expanding=True))
+)
 
 
 class NotificationRepository:
@@ -62,8 +67,8 @@ class PushSubscriptionRepository:
         await self._session.execute(statement)
 
     async def subscribed(self, user_ids: list[str]) -> set[str]:
-        query = select(PushSubscription.user_id).where(PushSubscription.user_id.in_(user_ids))
-        return set((await self._session.execute(query)).scalars())
+        rows = await self._session.execute(_SUBSCRIBED, {"user_ids": user_ids})
+        return set(rows.scalars())
 
     async def of_user(self, user_id: str) -> list[PushSubscription]:
         query = select(PushSubscription).where(PushSubscription.user_id == user_id)

@@ -79,7 +79,7 @@ class Answering:
             FIRST_ANSWER_SECONDS.labels(question.region_code, question.urgency).observe(
                 (now - question.created_at).total_seconds()
             )
-        await QuestionRepository(uow.session).record_answer(question.id, now)
+        await QuestionRepository(uow.session).record_answer(question, now)
         images = await self._media.attach(
             uow, request.image_ids, owner_id=author_id, answer_id=answer.id
         )

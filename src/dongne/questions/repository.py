@@ -6,12 +6,58 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import bindparam, case, func, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.expression import BindParameter
 
-from dongne.kit.db import dialect_insert
+from dongne.kit.db import core_table, dialect_insert
+from dongne.models.base import UTCDateTime
 from dongne.models.questions import Answer, Hashtag, Question, QuestionHashtag
 from dongne.questions.schemas import QuestionStatus
+
+# Every question, answer and nearby list runs these (built once: kit/db.py PerDialect says why).
+_q = core_table(Question)
+_now = bindparam("now", type_=UTCDateTime())
+# Core, so the ORM does not fetch the row to synchronize: the caller expires what changed.
+_RECORD_ANSWER = (
+    update(_q)
+    .where(_q.c.id == bindparam("question_id"))
+    .values(
+        answer_count=_q.c.answer_count + 1,
+        first_answer_at=func.coalesce(_q.c.first_answer_at, _now),
+        status=case(
+            (_q.c.status == QuestionStatus.OPEN.value, QuestionStatus.ANSWERED.value),
+            else_=_q.c.status,
+        ),
+        updated_at=_now,
+    )
+)
+_since = bindparam("since", type_=UTCDateTime())
+_user: BindParameter[str] = bindparam("user_id")
+_RECENT_TEXTS = union_all(
+    select(Question.title + " " + Question.content, Question.created_at).where(
+        Question.asker_id == _user, Question.created_at >= _since
+    ),
+    select(Answer.content, Answer.created_at).where(
+        Answer.author_id == _user, Answer.created_at >= _since
+    ),
+)
+_ANSWER_COUNTS = ("answer_count", "first_answer_at", "status", "updated_at")
+_ids: BindParameter[list[str]] = bindparam("ids", expanding=True)
+_HASHTAGS_OF = (
+    select(QuestionHashtag.question_id, QuestionHashtag.tag)
+    .where(QuestionHashtag.question_id.in_(_ids))
+    .order_by(QuestionHashtag.question_id, QuestionHashtag.tag)
+)
+_GET_MANY = select(Question).where(Question.id.in_(_ids), Question.deleted_at.is_(None))
+_ACCEPTED_ANSWERERS = (
+    select(Answer.author_id)
+    .join(QuestionHashtag, QuestionHashtag.question_id == Answer.question_id)
+    .where(
+        QuestionHashtag.tag.in_(bindparam("tags", expanding=True)), Answer.accepted_at.is_not(None)
+    )
+    .distinct()
+)
 
 
 class QuestionRepository:
@@ -34,13 +80,9 @@ class QuestionRepository:
         return await self._session.get(Question, question_id)
 
     async def hashtags_of(self, question_ids: Sequence[str]) -> dict[str, list[str]]:
-        query = (
-            select(QuestionHashtag.question_id, QuestionHashtag.tag)
-            .where(QuestionHashtag.question_id.in_(question_ids))
-            .order_by(QuestionHashtag.question_id, QuestionHashtag.tag)
-        )
         tags: defaultdict[str, list[str]] = defaultdict(list)
-        for question_id, tag in await self._session.execute(query):
+        rows = await self._session.execute(_HASHTAGS_OF, {"ids": list(question_ids)})
+        for question_id, tag in rows:
             tags[question_id].append(tag)
         return tags
 
@@ -68,8 +110,8 @@ class QuestionRepository:
 
     async def get_many(self, question_ids: Sequence[str]) -> dict[str, Question]:
         """These questions, those deleted left out (lists never show them)."""
-        query = select(Question).where(Question.id.in_(question_ids), Question.deleted_at.is_(None))
-        return {q.id: q for q in (await self._session.execute(query)).scalars()}
+        rows = await self._session.execute(_GET_MANY, {"ids": list(question_ids)})
+        return {q.id: q for q in rows.scalars()}
 
     async def positions_since(self, since: datetime) -> list[tuple[str, float, float, datetime]]:
         """(id, lat, lng, asked at) of every question asked since: the nearby index's start."""
@@ -78,21 +120,11 @@ class QuestionRepository:
         )
         return [(row[0], row[1], row[2], row[3]) for row in await self._session.execute(query)]
 
-    async def record_answer(self, question_id: str, now: datetime) -> None:
-        """Counts an answer atomically; the first one stamps `first_answer_at` and the status."""
-        await self._session.execute(
-            update(Question)
-            .where(Question.id == question_id)
-            .values(
-                answer_count=Question.answer_count + 1,
-                first_answer_at=func.coalesce(Question.first_answer_at, now),
-                status=case(
-                    (Question.status == QuestionStatus.OPEN.value, QuestionStatus.ANSWERED.value),
-                    else_=Question.status,
-                ),
-                updated_at=now,
-            )
-        )
+    async def record_answer(self, question: Question, now: datetime) -> None:
+        """Counts an answer atomically; the first one stamps `first_answer_at` and the status.
+        The loaded question reads the stored figures again on next access."""
+        await self._session.execute(_RECORD_ANSWER, {"question_id": question.id, "now": now})
+        self._session.expire(question, _ANSWER_COUNTS)
 
     async def mark_accepted(self, question_id: str, answer_id: str, now: datetime) -> bool:
         """Sets the accepted answer unless one is set already; False when another won."""
@@ -157,13 +189,8 @@ class QuestionRepository:
 
     async def accepted_answerers_for(self, tags: Sequence[str]) -> list[str]:
         """Authors of accepted answers to questions with any of these tags."""
-        query = (
-            select(Answer.author_id)
-            .join(QuestionHashtag, QuestionHashtag.question_id == Answer.question_id)
-            .where(QuestionHashtag.tag.in_(tags), Answer.accepted_at.is_not(None))
-            .distinct()
-        )
-        return list((await self._session.execute(query)).scalars())
+        rows = await self._session.execute(_ACCEPTED_ANSWERERS, {"tags": list(tags)})
+        return list(rows.scalars())
 
 
 class PostRepository:
@@ -173,13 +200,7 @@ class PostRepository:
         self._session = session
 
     async def recent_texts(self, user_id: str, since: datetime) -> list[tuple[str, datetime]]:
-        questions = select(Question.title + " " + Question.content, Question.created_at).where(
-            Question.asker_id == user_id, Question.created_at >= since
-        )
-        answers = select(Answer.content, Answer.created_at).where(
-            Answer.author_id == user_id, Answer.created_at >= since
-        )
-        rows = await self._session.execute(questions.union_all(answers))
+        rows = await self._session.execute(_RECENT_TEXTS, {"user_id": user_id, "since": since})
         return [(text, created_at) for text, created_at in rows]
 
 

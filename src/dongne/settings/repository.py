@@ -5,10 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import String, cast, delete, select
+from sqlalchemy import String, bindparam, cast, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dongne.models.settings import UserInterest, UserSettings
+
+# Every routing round and notification reads these (built once: kit/db.py PerDialect).
+_SETTINGS_OF = select(UserSettings).where(
+    UserSettings.user_id.in_(bindparam("user_ids", expanding=True))
+)
+_ON_DUTY = select(UserSettings.user_id).where(UserSettings.on_duty_until > bindparam("now"))
+_INTERESTS_OF = select(UserInterest).where(
+    UserInterest.user_id.in_(bindparam("user_ids", expanding=True))
+)
 
 
 class SettingsRepository:
@@ -19,8 +28,8 @@ class SettingsRepository:
         return await self._session.get(UserSettings, user_id)
 
     async def get_many(self, user_ids: Sequence[str]) -> dict[str, UserSettings]:
-        query = select(UserSettings).where(UserSettings.user_id.in_(user_ids))
-        return {row.user_id: row for row in (await self._session.execute(query)).scalars()}
+        rows = await self._session.execute(_SETTINGS_OF, {"user_ids": list(user_ids)})
+        return {row.user_id: row for row in rows.scalars()}
 
     async def save(self, settings: UserSettings, interests: Sequence[str]) -> None:
         await self._session.merge(settings)
@@ -31,9 +40,9 @@ class SettingsRepository:
         await self._session.flush()
 
     async def interests_of(self, user_ids: Sequence[str]) -> dict[str, list[str]]:
-        query = select(UserInterest).where(UserInterest.user_id.in_(user_ids))
         interests: dict[str, list[str]] = {}
-        for row in (await self._session.execute(query)).scalars():
+        rows = await self._session.execute(_INTERESTS_OF, {"user_ids": list(user_ids)})
+        for row in rows.scalars():
             interests.setdefault(row.user_id, []).append(row.tag)
         return interests
 
@@ -54,5 +63,4 @@ class SettingsRepository:
         return list((await self._session.execute(query)).scalars())
 
     async def on_duty_since(self, now: datetime) -> list[str]:
-        query = select(UserSettings.user_id).where(UserSettings.on_duty_until > now)
-        return list((await self._session.execute(query)).scalars())
+        return list((await self._session.execute(_ON_DUTY, {"now": now})).scalars())

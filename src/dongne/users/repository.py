@@ -5,12 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dongne.models.users import RefreshToken, User
 from dongne.users.schemas import Person, Role
+
+# Every routing round names its candidates (built once: kit/db.py PerDialect says why).
+_PEOPLE = select(User.id, User.nickname, User.is_local_verified).where(
+    User.id.in_(bindparam("user_ids", expanding=True))
+)
 
 
 class EmailTaken(Exception):
@@ -74,8 +79,8 @@ class UserRepository:
         return users, (await self._session.execute(total)).scalar_one()
 
     async def people(self, user_ids: Sequence[str]) -> list[Person]:
-        query = select(User.id, User.nickname, User.is_local_verified).where(User.id.in_(user_ids))
-        return [Person(*row) for row in await self._session.execute(query)]
+        rows = await self._session.execute(_PEOPLE, {"user_ids": list(user_ids)})
+        return [Person(*row) for row in rows]
 
     async def list_by_ids(self, user_ids: list[str]) -> list[User]:
         result = await self._session.execute(select(User).where(User.id.in_(user_ids)))
