@@ -193,7 +193,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         LocalDiskStorage(settings.data_dir / MEDIA_FOLDER),
         LocalDiskStorage(settings.data_dir / PRIVATE_FOLDER, base_url=""),
     )
-    settings_service = SettingsService(regions)
+    settings_service = SettingsService(regions, cache)
     jobs = JobQueue(db, clock, lease=timedelta(seconds=settings.jobs_lease_s))
     if wakeups is not None:
         jobs.on_enqueue(wakeups.notify)

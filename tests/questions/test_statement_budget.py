@@ -23,8 +23,8 @@ from tests.fixtures.server import RunningServer, migrated_server
 # statement that marks the use case's own task -> most statements that task may send
 BUDGETS = {
     "create_question": ("INSERT INTO questions ", 12),
-    "create_answer": ("INSERT INTO answers ", 21),
-    "accept_answer": ("INSERT INTO points_ledger ", 16),
+    "create_answer": ("INSERT INTO answers ", 18),
+    "accept_answer": ("INSERT INTO points_ledger ", 15),
 }
 
 
@@ -59,10 +59,11 @@ def sent_by_the_use_case(by_task: dict[int, list[str]], marker: str) -> list[str
     return statements
 
 
-async def counted(server: RunningServer, use_case: str, send: Any) -> Any:
+async def counted(server: RunningServer, person: Person, use_case: str, payload: Any) -> Any:
     marker, budget = BUDGETS[use_case]
+    assert person.socket is not None
     with statements_by_task(server) as by_task:
-        ack = await send()
+        ack = await person.socket.call(use_case, payload)
     assert ack["ok"] is True, ack
     statements = sent_by_the_use_case(by_task, marker)
     assert len(statements) <= budget, "\n".join([use_case, *statements])
@@ -78,26 +79,16 @@ async def test_asking_answering_and_accepting_stay_within_their_statements(
     for i, person in enumerate(people):
         await go_online(server, person, SEONGSAN["lat"] + 0.001 * i, SEONGSAN["lng"])
     try:
-        assert asker.socket is not None
-        ask = asker.socket
-        created = await counted(
-            server, "create_question", lambda: ask.call("create_question", question_payload())
-        )
+        created = await counted(server, asker, "create_question", question_payload())
         qid = created["question"]["id"]
         answers = []
         for n, local in enumerate(locals_[:2]):
-            assert local.socket is not None
-            sock = local.socket
             content = f"지금 열려 있어요, {n + 1}번째로 알려드려요"
             reply = await counted(
-                server,
-                "create_answer",
-                lambda: sock.call("create_answer", {"questionId": qid, "content": content}),
+                server, local, "create_answer", {"questionId": qid, "content": content}
             )
             answers.append(reply["answer"]["id"])
-        await counted(
-            server, "accept_answer", lambda: ask.call("accept_answer", {"answerId": answers[0]})
-        )
+        await counted(server, asker, "accept_answer", {"answerId": answers[0]})
     finally:
         for person in people:
             if person.socket is not None:

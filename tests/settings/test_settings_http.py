@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.fixtures.clients import Api
+from tests.fixtures.clients import Api, connect
+from tests.fixtures.people import make_person
 
 
 async def test_defaults_then_a_full_replacement(api: Api) -> None:
@@ -57,3 +58,24 @@ async def test_invalid_settings_are_refused_and_change_nothing(api: Api) -> None
         assert response.status_code == 422, bad
         assert response.json()["error"]["code"] == "invalid"
     assert (await api.http.get("/api/me/settings", headers=headers)).json() == before
+
+
+async def test_settings_read_from_the_cache_follow_the_on_duty_mark(api: Api) -> None:
+    # Settings are cached (routing rounds read them for every candidate): marking and
+    # clearing "on duty" must reach the next read, as a replacement does above.
+    local = await make_person(api.server, "duty")
+    headers = {"Authorization": f"Bearer {local.token}"}
+    before = (await api.http.get("/api/me/settings", headers=headers)).json()
+    assert before["onDutyUntil"] is None
+    socket = await connect(api.server, local.token)
+    try:
+        marked = await socket.call("set_on_duty", {"on": True, "minutes": 30})
+        assert marked["ok"] is True, marked
+        during = (await api.http.get("/api/me/settings", headers=headers)).json()
+        assert during["onDutyUntil"] == marked["onDutyUntil"]
+        cleared = await socket.call("set_on_duty", {"on": False})
+        assert cleared["ok"] is True, cleared
+        after = (await api.http.get("/api/me/settings", headers=headers)).json()
+        assert after["onDutyUntil"] is None
+    finally:
+        await socket.close()

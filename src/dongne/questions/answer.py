@@ -65,7 +65,9 @@ class Answering:
         content = strip_html(request.content)
         if not content:
             raise policy.invalid(text(MessageKey.ANSWER_EMPTY))
-        await self._screen.check(uow, author_id, content)
+        # Loaded once for the screen and the answer's view (the session keeps it weakly).
+        author = await self._users.get(uow, author_id)
+        await self._screen.check(uow, author, content)
         now = self._clock.now()
         answer = Answer(
             id=new_id(now),
@@ -84,7 +86,6 @@ class Answering:
             uow, request.image_ids, owner_id=author_id, answer_id=answer.id
         )
         await self._rooms.add_member(uow, question.id, author_id, now)
-        author = await self._users.get(uow, author_id)
         view = self._views.answer_view(answer, author, images)
         others = [m for m in await self._rooms.member_ids(uow, question.id) if m != author_id]
         # People who blocked the author do not hear from them, in the room or as the asker.

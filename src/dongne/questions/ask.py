@@ -22,6 +22,7 @@ from dongne.questions.schemas import HASHTAGS_MAX, CreateQuestion, QuestionOut, 
 from dongne.questions.screening import SpamScreen
 from dongne.questions.views import QuestionViews
 from dongne.regions.policy import RegionMap
+from dongne.users.service import UsersService
 
 
 class FollowUpPlanner(Protocol):
@@ -38,6 +39,7 @@ class Asking:
         regions: RegionMap,
         views: QuestionViews,
         rooms: RoomsService,
+        users: UsersService,
         media: MediaService,
         screen: SpamScreen,
         follow_ups: Sequence[FollowUpPlanner],
@@ -46,6 +48,7 @@ class Asking:
         self._regions = regions
         self._views = views
         self._rooms = rooms
+        self._users = users
         self._media = media
         self._screen = screen
         self._follow_ups = follow_ups
@@ -54,7 +57,8 @@ class Asking:
         title, content = strip_html(request.title), strip_html(request.content)
         if not title or not content:
             raise policy.invalid(text(MessageKey.TITLE_AND_CONTENT_REQUIRED))
-        await self._screen.check(uow, asker_id, f"{title} {content}")
+        asker = await self._users.get(uow, asker_id)
+        await self._screen.check(uow, asker, f"{title} {content}")
         tags = normalize_hashtags(request.hashtags, at_most=HASHTAGS_MAX)
         region = policy.region_of(self._regions, request.location.lat, request.location.lng)
         now = self._clock.now()

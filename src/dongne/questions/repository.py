@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, case, func, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.expression import BindParameter
 
 from dongne.kit.db import core_table, dialect_insert
@@ -18,7 +19,9 @@ from dongne.questions.schemas import QuestionStatus
 # Every question, answer and nearby list runs these (built once: kit/db.py PerDialect says why).
 _q = core_table(Question)
 _now = bindparam("now", type_=UTCDateTime())
-# Core, so the ORM does not fetch the row to synchronize: the caller expires what changed.
+# Core with RETURNING: the loaded question takes the stored figures without the ORM's
+# fetch-and-synchronize or a second read.
+_ANSWER_COUNTS = ("answer_count", "first_answer_at", "status", "updated_at")
 _RECORD_ANSWER = (
     update(_q)
     .where(_q.c.id == bindparam("question_id"))
@@ -31,6 +34,7 @@ _RECORD_ANSWER = (
         ),
         updated_at=_now,
     )
+    .returning(*(_q.c[name] for name in _ANSWER_COUNTS))
 )
 _since = bindparam("since", type_=UTCDateTime())
 _user: BindParameter[str] = bindparam("user_id")
@@ -42,7 +46,6 @@ _RECENT_TEXTS = union_all(
         Answer.author_id == _user, Answer.created_at >= _since
     ),
 )
-_ANSWER_COUNTS = ("answer_count", "first_answer_at", "status", "updated_at")
 _ids: BindParameter[list[str]] = bindparam("ids", expanding=True)
 _HASHTAGS_OF = (
     select(QuestionHashtag.question_id, QuestionHashtag.tag)
@@ -122,9 +125,12 @@ class QuestionRepository:
 
     async def record_answer(self, question: Question, now: datetime) -> None:
         """Counts an answer atomically; the first one stamps `first_answer_at` and the status.
-        The loaded question reads the stored figures again on next access."""
-        await self._session.execute(_RECORD_ANSWER, {"question_id": question.id, "now": now})
-        self._session.expire(question, _ANSWER_COUNTS)
+        The loaded question takes the stored figures (other answers may have come meanwhile)."""
+        result = await self._session.execute(
+            _RECORD_ANSWER, {"question_id": question.id, "now": now}
+        )
+        for name, value in zip(_ANSWER_COUNTS, result.one(), strict=True):
+            set_committed_value(question, name, value)
 
     async def mark_accepted(self, question_id: str, answer_id: str, now: datetime) -> bool:
         """Sets the accepted answer unless one is set already; False when another won."""

@@ -8,6 +8,7 @@ import structlog
 
 from dongne.kit.clock import Clock
 from dongne.kit.db import UnitOfWork
+from dongne.models.users import User
 from dongne.moderation.policy import (
     PostHistory,
     SpamVerdict,
@@ -16,7 +17,6 @@ from dongne.moderation.policy import (
     spam_refusal,
 )
 from dongne.questions.repository import PostRepository
-from dongne.users.service import UsersService
 
 SPAM_WINDOW = timedelta(hours=1)
 
@@ -24,15 +24,14 @@ log = structlog.get_logger("dongne.questions")
 
 
 class SpamScreen:
-    def __init__(self, clock: Clock, users: UsersService) -> None:
+    def __init__(self, clock: Clock) -> None:
         self._clock = clock
-        self._users = users
 
-    async def check(self, uow: UnitOfWork, user_id: str, text: str) -> None:
+    async def check(self, uow: UnitOfWork, author: User, text: str) -> None:
         """Scores the post against the author's last hour; refuses spam, logs every decision."""
         now = self._clock.now()
+        user_id = author.id
         recent = await PostRepository(uow.session).recent_texts(user_id, now - SPAM_WINDOW)
-        author = await self._users.get(uow, user_id)
         history = PostHistory(
             recent_texts=tuple(normalize_post(t) for t, _ in recent),
             posts_last_minute=sum(1 for _, at in recent if now - at <= timedelta(minutes=1)),

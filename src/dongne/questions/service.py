@@ -66,12 +66,13 @@ class QuestionsService(QuestionViews):
             nearby_index=nearby_index,
         )
         self.rooms = RoomsService(clock=clock, views=self, users=users, is_online=is_online)
-        screen = SpamScreen(clock, users)
+        screen = SpamScreen(clock)
         self._asking = Asking(
             clock=clock,
             regions=regions,
             views=self,
             rooms=self.rooms,
+            users=users,
             media=media,
             screen=screen,
             follow_ups=follow_ups,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from dongne.infra.cache.base import Cache, CachedModels
 from dongne.kit.db import UnitOfWork
 from dongne.kit.errors import DongneError, ErrorCode
 from dongne.kit.hashtags import normalize_hashtags
@@ -22,6 +23,10 @@ from dongne.settings.schemas import (
 )
 
 MAX_TAGS = 50
+# Every routing round reads its candidates' settings and every notification its
+# recipient's: from the cache of [10], invalidated by each change (an on-duty mark lapses
+# by its own time, which readers compare with now).
+SETTINGS_TTL = timedelta(minutes=10)
 
 DEFAULT_SETTINGS = SettingsOut(
     immediate_alerts=True,
@@ -36,16 +41,25 @@ DEFAULT_SETTINGS = SettingsOut(
 
 
 class SettingsService:
-    def __init__(self, regions: RegionMap) -> None:
+    def __init__(self, regions: RegionMap, cache: Cache) -> None:
         self._regions = regions
+        self._cached = CachedModels(cache, "settings", SettingsOut, SETTINGS_TTL)
 
     async def get(self, uow: UnitOfWork, user_id: str) -> SettingsOut:
         return (await self.get_many(uow, [user_id]))[user_id]
 
     async def get_many(self, uow: UnitOfWork, user_ids: Sequence[str]) -> dict[str, SettingsOut]:
+        """Every user's settings, the defaults for those who never saved any."""
+
+        async def load(missing: list[str]) -> dict[str, SettingsOut]:
+            return await self._load(uow, missing)
+
+        return await self._cached.get_many(user_ids, load)
+
+    async def _load(self, uow: UnitOfWork, user_ids: Sequence[str]) -> dict[str, SettingsOut]:
         repo = SettingsRepository(uow.session)
         rows = await repo.get_many(user_ids)
-        interests = await repo.interests_of(list(rows))
+        interests = await repo.interests_of(list(rows)) if rows else {}
         return {
             user_id: _view(rows[user_id], interests.get(user_id, []))
             if user_id in rows
@@ -66,6 +80,7 @@ class SettingsService:
         existing = await repo.get(user_id)
         row.on_duty_until = existing.on_duty_until if existing is not None else None
         await repo.save(row, interests)
+        self._cached.forget_after_commit(uow, user_id)
         return _view(row, interests)
 
     async def followers_of(self, uow: UnitOfWork, region_code: str) -> list[str]:
@@ -79,6 +94,7 @@ class SettingsService:
         the user never saved any."""
         repo = SettingsRepository(uow.session)
         row = await repo.get(user_id)
+        self._cached.forget_after_commit(uow, user_id)
         if row is None:
             row = _row(user_id, SettingsUpdate(), [])
             row.on_duty_until = until
