@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.expression import BindParameter
 
 from dongne.models.questions import Answer, Question, QuestionHashtag
 from dongne.models.similar import Deflection
@@ -32,7 +33,7 @@ class AnsweredRow:
     answer_created_at: datetime
 
 
-def _shown_answer_id() -> object:
+def _shown_answer_id() -> ColumnElement[str]:
     """The answer a question is offered with: the accepted one, else its first (ids are
     time-ordered, so the smallest is the earliest); never one an operator hid."""
     first = aliased(Answer)
@@ -44,36 +45,46 @@ def _shown_answer_id() -> object:
     return func.coalesce(Question.accepted_answer_id, earliest)
 
 
+# Every answer and acceptance refreshes its question in the index: built once (kit/db.py
+# PerDialect says why).
+_ANSWERED = (
+    select(
+        Question.id,
+        Question.title,
+        Question.content,
+        Question.region_code,
+        Question.created_at,
+        Question.lat,
+        Question.lng,
+        Answer.id,
+        Answer.content,
+        Answer.accepted_at,
+        Answer.created_at,
+    )
+    .join(Answer, Answer.id == _shown_answer_id())
+    .where(Question.answer_count > 0, Question.deleted_at.is_(None), Answer.hidden_at.is_(None))
+    # Oldest answer first: the index treats the last indexed as the most recent.
+    .order_by(Answer.created_at, Question.id)
+)
+_ids: BindParameter[list[str]] = bindparam("ids", expanding=True)
+_ANSWERED_THESE = _ANSWERED.where(Question.id.in_(_ids))
+_HASHTAGS = select(QuestionHashtag.question_id, QuestionHashtag.tag).order_by(
+    QuestionHashtag.question_id, QuestionHashtag.tag
+)
+_HASHTAGS_OF_THESE = _HASHTAGS.where(QuestionHashtag.question_id.in_(_ids))
+
+
 class SimilarRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def answered(self, question_ids: Sequence[str] | None = None) -> list[AnsweredRow]:
         """Answered questions (all, or these) with the answer to show; never a deleted one."""
-        query = (
-            select(
-                Question.id,
-                Question.title,
-                Question.content,
-                Question.region_code,
-                Question.created_at,
-                Question.lat,
-                Question.lng,
-                Answer.id,
-                Answer.content,
-                Answer.accepted_at,
-                Answer.created_at,
-            )
-            .join(Answer, Answer.id == _shown_answer_id())
-            .where(
-                Question.answer_count > 0, Question.deleted_at.is_(None), Answer.hidden_at.is_(None)
-            )
-            # Oldest answer first: the index treats the last indexed as the most recent.
-            .order_by(Answer.created_at, Question.id)
-        )
-        if question_ids is not None:
-            query = query.where(Question.id.in_(question_ids))
-        rows = (await self._session.execute(query)).all()
+        if question_ids is None:
+            query, params = _ANSWERED, {}
+        else:
+            query, params = _ANSWERED_THESE, {"ids": list(question_ids)}
+        rows = (await self._session.execute(query, params)).all()
         tags = await self._hashtags_of([row[0] for row in rows] if question_ids else None)
         return [
             AnsweredRow(
@@ -94,13 +105,12 @@ class SimilarRepository:
         ]
 
     async def _hashtags_of(self, question_ids: Sequence[str] | None) -> dict[str, list[str]]:
-        query = select(QuestionHashtag.question_id, QuestionHashtag.tag).order_by(
-            QuestionHashtag.question_id, QuestionHashtag.tag
-        )
-        if question_ids is not None:
-            query = query.where(QuestionHashtag.question_id.in_(question_ids))
+        if question_ids is None:
+            query, params = _HASHTAGS, {}
+        else:
+            query, params = _HASHTAGS_OF_THESE, {"ids": list(question_ids)}
         tags: defaultdict[str, list[str]] = defaultdict(list)
-        for question_id, tag in await self._session.execute(query):
+        for question_id, tag in await self._session.execute(query, params):
             tags[question_id].append(tag)
         return tags
 
