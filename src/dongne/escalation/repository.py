@@ -45,6 +45,13 @@ _ANSWER_DELAYS = (
     )
     .group_by(_n.user_id, _n.question_id, _n.created_at)
 )
+_COUNTS_SINCE = (
+    select(_n.user_id, func.count())
+    .where(
+        _n.user_id.in_(bindparam("user_ids", expanding=True)), _n.created_at >= bindparam("since")
+    )
+    .group_by(_n.user_id)
+)
 _ADD_NOTIFIED = insert(core_table(QuestionNotified))
 
 
@@ -68,12 +75,10 @@ class NotifiedRepository:
         return int(asked), int(seen)
 
     async def counts_since(self, user_ids: Sequence[str], since: datetime) -> dict[str, int]:
-        query = (
-            select(QuestionNotified.user_id, func.count())
-            .where(QuestionNotified.user_id.in_(user_ids), QuestionNotified.created_at >= since)
-            .group_by(QuestionNotified.user_id)
+        rows = await self._session.execute(
+            _COUNTS_SINCE, {"user_ids": list(user_ids), "since": since}
         )
-        return {user_id: count for user_id, count in await self._session.execute(query)}
+        return {user_id: count for user_id, count in rows}
 
     async def load(
         self, user_ids: Sequence[str], *, since: datetime, hour_ago: datetime, day_ago: datetime
