@@ -68,7 +68,7 @@ log = structlog.get_logger("dongne.app")
 HANDLER_GRACE_S = 10.0
 # Long-polls are let go once the server has closed its listener (uvicorn notices a signal
 # within 0.1 s), so a polling client's next request lands on another node; and again at
-# this interval until the runtime closes (_Drain).
+# this interval until the runtime closes (Drain).
 POLL_RELEASE_DELAY_S = 0.5
 
 

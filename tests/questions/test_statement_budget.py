@@ -36,16 +36,15 @@ async def server(backend: str, tmp_path: Path) -> AsyncIterator[RunningServer]:
 
 
 @contextmanager
-def statements_by_task(server: RunningServer) -> Iterator[dict[int, list[str]]]:
+def statements_by_task(server: RunningServer) -> Iterator[dict[object, list[str]]]:
     """Every statement sent meanwhile, grouped by the asyncio task that sent it (the
     socket event's handler is one task; background loops are others)."""
-    by_task: dict[int, list[str]] = defaultdict(list)
+    by_task: dict[object, list[str]] = defaultdict(list)
     engine = server.runtime.db.engine.sync_engine
 
     def record(*args: Any) -> None:
         statement: str = args[2]
-        task = asyncio.current_task()
-        by_task[id(task)].append(" ".join(statement.split()))
+        by_task[asyncio.current_task()].append(" ".join(statement.split()))
 
     event.listen(engine, "before_cursor_execute", record)
     try:
@@ -54,7 +53,7 @@ def statements_by_task(server: RunningServer) -> Iterator[dict[int, list[str]]]:
         event.remove(engine, "before_cursor_execute", record)
 
 
-def sent_by_the_use_case(by_task: dict[int, list[str]], marker: str) -> list[str]:
+def sent_by_the_use_case(by_task: dict[object, list[str]], marker: str) -> list[str]:
     [statements] = [s for s in by_task.values() if any(x.startswith(marker) for x in s)]
     return statements
 

@@ -25,6 +25,11 @@ _NOTIFIED_ROWS = select(_n.user_id, _n.created_at, _n.chance, _n.median_delay_s)
 _ASKED_AND_SEEN = select(func.count(), func.count(_n.seen_at)).where(
     _n.question_id == bindparam("question_id")
 )
+# Their rows of these locals since a moment: the load reads, per local.
+_THESE_SINCE = (
+    _n.user_id.in_(bindparam("user_ids", expanding=True)),
+    _n.created_at >= bindparam("since"),
+)
 _LOAD = (
     select(
         _n.user_id,
@@ -32,26 +37,16 @@ _LOAD = (
         func.sum(case((_n.created_at >= bindparam("hour_ago"), 1), else_=0)),
         func.sum(case((_n.created_at >= bindparam("day_ago"), 1), else_=0)),
     )
-    .where(
-        _n.user_id.in_(bindparam("user_ids", expanding=True)), _n.created_at >= bindparam("since")
-    )
+    .where(*_THESE_SINCE)
     .group_by(_n.user_id)
 )
 _ANSWER_DELAYS = (
     select(_n.user_id, _n.created_at, func.min(Answer.created_at))
     .join(Answer, and_(Answer.question_id == _n.question_id, Answer.author_id == _n.user_id))
-    .where(
-        _n.user_id.in_(bindparam("user_ids", expanding=True)), _n.created_at >= bindparam("since")
-    )
+    .where(*_THESE_SINCE)
     .group_by(_n.user_id, _n.question_id, _n.created_at)
 )
-_COUNTS_SINCE = (
-    select(_n.user_id, func.count())
-    .where(
-        _n.user_id.in_(bindparam("user_ids", expanding=True)), _n.created_at >= bindparam("since")
-    )
-    .group_by(_n.user_id)
-)
+_COUNTS_SINCE = select(_n.user_id, func.count()).where(*_THESE_SINCE).group_by(_n.user_id)
 _ADD_NOTIFIED = insert(core_table(QuestionNotified))
 
 

@@ -28,10 +28,10 @@ def _allocate(insert: Any) -> Any:
 
 # Built once (kit/db.py PerDialect); rows go as parameters: one cached compilation
 # whatever the count, sent as multi-row batches ("insertmanyvalues") that return every row.
-ALLOCATE = PerDialect(_allocate)
-ADD_SHARED = insert(_shared).returning(_shared.c.id)
+_ALLOCATE = PerDialect(_allocate)
+_ADD_SHARED = insert(_shared).returning(_shared.c.id)
 # Core, not the ORM's bulk path: that costs more than the insert itself.
-ADD_EVENTS = insert(_events)
+_ADD_EVENTS = insert(_events)
 
 
 class EventLogRepository:
@@ -48,7 +48,7 @@ class EventLogRepository:
         if not counts:
             return {}
         result = await self._session.execute(
-            ALLOCATE.of(self._session),
+            _ALLOCATE.of(self._session),
             [{"user_id": user_id, "last_event_id": count} for user_id, count in counts],
         )
         return {row.user_id: row.last_event_id for row in result}
@@ -56,14 +56,14 @@ class EventLogRepository:
     async def add_shared(self, payload: dict[str, Any], created_at: datetime) -> int:
         """Stores what all recipients of one fan-out share; returns its id."""
         result = await self._session.execute(
-            ADD_SHARED, {"payload": payload, "created_at": created_at}
+            _ADD_SHARED, {"payload": payload, "created_at": created_at}
         )
         return int(result.scalar_one())
 
     async def add_all(self, events: Sequence[dict[str, Any]]) -> None:
         """Appends rows (column -> value) in one statement."""
         if events:
-            await self._session.execute(ADD_EVENTS, events)
+            await self._session.execute(_ADD_EVENTS, events)
 
     async def delete_before(self, moment: datetime) -> int:
         """Drops the events older than `moment` and their shared payloads (written in the

@@ -258,7 +258,11 @@ def core_table(model: type[Any]) -> Table:
 
 def dialect_insert(session: AsyncSession) -> Any:
     """The insert construct of the session's dialect, for ON CONFLICT clauses on both engines."""
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return _insert_of(session.get_bind().dialect.name)
+
+
+def _insert_of(dialect_name: str) -> Any:
+    return postgresql.insert if dialect_name == "postgresql" else sqlite.insert
 
 
 class PerDialect(Generic[S]):
@@ -274,6 +278,5 @@ class PerDialect(Generic[S]):
         name = session.get_bind().dialect.name
         built = self._built.get(name)
         if built is None:
-            insert = postgresql.insert if name == "postgresql" else sqlite.insert
-            built = self._built[name] = self._build(insert)
+            built = self._built[name] = self._build(_insert_of(name))
         return built

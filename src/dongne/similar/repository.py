@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -66,6 +67,8 @@ _ANSWERED = (
     # Oldest answer first: the index treats the last indexed as the most recent.
     .order_by(Answer.created_at, Question.id)
 )
+Q = TypeVar("Q")
+
 _ids: BindParameter[list[str]] = bindparam("ids", expanding=True)
 _ANSWERED_THESE = _ANSWERED.where(Question.id.in_(_ids))
 _HASHTAGS = select(QuestionHashtag.question_id, QuestionHashtag.tag).order_by(
@@ -74,16 +77,22 @@ _HASHTAGS = select(QuestionHashtag.question_id, QuestionHashtag.tag).order_by(
 _HASHTAGS_OF_THESE = _HASHTAGS.where(QuestionHashtag.question_id.in_(_ids))
 
 
+def _every_or_these(
+    every: Q, these: Q, question_ids: Sequence[str] | None
+) -> tuple[Q, dict[str, list[str]]]:
+    """`every` for the whole index's build; `these` with the ids bound for a refresh."""
+    if question_ids is None:
+        return every, {}
+    return these, {"ids": list(question_ids)}
+
+
 class SimilarRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def answered(self, question_ids: Sequence[str] | None = None) -> list[AnsweredRow]:
         """Answered questions (all, or these) with the answer to show; never a deleted one."""
-        if question_ids is None:
-            query, params = _ANSWERED, {}
-        else:
-            query, params = _ANSWERED_THESE, {"ids": list(question_ids)}
+        query, params = _every_or_these(_ANSWERED, _ANSWERED_THESE, question_ids)
         rows = (await self._session.execute(query, params)).all()
         tags = await self._hashtags_of([row[0] for row in rows] if question_ids else None)
         return [
@@ -105,10 +114,7 @@ class SimilarRepository:
         ]
 
     async def _hashtags_of(self, question_ids: Sequence[str] | None) -> dict[str, list[str]]:
-        if question_ids is None:
-            query, params = _HASHTAGS, {}
-        else:
-            query, params = _HASHTAGS_OF_THESE, {"ids": list(question_ids)}
+        query, params = _every_or_these(_HASHTAGS, _HASHTAGS_OF_THESE, question_ids)
         tags: defaultdict[str, list[str]] = defaultdict(list)
         for question_id, tag in await self._session.execute(query, params):
             tags[question_id].append(tag)
