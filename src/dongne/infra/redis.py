@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.client import PubSub
 from redis.asyncio.connection import parse_url
 from redis.asyncio.retry import Retry
@@ -41,6 +41,9 @@ RESUBSCRIBE_MAX_S = 2.0
 RATE_LIMIT_RETRY_S = 1.0
 RATE_LIMIT_TIMEOUT_S = 0.5
 WAKE_PUBLISH_TIMEOUT_S = 1.0
+# Connections one client opens at most; a command beyond them waits up to POOL_WAIT_S.
+POOL_CONNECTIONS = 50
+POOL_WAIT_S = 5.0
 
 SOCKETIO_CHANNEL = "dongne-socketio"
 JOBS_CHANNEL = "dongne-jobs"
@@ -57,8 +60,21 @@ def redis_options() -> dict[str, Any]:
     }
 
 
-def connect_redis(url: str) -> Redis:
-    return Redis.from_url(url, **redis_options())
+def connect_redis(url: str, options: dict[str, Any] | None = None) -> Redis:
+    """A client whose commands wait for a free connection when all are in use.
+
+    redis-py's default pool refuses a command once 100 connections are busy, and a
+    thousand sockets closing at once (each taking its user out of the presence index) is
+    an ordinary moment for a node. The wait is bounded by `POOL_WAIT_S`. `options`:
+    connection options instead of `redis_options()`.
+    """
+    pool = BlockingConnectionPool.from_url(
+        url,
+        max_connections=POOL_CONNECTIONS,
+        timeout=POOL_WAIT_S,
+        **(redis_options() if options is None else options),
+    )
+    return Redis.from_pool(pool)
 
 
 async def redis_answers(client: Redis, timeout_s: float = 2.0) -> bool:
@@ -115,7 +131,7 @@ async def listen_with_retries(
         finally:
             subscription.listening = False
             with contextlib.suppress(Exception):
-                await pubsub.aclose()  # type: ignore[no-untyped-call]
+                await pubsub.aclose()
         await asyncio.sleep(delay)
         delay = min(delay * 2, RESUBSCRIBE_MAX_S)
 

@@ -61,6 +61,13 @@ class RedisManager(socketio.AsyncRedisManager):  # type: ignore[misc]
         self.subscription = Subscription(self.channel)
         self._listen_client = connect_redis(url)
 
+    def _redis_connect(self) -> None:
+        # python-socketio's own client refuses a publish once 100 are in flight, and then
+        # replaces the client (its pool left open): a burst of emits waits instead.
+        self.redis = connect_redis(self.redis_url, self.redis_options)
+        self.pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+        self.connected = True
+
     async def _listen(self) -> AsyncIterator[bytes]:
         channel = self.channel.encode()
 
