@@ -42,7 +42,7 @@ RATE_LIMIT_RETRY_S = 1.0
 RATE_LIMIT_TIMEOUT_S = 0.5
 WAKE_PUBLISH_TIMEOUT_S = 1.0
 # Connections one client opens at most; a command beyond them waits up to POOL_WAIT_S.
-POOL_CONNECTIONS = 50
+POOL_CONNECTIONS = 200
 POOL_WAIT_S = 5.0
 
 SOCKETIO_CHANNEL = "dongne-socketio"
