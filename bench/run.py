@@ -20,11 +20,8 @@ import argparse
 import asyncio
 import contextlib
 import json
-import os
-import secrets
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -44,6 +41,18 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from harness.deploy import (
+    Deployment,
+    Seed,
+    bench_env,
+    embedded_server,
+    free_port,
+    scaled_cluster,
+    scaled_mode_missing,
+    scaled_mode_services,
+    stop_process,
+    wait_ready,
+)
 from harness.measure import (
     HealthProbe,
     Sampler,
@@ -51,7 +60,7 @@ from harness.measure import (
     git_commit,
     inside_lag,
     machine,
-    proc_rss_bytes,
+    rss_mb,
     server_errors,
     server_side,
     summarize,
@@ -64,8 +73,6 @@ ROOT = BENCH.parent
 LOADGEN = BENCH / "loadgen"
 REFERENCE = BENCH / "reference"
 RESULTS = BENCH / "results"
-READY_TIMEOUT_S = 60.0
-STOP_TIMEOUT_S = 20.0
 # Every question notifies up to ~50 locals in its first two waves, so the product's fatigue
 # cap (10 question notifications per local per hour) would silence the bench within
 # seconds; it is lifted unless --fatigue-cap says otherwise.
@@ -79,7 +86,8 @@ class Scenario:
     rate: float
     duration_s: float
     # "load": the product's mix; "stress": fan-out only (no answers, no location updates
-    # during the load), measured against the reference servers on the same clients.
+    # during the load), measured against the reference servers on the same clients;
+    # "scaled": the product's mix on the scaled mode (two nodes, PostgreSQL, Redis, nginx).
     kind: str = "load"
     # None: --fatigue-cap (lifted by default); a number keeps that cap (the product's 10).
     fatigue_cap: int | None = None
@@ -87,8 +95,8 @@ class Scenario:
     @property
     def name(self) -> str:
         base = f"{self.users}u-{self.rate:g}qps-{self.duration_s:g}s"
-        if self.kind == "stress":
-            base = f"stress-{base}"
+        if self.kind != "load":
+            base = f"{self.kind}-{base}"
         return base if self.fatigue_cap is None else f"{base}-cap{self.fatigue_cap}"
 
 
@@ -98,6 +106,9 @@ REAL_CAP = 10
 # Fan-out stress: ~150 locals per question's QUICK wave at 5,000 users (quick: ~70 at 2,000).
 STRESS = Scenario(5_000, 20.0, 30.0, kind="stress")
 STRESS_QUICK = Scenario(2_000, 10.0, 10.0, kind="stress")
+# Issue [14]'s scaled-mode figure: 5,000 users at 100 q/s on two nodes (quick: 1,000 @ 20).
+SCALED = (5_000, 100.0)
+SCALED_QUICK = (1_000, 20.0)
 # The stress scenario forces the seed's broadcast plan (every online local within 5 km in
 # QUICK) in place of the default router.
 STRESS_ENV = {"DONGNE_ROUTING": "seed-waves"}
@@ -127,49 +138,6 @@ def parse_scenarios(text: str, duration_s: float) -> list[Scenario]:
 # ---------------------------------------------------------------- server, seed, loadgen
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-UNLIMITED_RATE = "1000000/minute"
-RATE_SETTINGS = (
-    "CONNECT",
-    "HTTP",
-    "EVENT",
-    "CREATE_QUESTION",
-    "CREATE_ANSWER",
-    "UPDATE_LOCATION",
-)
-
-
-def bench_env(
-    data_dir: Path, port: int, fatigue_cap: int, extra: dict[str, str] | None = None
-) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DONGNE_")}
-    env.update(
-        {
-            "DONGNE_ENV": "development",
-            "DONGNE_DATA_DIR": str(data_dir),
-            "DONGNE_HOST": "127.0.0.1",
-            "DONGNE_PORT": str(port),
-            "DONGNE_LOG_LEVEL": "warning",
-            "DONGNE_JWT_SECRET": secrets.token_urlsafe(48),
-            "DONGNE_ACCESS_TOKEN_TTL_S": str(24 * 3600),
-            "DONGNE_FATIGUE_CAP": str(fatigue_cap),
-            "DONGNE_LOOP_LAG_PROBE": "1",
-            # One loopback address and a few hundred askers posting several questions a
-            # minute: the per-IP and per-user limits would refuse the load itself.
-            **{f"DONGNE_RATE_{name}": UNLIMITED_RATE for name in RATE_SETTINGS},
-            "PYTHONUNBUFFERED": "1",
-            **(extra or {}),
-        }
-    )
-    return env
-
-
 def ensure_loadgen() -> None:
     if (LOADGEN / "node_modules" / "socket.io-client" / "package.json").exists():
         return
@@ -177,38 +145,6 @@ def ensure_loadgen() -> None:
     subprocess.run(
         ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=LOADGEN, check=True
     )
-
-
-async def wait_ready(port: int, server: asyncio.subprocess.Process) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if server.returncode is not None:
-            raise RuntimeError(f"the server exited with {server.returncode} before /ready")
-        try:
-            reader, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.write(b"GET /ready HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            await writer.drain()
-            response = await reader.read()
-            writer.close()
-            if response.startswith(b"HTTP/1.1 200"):
-                return
-        except OSError:
-            pass
-        await asyncio.sleep(0.2)
-    raise RuntimeError(f"the server was not ready within {READY_TIMEOUT_S:.0f} s")
-
-
-async def stop_process(process: asyncio.subprocess.Process, sig: int = signal.SIGINT) -> int:
-    if process.returncode is None:
-        with contextlib.suppress(ProcessLookupError):
-            process.send_signal(sig)
-        try:
-            await asyncio.wait_for(process.wait(), timeout=STOP_TIMEOUT_S)
-        except TimeoutError:
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
-            await process.wait()
-    return process.returncode if process.returncode is not None else -1
 
 
 @dataclass
@@ -306,158 +242,92 @@ def read_json(path: Path) -> dict[str, Any] | None:
 # ---------------------------------------------------------------- one scenario
 
 
+def seeder(
+    scenario: Scenario, args: argparse.Namespace, accounts: Path, record: dict[str, Any]
+) -> Seed:
+    """`bench/seed.py` in a deployment's environment: the accounts into its database."""
+
+    async def seed(env: dict[str, str]) -> None:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            str(BENCH / "seed.py"),
+            "--users",
+            str(scenario.users),
+            "--asker-share",
+            str(args.asker_share),
+            "--seed",
+            str(args.seed),
+            "--out",
+            str(accounts),
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        out, _ = await process.communicate()
+        if process.returncode != 0:
+            raise RuntimeError(f"seeding failed with exit {process.returncode}")
+        record["seed"] = json.loads(out.decode().strip().splitlines()[-1])
+
+    return seed
+
+
 async def run_scenario(
     scenario: Scenario, run_root: Path, args: argparse.Namespace, progress: Progress
 ) -> dict[str, Any]:
     run_dir = run_root / scenario.name
     data_dir = run_dir / "data"
     run_dir.mkdir(parents=True, exist_ok=True)
-    port = free_port()
     stress = scenario.kind == "stress"
     cap = args.fatigue_cap if scenario.fatigue_cap is None else scenario.fatigue_cap
-    env = bench_env(data_dir, port, cap, STRESS_ENV if stress else None)
-    task = progress.add_task(f"{scenario.name}: seed", total=None)
+    env = bench_env(data_dir, free_port(), cap, STRESS_ENV if stress else None)
+    task = progress.add_task(f"{scenario.name}: start and seed", total=None)
     view = ProgressView(progress, task)
     record: dict[str, Any] = {
         "scenario": asdict(scenario) | {"name": scenario.name, "fatigueCap": cap}
     }
-
     accounts = run_dir / "accounts.json"
-    seed = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(BENCH / "seed.py"),
-        "--users",
-        str(scenario.users),
-        "--asker-share",
-        str(args.asker_share),
-        "--seed",
-        str(args.seed),
-        "--out",
-        str(accounts),
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-    )
-    seed_out, _ = await seed.communicate()
-    if seed.returncode != 0:
-        raise RuntimeError(f"seeding failed with exit {seed.returncode}")
-    record["seed"] = json.loads(seed_out.decode().strip().splitlines()[-1])
-
-    progress.update(task, description=f"{scenario.name}: start server")
-    server_log = (run_dir / "server.log").open("w")
-    server = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "dongne",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        env=env,
-        cwd=ROOT,
-        stdout=server_log,
-        stderr=server_log,
-    )
-    stop = asyncio.Event()
-    sampler = Sampler(server.pid)
-    probe = HealthProbe("127.0.0.1", port)
-    monitors: list[asyncio.Task[None]] = []
-    spies: list[asyncio.subprocess.Process] = []
-    try:
-        await wait_ready(port, server)
-        await asyncio.sleep(1.0)
-        baseline_rss = (proc_rss_bytes(server.pid) or 0) / 1048576
-        monitors = [asyncio.create_task(sampler.run(stop)), asyncio.create_task(probe.run(stop))]
-        probe.active = True
-        config = {
-            "url": f"http://127.0.0.1:{port}",
-            "accounts": str(accounts),
-            "out": str(run_dir / "loadgen-result.json"),
-            "rate": scenario.rate,
-            "durationS": scenario.duration_s,
-            "answerShare": 0.0 if stress else args.answer_share,
-            "locationIntervalS": NO_LOCATION_UPDATES_S if stress else args.location_interval,
-            "connectPhaseTimeoutS": args.connect_timeout,
-            "drainMaxS": args.drain_max,
-            "seed": args.seed,
-        }
-        bound = args.connect_timeout + 120 + scenario.duration_s + args.drain_max + 5 + 60
-        if args.py_spy:
-            spies.append(await start_py_spy(server.pid, run_dir / "py-spy.txt"))
-        elif args.py_spy_load:
-            # Only the load phase: connecting thousands of clients is another story.
-            async def spy_on_load() -> None:
-                await view.load_started.wait()
-                spies.append(await start_py_spy(server.pid, run_dir / "py-spy.txt"))
-
-            monitors.append(asyncio.create_task(spy_on_load()))
-        loadgen_started = time.time()
-        loadgen = await run_loadgen(config, run_dir, view, timeout_s=bound)
-        loadgen_ended = time.time()
-        loadgen_ended_mono = time.monotonic()
-    finally:
-        for spy in spies:
-            await stop_py_spy(spy)
-        probe.active = False
-        stop.set()
-        for monitor in monitors:
-            with contextlib.suppress(Exception):
-                await monitor
-        progress.update(task, description=f"{scenario.name}: stop server")
-        record["serverExit"] = await stop_process(server)
-        server_log.close()
-    progress.update(task, description=f"{scenario.name}: read the database")
-    server_facts = server_side(data_dir / "dongne.db", loadgen.get("cutoffWallMs"))
+    seed = seeder(scenario, args, accounts, record)
+    if scenario.kind == "scaled":
+        deploy = scaled_cluster(run_dir, env, scenario.users, seed)
+    else:
+        deploy = embedded_server(run_dir, env, seed)
+    async with deploy as deployment:
+        loadgen, samplers, window = await drive_load(
+            scenario, deployment, accounts, run_dir, args, view, record
+        )
+        progress.update(task, description=f"{scenario.name}: read the database")
+        server_facts = await server_side(deployment.database_url, loadgen.get("cutoffWallMs"))
     record["delivery"] = delivery(loadgen, server_facts)
     server_facts.pop("expected")
     record["serverDb"] = server_facts
-    load_mark = view.marks.get("load")
-    connected = loadgen.get("connect", {}).get("connected", 0) or 0
-    after_connect = sampler.rss_at(load_mark)
-    cpu = [s["cpuPct"] for s in sampler.samples]
-    load_cpu = [
-        s["cpuPct"]
-        for s in sampler.samples
-        if load_mark is not None and load_mark < s["t"] <= load_mark + scenario.duration_s
-    ]
-    record["server"] = {
-        "baselineRssMB": round(baseline_rss, 1),
-        "rssAfterConnectMB": after_connect,
-        "peakRssMB": max((s["rssMB"] for s in sampler.samples), default=None),
-        "rssPerConnectionKB": (
-            round((after_connect - baseline_rss) * 1024 / connected, 1)
-            if after_connect is not None and connected
-            else None
-        ),
-        "cpuPctLoadMean": round(sum(load_cpu) / len(load_cpu), 1) if load_cpu else None,
-        "cpuPctMax": max(cpu, default=None),
-        "machineBusyPctLoadMean": _mean(
-            [
-                s["machineBusyPct"]
-                for s in sampler.samples
-                if load_mark is not None and load_mark < s["t"] <= load_mark + scenario.duration_s
-            ]
-        ),
-        "samples": sampler.samples,
-    }
-    record["fanOut"] = fan_out_cost(
-        sampler,
-        view.marks.get("load"),
-        view.marks.get("closing", loadgen_ended_mono),
-        loadgen,
-        server_facts["questionsInDb"],
-    )
+    record["server"] = resources(deployment, samplers, view.marks.get("load"), scenario, loadgen)
+    apps = [samplers[name] for name in deployment.servers]
+    load_mark, closing = view.marks.get("load"), view.marks.get("closing", window[2])
+    questions = server_facts["questionsInDb"]
+    record["fanOut"] = fan_out_cost(apps, load_mark, closing, loadgen, questions)
     if stress:
         plan = fan_out_plan(data_dir / "dongne.db", loadgen, accounts)
         (run_dir / "plan.json").write_text(json.dumps(plan))
+        config = json.loads((run_dir / "loadgen-config.json").read_text())
+        bound = load_bound(scenario, args)
         record["references"] = await run_references(scenario, run_dir, config, bound, progress)
-    record["serverLogErrors"] = server_errors(run_dir / "server.log")
-    if (run_dir / "py-spy.txt").exists():
-        (run_dir / "py-spy-summary.txt").write_text(summarize_stacks(run_dir / "py-spy.txt"))
-    lag = inside_lag(run_dir / "server.log", (loadgen_started, loadgen_ended))
+    record["serverLogErrors"] = {
+        (error if len(deployment.logs) == 1 else f"{name}: {error}"): count
+        for name, log in deployment.logs.items()
+        for error, count in server_errors(log).items()
+    }
+    for name in deployment.servers:
+        spied = run_dir / f"py-spy-{name}.txt"
+        if spied.exists():
+            (run_dir / f"py-spy-{name}-summary.txt").write_text(summarize_stacks(spied))
+    record["loopLagPerServer"] = {
+        name: inside_lag(log, window[:2]) for name, log in deployment.logs.items()
+    }
+    # The worst loop of the deployment stands for it in the tables.
+    lags = [lag for lag in record["loopLagPerServer"].values() if lag]
+    probe: HealthProbe = record.pop("probe")
     outside = {"source": "outside (GET /health round trip every 100 ms)", **summarize(probe.rtts)}
     outside["failures"] = probe.failures
-    record["loopLag"] = lag or outside
+    record["loopLag"] = max(lags, key=lambda lag: lag.get("p99") or 0) if lags else outside
     record["loopLagOutside"] = outside
     loadgen.pop("perQuestion", None)
     record["loadgen"] = loadgen
@@ -468,16 +338,137 @@ async def run_scenario(
     return record
 
 
-def fan_out_cost(
-    sampler: Sampler, start: float | None, end: float, loadgen: dict[str, Any], questions: int
+def load_bound(scenario: Scenario, args: argparse.Namespace) -> float:
+    """How long a load generator may run before it is stopped."""
+    return args.connect_timeout + 120 + scenario.duration_s + args.drain_max + 5 + 60
+
+
+async def drive_load(
+    scenario: Scenario,
+    deployment: Deployment,
+    accounts: Path,
+    run_dir: Path,
+    args: argparse.Namespace,
+    view: ProgressView,
+    record: dict[str, Any],
+) -> tuple[dict[str, Any], dict[str, Sampler], tuple[float, float, float]]:
+    """The load generator against the deployment while its processes are sampled; then
+    the app is stopped. Returns the load generator's result, the samplers, and the load
+    generator's (start, end) wall time and its end on the monotonic clock."""
+    stress = scenario.kind == "stress"
+    stop = asyncio.Event()
+    await asyncio.sleep(1.0)
+    processes = deployment.servers | deployment.helpers
+    samplers = {name: Sampler(pid, baseline_mb=rss_mb(pid)) for name, pid in processes.items()}
+    probe = HealthProbe("127.0.0.1", deployment.health_port)
+    record["probe"] = probe
+    monitors = [asyncio.create_task(s.run(stop)) for s in samplers.values()]
+    monitors.append(asyncio.create_task(probe.run(stop)))
+    probe.active = True
+    spies: list[asyncio.subprocess.Process] = []
+    try:
+        config = {
+            "url": deployment.url,
+            "accounts": str(accounts),
+            "out": str(run_dir / "loadgen-result.json"),
+            "rate": scenario.rate,
+            "durationS": scenario.duration_s,
+            "answerShare": 0.0 if stress else args.answer_share,
+            "locationIntervalS": NO_LOCATION_UPDATES_S if stress else args.location_interval,
+            "connectPhaseTimeoutS": args.connect_timeout,
+            "drainMaxS": args.drain_max,
+            "seed": args.seed,
+            "localAddresses": deployment.local_addresses,
+        }
+
+        async def spy() -> None:
+            if args.py_spy_load:
+                # Only the load phase: connecting thousands of clients is another story.
+                await view.load_started.wait()
+            for name, pid in deployment.servers.items():
+                spies.append(await start_py_spy(pid, run_dir / f"py-spy-{name}.txt"))
+
+        if args.py_spy or args.py_spy_load:
+            monitors.append(asyncio.create_task(spy()))
+        started = time.time()
+        loadgen = await run_loadgen(config, run_dir, view, timeout_s=load_bound(scenario, args))
+        ended, ended_mono = time.time(), time.monotonic()
+    finally:
+        for process in spies:
+            await stop_py_spy(process)
+        probe.active = False
+        stop.set()
+        for monitor in monitors:
+            with contextlib.suppress(Exception):
+                await monitor
+        record["serverExit"] = await deployment.stop()
+    return loadgen, samplers, (started, ended, ended_mono)
+
+
+def resources(
+    deployment: Deployment,
+    samplers: dict[str, Sampler],
+    load_mark: float | None,
+    scenario: Scenario,
+    loadgen: dict[str, Any],
 ) -> dict[str, Any]:
-    """Server CPU-seconds from the load's start to the end of the grace period (before the
-    load generator closes its sockets), and the question notifications the clients received
-    meanwhile: CPU per delivered notification and per question asked, all the server's work
-    included (questions, waves or rounds, answers, location updates)."""
+    """CPU and memory of the app's processes under load (summed over the nodes of the
+    scaled mode), and of each process apart."""
+
+    def in_load(sampler: Sampler) -> list[dict[str, float]]:
+        if load_mark is None:
+            return []
+        end = load_mark + scenario.duration_s
+        return [s for s in sampler.samples if load_mark < s["t"] <= end]
+
+    per_process: dict[str, dict[str, Any]] = {}
+    for name, sampler in samplers.items():
+        load = in_load(sampler)
+        per_process[name] = {
+            "cpuPctLoadMean": _mean([s["cpuPct"] for s in load]),
+            "baselineRssMB": round(sampler.baseline_mb, 1),
+            "rssAfterConnectMB": sampler.rss_at(load_mark),
+            "peakRssMB": max((s["rssMB"] for s in sampler.samples), default=None),
+            "samples": sampler.samples,
+        }
+    apps = [samplers[name] for name in deployment.servers]
+    connected = loadgen.get("connect", {}).get("connected", 0) or 0
+    baseline = sum(s.baseline_mb for s in apps)
+    after = [s.rss_at(load_mark) for s in apps]
+    known = [a for a in after if a is not None]
+    after_connect = round(sum(known), 1) if len(known) == len(after) else None
+    # Second by second under load: the app's CPU summed over its processes.
+    load = [in_load(s) for s in apps]
+    app_cpu = [sum(s["cpuPct"] for s in moment) for moment in zip(*load, strict=False)]
+    peaks = [per_process[name]["peakRssMB"] or 0.0 for name in deployment.servers]
+    return {
+        "baselineRssMB": round(baseline, 1),
+        "rssAfterConnectMB": after_connect,
+        "peakRssMB": round(sum(peaks), 1),
+        "rssPerConnectionKB": _per_connection_kb(after_connect, baseline, connected),
+        "cpuPctLoadMean": _mean(app_cpu),
+        "cpuPctMax": max(app_cpu, default=None),
+        "machineBusyPctLoadMean": _mean([s["machineBusyPct"] for s in load[0]]),
+        "perProcess": per_process,
+    }
+
+
+def fan_out_cost(
+    samplers: list[Sampler],
+    start: float | None,
+    end: float,
+    loadgen: dict[str, Any],
+    questions: int,
+) -> dict[str, Any]:
+    """Server CPU-seconds (all the app's processes) from the load's start to the end of the
+    grace period (before the load generator closes its sockets), and the question
+    notifications the clients received meanwhile: CPU per delivered notification and per
+    question asked, all the server's work included (questions, waves or rounds, answers,
+    location updates)."""
     # A sample covers the second before its time: it counts if its middle is in the window.
     cpu_s = sum(
         s["cpuPct"] / 100 * s.get("dt", 1.0)
+        for sampler in samplers
         for s in sampler.samples
         if start is not None and start < s["t"] - s.get("dt", 1.0) / 2 <= end
     )
@@ -561,7 +552,7 @@ async def run_references(
         try:
             await wait_ready(port, process)
             await asyncio.sleep(1.0)
-            baseline_rss = (proc_rss_bytes(process.pid) or 0) / 1048576
+            baseline_rss = rss_mb(process.pid)
             monitor = asyncio.create_task(sampler.run(stop))
             ref_config = config | {
                 "url": f"http://127.0.0.1:{port}",
@@ -582,7 +573,7 @@ async def run_references(
             progress.update(task, description=f"{scenario.name}: reference {name} done")
         window_end = view.marks.get("closing", ended)
         asked = int(loadgen.get("questions", {}).get("acked", 0) or 0)
-        out[name] = fan_out_cost(sampler, view.marks.get("load"), window_end, loadgen, asked) | {
+        out[name] = fan_out_cost([sampler], view.marks.get("load"), window_end, loadgen, asked) | {
             "connected": loadgen.get("connect", {}).get("connected"),
             "rssPerConnectionKB": _per_connection_kb(
                 sampler.rss_at(view.marks.get("load")),
@@ -627,9 +618,12 @@ async def presence_table() -> str:
 
 async def main_async(args: argparse.Namespace) -> int:
     if args.quick:
-        scenarios = [Scenario(1_000, 20.0, args.duration or 15.0)]
+        duration = args.duration or 15.0
+        scenarios = [Scenario(1_000, 20.0, duration)]
         if not args.no_stress:
             scenarios.append(STRESS_QUICK)
+        if not args.no_scaled:
+            scenarios.append(Scenario(*SCALED_QUICK, duration, kind="scaled"))
     elif args.scenarios:
         scenarios = parse_scenarios(args.scenarios, args.duration or 60.0)
     else:
@@ -638,7 +632,21 @@ async def main_async(args: argparse.Namespace) -> int:
         scenarios.append(Scenario(1_000, 20.0, duration, fatigue_cap=REAL_CAP))
         if not args.no_stress:
             scenarios.append(STRESS)
+        if not args.no_scaled:
+            scenarios.append(Scenario(*SCALED, duration, kind="scaled"))
     ensure_loadgen()
+    services = None
+    if any(s.kind == "scaled" for s in scenarios):
+        # A PostgreSQL of the run's own unless DONGNE_TEST_POSTGRES_URL names one.
+        services = scaled_mode_services()
+    try:
+        return await run_all(scenarios, args)
+    finally:
+        if services is not None:
+            services.stop()
+
+
+async def run_all(scenarios: list[Scenario], args: argparse.Namespace) -> int:
     run = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     run_root = RESULTS / run
     run_root.mkdir(parents=True, exist_ok=True)
@@ -658,7 +666,16 @@ async def main_async(args: argparse.Namespace) -> int:
         transient=False,
     ) as progress:
         overall = progress.add_task("scenarios", total=len(scenarios))
+        missing = scaled_mode_missing()
         for scenario in scenarios:
+            if scenario.kind == "scaled" and missing:
+                skipped = f"needs {', '.join(missing)}"
+                console.print(f"[yellow]{scenario.name} skipped: {skipped}[/]")
+                doc["scenarios"].append(
+                    {"scenario": asdict(scenario) | {"name": scenario.name}, "skipped": skipped}
+                )
+                progress.advance(overall)
+                continue
             try:
                 doc["scenarios"].append(await run_scenario(scenario, run_root, args, progress))
             except Exception as exc:  # noqa: BLE001 - one failed scenario must not stop the rest
@@ -678,7 +695,9 @@ async def main_async(args: argparse.Namespace) -> int:
         (target / f"{name}.md").write_text(text)
     print(text)
     console.print(f"written: {RESULTS / 'latest.json'}, {RESULTS / 'latest.md'}, {run_root}/")
-    failed = [s for s in doc["scenarios"] if "error" in s or not s["loadgen"].get("ok")]
+    failed = [
+        s for s in doc["scenarios"] if "error" in s or not s.get("loadgen", {"ok": True}).get("ok")
+    ]
     return 1 if failed else 0
 
 
@@ -697,6 +716,9 @@ def main() -> None:
     parser.add_argument("--keep-data", action="store_true", help="keep each scenario's DB")
     parser.add_argument("--no-presence", action="store_true", help="skip presence_bench.py")
     parser.add_argument("--no-stress", action="store_true", help="skip the fan-out stress scenario")
+    parser.add_argument(
+        "--no-scaled", action="store_true", help="skip the scaled-mode scenario (two nodes)"
+    )
     parser.add_argument(
         "--py-spy",
         action="store_true",

@@ -9,7 +9,6 @@ import math
 import os
 import platform
 import re
-import sqlite3
 import subprocess
 import time
 from collections.abc import Sequence
@@ -17,6 +16,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import false, func, select
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from dongne.models import Answer, Job, Question, QuestionNotified
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 WAVES = ("IMMEDIATE", "QUICK", "EXTENDED", "FINAL")
@@ -26,7 +30,6 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 HEALTH_PROBE_S = 0.1
 HEALTH_TIMEOUT_S = 5.0
-SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
 ADDRESS = re.compile(r"0x[0-9a-f]+")
 
 
@@ -107,6 +110,10 @@ def proc_rss_bytes(pid: int) -> int | None:
         return None
 
 
+def rss_mb(pid: int) -> float:
+    return (proc_rss_bytes(pid) or 0) / 1048576
+
+
 def machine_busy_ticks() -> tuple[int, int]:
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
     idle = values[3] + values[4]  # idle + iowait
@@ -119,6 +126,7 @@ class Sampler:
 
     pid: int
     samples: list[dict[str, float]] = field(default_factory=list)
+    baseline_mb: float = 0.0  # RSS before the load generator connected
 
     async def run(self, stop: asyncio.Event) -> None:
         ticks0, wall0 = proc_cpu_ticks(self.pid), time.monotonic()
@@ -280,43 +288,52 @@ def server_errors(log_path: Path, top: int = 5) -> dict[str, int]:
 # ---------------------------------------------------------------- what the server says it sent
 
 
-def server_side(db_path: Path, cutoff_wall_ms: int | None) -> dict[str, Any]:
-    """Rows of question_notified (per question and wave) up to the cutoff; wave lateness."""
-    cutoff = (
-        datetime.fromtimestamp(cutoff_wall_ms / 1000, UTC).strftime(SQLITE_TIME)
-        if cutoff_wall_ms
-        else "9999"
-    )
-    with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as db:
-        expected: dict[tuple[str, str], int] = {}
-        for question_id, wave, count in db.execute(
-            "SELECT question_id, wave, count(*) FROM question_notified"
-            " WHERE created_at <= ? GROUP BY question_id, wave",
-            (cutoff,),
-        ):
-            expected[(question_id, wave)] = count
-        late_rows = db.execute(
-            "SELECT count(*) FROM question_notified WHERE created_at > ?", (cutoff,)
-        ).fetchone()[0]
-        # Routing steps: the seed's waves or the router's rounds, whichever the server ran.
-        # "first" is the IMMEDIATE wave or round 1 (due at the ask), "later" every other.
-        lateness: dict[str, list[float]] = {step: [] for step in STEPS}
-        pending: dict[str, int] = {step: 0 for step in STEPS}
-        for kind, wave, round_no, status, due_at, finished_at in db.execute(
-            "SELECT kind, json_extract(payload, '$.wave'), json_extract(payload, '$.round'),"
-            " status, due_at, finished_at FROM jobs WHERE kind IN (?, ?)",
-            (WAVE_JOB, ROUND_JOB),
-        ):
-            first = wave == "IMMEDIATE" if kind == WAVE_JOB else round_no == 1
-            step = "first" if first else "later"
-            if status == "done" and finished_at:
-                due = datetime.strptime(due_at, SQLITE_TIME).replace(tzinfo=UTC)
-                done = datetime.strptime(finished_at, SQLITE_TIME).replace(tzinfo=UTC)
-                lateness[step].append((done - due).total_seconds() * 1000)
-            elif due_at <= cutoff and status != "done":
-                pending[step] += 1
-        questions = db.execute("SELECT count(*) FROM questions").fetchone()[0]
-        answers = db.execute("SELECT count(*) FROM answers").fetchone()[0]
+async def server_side(database_url: str, cutoff_wall_ms: int | None) -> dict[str, Any]:
+    """Rows of question_notified (per question and wave) up to the cutoff; wave lateness.
+
+    Read through the product's own models, so the same code reads SQLite and PostgreSQL.
+    """
+    cutoff = datetime.fromtimestamp(cutoff_wall_ms / 1000, UTC) if cutoff_wall_ms else None
+    until = [] if cutoff is None else [QuestionNotified.created_at <= cutoff]
+    after = [false()] if cutoff is None else [QuestionNotified.created_at > cutoff]
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.connect() as db:
+            expected: dict[tuple[str, str], int] = {
+                (question_id, wave): count
+                for question_id, wave, count in await db.execute(
+                    select(QuestionNotified.question_id, QuestionNotified.wave, func.count())
+                    .where(*until)
+                    .group_by(QuestionNotified.question_id, QuestionNotified.wave)
+                )
+            }
+            late_rows = await db.scalar(
+                select(func.count()).select_from(QuestionNotified).where(*after)
+            )
+            jobs = await db.execute(
+                select(Job.kind, Job.payload, Job.status, Job.due_at, Job.finished_at).where(
+                    Job.kind.in_((WAVE_JOB, ROUND_JOB))
+                )
+            )
+            # Routing steps: the seed's waves or the router's rounds, whichever the server
+            # ran. "first" is the IMMEDIATE wave or round 1 (due at the ask), "later" the rest.
+            lateness: dict[str, list[float]] = {step: [] for step in STEPS}
+            pending: dict[str, int] = {step: 0 for step in STEPS}
+            for kind, payload, status, due_at, finished_at in jobs:
+                first = (
+                    payload.get("wave") == "IMMEDIATE"
+                    if kind == WAVE_JOB
+                    else payload.get("round") == 1
+                )
+                step = "first" if first else "later"
+                if status == "done" and finished_at is not None:
+                    lateness[step].append((finished_at - due_at).total_seconds() * 1000)
+                elif (cutoff is None or due_at <= cutoff) and status != "done":
+                    pending[step] += 1
+            questions = await db.scalar(select(func.count()).select_from(Question))
+            answers = await db.scalar(select(func.count()).select_from(Answer))
+    finally:
+        await engine.dispose()
     return {
         "expected": expected,
         "rowsAfterCutoff": late_rows,

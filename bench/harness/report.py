@@ -35,7 +35,9 @@ def markdown(doc: dict[str, Any]) -> str:
         "",
         f"Machine: {m['cpus']} × {m['cpuModel']}, {m['memoryGiB']} GiB RAM, Linux "
         f"{m['kernel']}, Python {m['python']}, Node.js {m['node']}. Embedded mode (SQLite, "
-        f"one process); loopback; fatigue cap {doc['options']['fatigue_cap']:,}; "
+        "one process), except `scaled-` scenarios: two nodes on PostgreSQL and Redis behind "
+        "nginx, all on this machine, their CPU summed; "
+        f"loopback; fatigue cap {doc['options']['fatigue_cap']:,}; "
         f"Engine.IO ping interval {_ping(doc)}. Lifted for the load: the per-IP and "
         "per-user rate limits (one loopback address) and, unless the scenario name says "
         "`-capN`, the per-local fatigue cap.",
@@ -49,6 +51,9 @@ def markdown(doc: dict[str, Any]) -> str:
     ]
     for s in doc["scenarios"]:
         lg = s.get("loadgen", {})
+        if "skipped" in s:
+            lines.append(f"| {s['scenario']['name']} | skipped: {s['skipped']} | | | | | |")
+            continue
         if "error" in s and "loadgen" not in s:
             lines.append(f"| {s['scenario']['name']} | failed: {s['error']} | | | | | |")
             continue
@@ -115,6 +120,7 @@ def markdown(doc: dict[str, Any]) -> str:
             f" | {_num(lag.get('p99'))} / {_num(lag.get('max'))} | {lag['source']}"
             f" | {client.get('cpuPctLoad')} / {_num(loop.get('p99'))} |"
         )
+    lines += processes_table(doc)
     lines += fan_out_table(doc)
     lines += cost_growth_table(doc)
     errors = [s for s in doc["scenarios"] if s.get("serverLogErrors")]
@@ -131,6 +137,33 @@ def markdown(doc: dict[str, Any]) -> str:
             doc["presence"],
         ]
     return "\n".join(lines) + "\n"
+
+
+def processes_table(doc: dict[str, Any]) -> list[str]:
+    """Each process of a scaled-mode scenario apart: the nodes, nginx and Redis."""
+    scaled = [
+        s for s in doc["scenarios"] if len((s.get("server") or {}).get("perProcess") or {}) > 1
+    ]
+    if not scaled:
+        return []
+    lines = [
+        "",
+        "## Scaled mode, each process (PostgreSQL is in machine busy)",
+        "",
+        "| scenario | process | CPU % under load (mean) | RSS before → after connect → peak (MB) "
+        "| event-loop lag p99 / max (ms) |",
+        "|---|---|---:|---|---|",
+    ]
+    for s in scaled:
+        lags = s.get("loopLagPerServer") or {}
+        for name, p in s["server"]["perProcess"].items():
+            lag = lags.get(name) or {}
+            lines.append(
+                f"| {s['scenario']['name']} | {name} | {p['cpuPctLoadMean']}"
+                f" | {p['baselineRssMB']} → {p['rssAfterConnectMB']} → {p['peakRssMB']}"
+                f" | {_num(lag.get('p99'))} / {_num(lag.get('max'))} |"
+            )
+    return lines
 
 
 def fan_out_table(doc: dict[str, Any]) -> list[str]:
@@ -166,11 +199,11 @@ def fan_out_table(doc: dict[str, Any]) -> list[str]:
 
 def cost_growth_table(doc: dict[str, Any]) -> list[str]:
     """CPU per question, all its work included, across the user counts run at one rate
-    (product scenarios only: not the stress scenario, not a real-cap one)."""
+    (embedded product scenarios only: not the stress or scaled ones, not a real-cap one)."""
     by_rate: dict[float, list[tuple[int, float, bool]]] = {}
     for s in doc["scenarios"]:
         sc, cost = s["scenario"], s.get("fanOut") or {}
-        if sc.get("kind") == "stress" or sc.get("fatigue_cap") or not cost.get("cpuMsPerQuestion"):
+        if sc.get("kind") != "load" or sc.get("fatigue_cap") or not cost.get("cpuMsPerQuestion"):
             continue
         held = "loadgen" in s and not problems(s)
         by_rate.setdefault(sc["rate"], []).append((sc["users"], cost["cpuMsPerQuestion"], held))

@@ -44,6 +44,9 @@ const DEFAULTS = {
   graceS: 5, // after the cutoff: late deliveries are still counted (clamped per question)
   seed: 1,
   progressMs: 500,
+  // Loopback source addresses the clients connect from, in turn (empty: the system's
+  // choice). Behind nginx, which picks a node by client address, they spread the clients.
+  localAddresses: [],
 };
 
 // ---------------------------------------------------------------- arguments, helpers
@@ -326,6 +329,7 @@ function connectOne(client) {
       reconnection: false,
       timeout: config.connectTimeoutS * 1000,
       auth: { token: client.account.token },
+      localAddress: sourceAddress(client),
     });
     client.socket = socket;
     attach(client, socket);
@@ -353,6 +357,11 @@ function connectOne(client) {
     socket.on("connect", onConnect);
     socket.on("connect_error", onError);
   });
+}
+
+function sourceAddress(client) {
+  const addresses = config.localAddresses;
+  return addresses.length ? addresses[client.index % addresses.length] : undefined;
 }
 
 function jitter(value, meters) {

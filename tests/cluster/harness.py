@@ -44,6 +44,7 @@ SHIPPED_NGINX_CONF = ROOT / "deploy" / "nginx" / "dongne.conf"
 # The app nodes as the shipped config names them (compose service names).
 SHIPPED_UPSTREAMS = ("app1:8000", "app2:8000")
 START_TIMEOUT_S = 30.0
+NGINX_CONNECTIONS = 1024
 UPSTREAM_HEADER = "x-dongne-upstream"
 
 
@@ -253,7 +254,9 @@ class Node(Process):
 class Nginx(Process):
     """Debian's nginx running the shipped load-balancer config in front of two nodes."""
 
-    def __init__(self, folder: Path, upstreams: tuple[str, str]) -> None:
+    def __init__(
+        self, folder: Path, upstreams: tuple[str, str], connections: int = NGINX_CONNECTIONS
+    ) -> None:
         self.port = free_port()
         self.folder = folder
         conf = SHIPPED_NGINX_CONF.read_text()
@@ -268,11 +271,13 @@ class Nginx(Process):
         # Workers run as the user nginx starts as: root's are "nobody" otherwise, who
         # cannot enter pytest's private temporary folders.
         user = "user root;\n" if os.geteuid() == 0 else ""
+        # Each proxied client holds two connections: its own and the one to its node.
         (folder / "nginx.conf").write_text(
             f"""{user}worker_processes 1;
+worker_rlimit_nofile {2 * connections + 64};
 error_log {folder}/error.log info;
 pid {folder}/nginx.pid;
-events {{ worker_connections 1024; }}
+events {{ worker_connections {connections}; }}
 http {{
     access_log {folder}/access.log;
     client_body_temp_path {folder}/client_body;
@@ -392,25 +397,28 @@ def node_env(
 ) -> dict[str, str]:
     # Shared by both nodes, as a volume would be: the same VAPID keys and uploads; nginx's
     # X-Forwarded-For names the client.
-    return embedded_node_env(
-        folder,
-        database_url,
-        unlimited=unlimited,
-        **extra,
-        DONGNE_REDIS_URL=redis_url,
-        DONGNE_TRUSTED_PROXIES="127.0.0.1/32",
+    scaled = {
+        "DONGNE_REDIS_URL": redis_url,
+        "DONGNE_TRUSTED_PROXIES": "127.0.0.1/32",
         # These tests count each wave's broadcast across nodes (every local within reach);
-        # the router's choices are tested in tests/escalation, on PostgreSQL too.
-        DONGNE_ROUTING="seed-waves",
-    )
+        # the router's choices are tested in tests/escalation, on PostgreSQL too. The
+        # benchmark's scaled scenario passes the product's routing in `extra`.
+        "DONGNE_ROUTING": "seed-waves",
+    }
+    return embedded_node_env(folder, database_url, unlimited=unlimited, **(scaled | extra))
 
 
 @asynccontextmanager
 async def running_cluster(
-    folder: Path, *, unlimited: bool = True, **extra: str
+    folder: Path,
+    *,
+    unlimited: bool = True,
+    nginx_connections: int = NGINX_CONNECTIONS,
+    **extra: str,
 ) -> AsyncIterator[Cluster]:
     """Two nodes, Redis, PostgreSQL and nginx. `unlimited`: every rate limit lifted (the
-    tests drive many events from one address); `extra`: more of the nodes' environment."""
+    tests drive many events from one address); `nginx_connections`: its worker's limit
+    (the benchmark's thousands of clients); `extra`: more of the nodes' environment."""
     require_cluster_pieces()
     async with AsyncExitStack() as stack:
         database_url = await stack.enter_async_context(fresh_database("postgres", folder))
@@ -429,7 +437,7 @@ async def running_cluster(
             stack.push_async_callback(node.stop, signal.SIGKILL)
         nginx_folder = folder / "nginx"
         nginx_folder.mkdir()
-        nginx = Nginx(nginx_folder, (a.address, b.address))
+        nginx = Nginx(nginx_folder, (a.address, b.address), nginx_connections)
         settings = server_settings(folder / "data", database_url)
         runtime = build_runtime(settings, SystemClock(), DiscardingSink())
         stack.push_async_callback(runtime.close)
