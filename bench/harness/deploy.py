@@ -208,8 +208,11 @@ async def scaled_cluster(
     nodes_env["DONGNE_JWT_SECRET"] = TEST_JWT_SECRET
     # The cluster tests' harness forces the seed's waves; the benchmark runs the product's.
     nodes_env.setdefault("DONGNE_ROUTING", "router")
+    # Each client holds two of nginx's connections (its own and the one to its node); at
+    # exactly that many nginx began closing connections to make room.
+    connections = 3 * users + 512
     async with running_cluster(
-        run_dir, unlimited=True, nginx_connections=2 * users + 256, **nodes_env
+        run_dir, unlimited=True, nginx_connections=connections, **nodes_env
     ) as cluster:
         seed_env = env | {
             "DONGNE_DATABASE_URL": cluster.database_url,

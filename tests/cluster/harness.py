@@ -13,6 +13,7 @@ import contextlib
 import math
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -45,6 +46,8 @@ SHIPPED_NGINX_CONF = ROOT / "deploy" / "nginx" / "dongne.conf"
 SHIPPED_UPSTREAMS = ("app1:8000", "app2:8000")
 START_TIMEOUT_S = 30.0
 NGINX_CONNECTIONS = 1024
+# nginx may raise its open-file limit only up to the hard limit it inherits.
+OPEN_FILES_LIMIT = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
 UPSTREAM_HEADER = "x-dongne-upstream"
 
 
@@ -274,7 +277,7 @@ class Nginx(Process):
         # Each proxied client holds two connections: its own and the one to its node.
         (folder / "nginx.conf").write_text(
             f"""{user}worker_processes 1;
-worker_rlimit_nofile {2 * connections + 64};
+worker_rlimit_nofile {min(2 * connections + 64, OPEN_FILES_LIMIT)};
 error_log {folder}/error.log info;
 pid {folder}/nginx.pid;
 events {{ worker_connections {connections}; }}
