@@ -89,8 +89,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             probe.start()
         sio.start()
         runtime.dashboard.start()
-        # Outside tests the index of answered questions is built at once, in a thread.
-        runtime.similar.start(build=settings.env is not Environment.TEST)
+        # Outside tests the analyser is loaded and the index of answered questions built
+        # at once: uvicorn listens only once this start-up is done.
+        await runtime.similar.start(build=settings.env is not Environment.TEST)
         # Before any job: who was connected when the last process stopped (locations/live.py).
         await runtime.live_positions.restore()
         runtime.live_positions.start()

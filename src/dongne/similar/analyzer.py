@@ -3,8 +3,9 @@ and verb/adjective lemmas, particles and endings dropped), English words, Chines
 Japanese character bigrams.
 
 Kiwi's model ships inside the `kiwipiepy-model` package: nothing is downloaded. Loading
-it takes seconds, so it is loaded once per process, on first use, in a worker thread
-(`load_async`), never on the event loop.
+it takes seconds, so it is loaded once per process, in a worker thread (`load_async`).
+The load holds the GIL all the same (the event loop stalls ~1.7 s), so a server loads it
+during start-up, before it listens (`SimilarService.start`).
 
 Across languages nothing is translated: a Korean question matches Korean questions, an
 English one English questions (and Latin-script names inside Korean text), a Chinese or

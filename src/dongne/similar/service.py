@@ -121,10 +121,16 @@ class SimilarService:
 
     # -- the index ------------------------------------------------------------------
 
-    def start(self, *, build: bool) -> None:
-        """Follows the other nodes' changes and, if `build`, builds the index now, in the
-        background (otherwise on first use)."""
+    async def start(self, *, build: bool) -> None:
+        """Follows the other nodes' changes and, if `build`, loads the analyser now and
+        builds the index in the background (otherwise both on first use).
+
+        Loading Kiwi's model holds the GIL for seconds, which stalls the event loop even
+        from a worker thread: awaited during start-up, before the server listens, no
+        client waits behind it.
+        """
         if build:
+            await analyzer.load_async()
             self._start_build()
         if self._broadcast is not None:
             self._broadcast.start(self._apply_remote)
