@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     env: Environment = Environment.DEVELOPMENT
     data_dir: Path = Path("var")
     database_url: str | None = None
+    # PostgreSQL connections per process, and how long a request waits for one; size the
+    # server's max_connections for nodes × (pool size + overflow). SQLAlchemy's defaults.
+    db_pool_size: int = Field(default=5, ge=1)
+    db_pool_overflow: int = Field(default=10, ge=0)
+    db_pool_timeout_s: float = Field(default=30.0, gt=0)
     redis_url: str | None = None
     jwt_secret: str | None = None
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)

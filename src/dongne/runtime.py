@@ -38,7 +38,7 @@ from dongne.infra.storage import LocalDiskStorage
 from dongne.jobs.service import JobQueue
 from dongne.kit.background import BackgroundTasks
 from dongne.kit.clock import Clock
-from dongne.kit.db import Database
+from dongne.kit.db import Database, PoolSize
 from dongne.kit.events import Events, EventSink
 from dongne.kit.net import Network, parse_networks
 from dongne.kit.passwords import Passwords, default_concurrency
@@ -134,7 +134,8 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
     access_tokens = AccessTokens(
         settings.resolved_jwt_secret(), timedelta(seconds=settings.access_token_ttl_s)
     )
-    db = Database(settings.resolved_database_url)
+    pool = PoolSize(settings.db_pool_size, settings.db_pool_overflow, settings.db_pool_timeout_s)
+    db = Database(settings.resolved_database_url, pool=pool)
     checks: dict[str, Callable[[], Awaitable[bool]]] = {"database": db.ping}
     closers: list[Callable[[], Awaitable[None]]] = [db.dispose, passwords.aclose]
     presence: PresenceIndex

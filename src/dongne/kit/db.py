@@ -24,6 +24,7 @@ import contextlib
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import aiosqlite
@@ -146,8 +147,17 @@ class UnitOfWork:
             await action()
 
 
+@dataclass(frozen=True)
+class PoolSize:
+    """A server database's connection pool (SQLite runs without one)."""
+
+    size: int = 5
+    overflow: int = 10
+    timeout_s: float = 30.0
+
+
 class Database:
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, pool: PoolSize = PoolSize()) -> None:
         self.url = url
         if is_sqlite(url):
             self.engine = create_async_engine(
@@ -158,7 +168,13 @@ class Database:
             )
         else:
             self.engine = create_async_engine(
-                url, echo=echo, pool_pre_ping=True, json_serializer=jsonx.dumps
+                url,
+                echo=echo,
+                pool_pre_ping=True,
+                pool_size=pool.size,
+                max_overflow=pool.overflow,
+                pool_timeout=pool.timeout_s,
+                json_serializer=jsonx.dumps,
             )
         self._checkpoints: asyncio.Task[None] | None = None
         if is_sqlite(url):
