@@ -44,9 +44,11 @@ class SocketContext:
     async def enter_room(self, room: str) -> None:
         try:
             await self._sio.enter_room(self.sid, room)
-        except ValueError:
-            # The socket closed while the handler ran: what the handler stored stands, and
-            # the client joins the room again when it reconnects (room membership is stored).
+        except (ValueError, KeyError):
+            # The socket closed while the handler ran (python-socketio raises ValueError when
+            # no socket is left on the namespace, KeyError otherwise): what the handler
+            # stored stands, and the client joins the room again when it reconnects (room
+            # membership is stored).
             log.info("enter_room_after_disconnect", sid=self.sid, room=room)
 
     async def leave_room(self, room: str) -> None:
