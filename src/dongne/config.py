@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from dongne.kit.db import PoolSize
+
 JWT_SECRET_FILE = "jwt_secret"
 
 
@@ -21,6 +23,8 @@ class Environment(StrEnum):
 
 DEFAULT_CHANNEL_CONCURRENCY = 2
 EMBEDDED_WARMUP_S = 15.0
+# A server database pool of SQLAlchemy's sizes unless configured.
+_POOL = PoolSize()
 
 
 class Settings(BaseSettings):
@@ -30,10 +34,10 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     database_url: str | None = None
     # PostgreSQL connections per process, and how long a request waits for one; size the
-    # server's max_connections for nodes × (pool size + overflow). SQLAlchemy's defaults.
-    db_pool_size: int = Field(default=5, ge=1)
-    db_pool_overflow: int = Field(default=10, ge=0)
-    db_pool_timeout_s: float = Field(default=30.0, gt=0)
+    # server's max_connections for nodes × (pool size + overflow).
+    db_pool_size: int = Field(default=_POOL.size, ge=1)
+    db_pool_overflow: int = Field(default=_POOL.overflow, ge=0)
+    db_pool_timeout_s: float = Field(default=_POOL.timeout_s, gt=0)
     redis_url: str | None = None
     jwt_secret: str | None = None
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)

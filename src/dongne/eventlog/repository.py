@@ -76,23 +76,22 @@ class EventLogRepository:
         self, user_id: str, *, event_id: int | None, since: datetime | None, limit: int
     ) -> list[LoggedRow]:
         """The user's events after a point, oldest first, with their shared payloads."""
-        events, shared = _events, _shared
         query = (
             select(
-                events.c.event_id,
-                events.c.type,
-                events.c.payload,
-                shared.c.payload.label("shared"),
-                events.c.created_at,
+                _events.c.event_id,
+                _events.c.type,
+                _events.c.payload,
+                _shared.c.payload.label("shared"),
+                _events.c.created_at,
             )
-            .select_from(events.outerjoin(shared, shared.c.id == events.c.shared_id))
-            .where(events.c.user_id == user_id)
+            .select_from(_events.outerjoin(_shared, _shared.c.id == _events.c.shared_id))
+            .where(_events.c.user_id == user_id)
         )
         if event_id is not None:
-            query = query.where(events.c.event_id > event_id)
+            query = query.where(_events.c.event_id > event_id)
         if since is not None:
-            query = query.where(events.c.created_at > since)
-        query = query.order_by(events.c.event_id).limit(limit)
+            query = query.where(_events.c.created_at > since)
+        query = query.order_by(_events.c.event_id).limit(limit)
         return [
             LoggedRow(row.event_id, row.type, row.payload, row.shared, row.created_at)
             for row in await self._session.execute(query)

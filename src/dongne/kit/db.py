@@ -149,7 +149,8 @@ class UnitOfWork:
 
 @dataclass(frozen=True)
 class PoolSize:
-    """A server database's connection pool (SQLite runs without one)."""
+    """A server database's connection pool (SQLite runs without one); SQLAlchemy's
+    defaults, which the settings `db_pool_*` start from."""
 
     size: int = 5
     overflow: int = 10
