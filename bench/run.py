@@ -291,25 +291,24 @@ async def run_scenario(
     else:
         deploy = embedded_server(run_dir, env, seed)
     async with deploy as deployment:
-        loadgen, samplers, window = await drive_load(
-            scenario, deployment, accounts, run_dir, args, view, record
-        )
+        run = await drive_load(scenario, deployment, accounts, run_dir, args, view)
         progress.update(task, description=f"{scenario.name}: read the database")
+        loadgen = run.loadgen
         server_facts = await server_side(deployment.database_url, loadgen.get("cutoffWallMs"))
+    record["serverExit"] = run.exits
     record["delivery"] = delivery(loadgen, server_facts)
     server_facts.pop("expected")
     record["serverDb"] = server_facts
-    record["server"] = resources(deployment, samplers, view.marks.get("load"), scenario, loadgen)
-    apps = [samplers[name] for name in deployment.servers]
-    load_mark, closing = view.marks.get("load"), view.marks.get("closing", window[2])
+    load_mark, closing = view.marks.get("load"), view.marks.get("closing", run.ended_mono)
+    record["server"] = resources(deployment, run.samplers, load_mark, scenario, loadgen)
+    apps = [run.samplers[name] for name in deployment.servers]
     questions = server_facts["questionsInDb"]
     record["fanOut"] = fan_out_cost(apps, load_mark, closing, loadgen, questions)
     if stress:
         plan = fan_out_plan(data_dir / "dongne.db", loadgen, accounts)
         (run_dir / "plan.json").write_text(json.dumps(plan))
-        config = json.loads((run_dir / "loadgen-config.json").read_text())
         bound = load_bound(scenario, args)
-        record["references"] = await run_references(scenario, run_dir, config, bound, progress)
+        record["references"] = await run_references(scenario, run_dir, run.config, bound, progress)
     record["serverLogErrors"] = {
         (error if len(deployment.logs) == 1 else f"{name}: {error}"): count
         for name, log in deployment.logs.items()
@@ -320,13 +319,13 @@ async def run_scenario(
         if spied.exists():
             (run_dir / f"py-spy-{name}-summary.txt").write_text(summarize_stacks(spied))
     record["loopLagPerServer"] = {
-        name: inside_lag(log, window[:2]) for name, log in deployment.logs.items()
+        name: inside_lag(log, (run.started, run.ended)) for name, log in deployment.logs.items()
     }
     # The worst loop of the deployment stands for it in the tables.
     lags = [lag for lag in record["loopLagPerServer"].values() if lag]
-    probe: HealthProbe = record.pop("probe")
-    outside = {"source": "outside (GET /health round trip every 100 ms)", **summarize(probe.rtts)}
-    outside["failures"] = probe.failures
+    rtts = run.probe.rtts
+    outside = {"source": "outside (GET /health round trip every 100 ms)", **summarize(rtts)}
+    outside["failures"] = run.probe.failures
     record["loopLag"] = max(lags, key=lambda lag: lag.get("p99") or 0) if lags else outside
     record["loopLagOutside"] = outside
     loadgen.pop("perQuestion", None)
@@ -343,6 +342,20 @@ def load_bound(scenario: Scenario, args: argparse.Namespace) -> float:
     return args.connect_timeout + 120 + scenario.duration_s + args.drain_max + 5 + 60
 
 
+@dataclass
+class LoadRun:
+    """One load generator run against a deployment, and what was watched meanwhile."""
+
+    config: dict[str, Any]  # the load generator's (the reference servers get the same)
+    loadgen: dict[str, Any]  # its result
+    samplers: dict[str, Sampler]  # per process of the deployment
+    probe: HealthProbe
+    started: float  # the load generator's run, wall clock
+    ended: float
+    ended_mono: float  # its end on the monotonic clock of the samples
+    exits: dict[str, int]  # the app's exit code per process
+
+
 async def drive_load(
     scenario: Scenario,
     deployment: Deployment,
@@ -350,24 +363,21 @@ async def drive_load(
     run_dir: Path,
     args: argparse.Namespace,
     view: ProgressView,
-    record: dict[str, Any],
-) -> tuple[dict[str, Any], dict[str, Sampler], tuple[float, float, float]]:
+) -> LoadRun:
     """The load generator against the deployment while its processes are sampled; then
-    the app is stopped. Returns the load generator's result, the samplers, and the load
-    generator's (start, end) wall time and its end on the monotonic clock."""
+    the app is stopped."""
     stress = scenario.kind == "stress"
     stop = asyncio.Event()
     await asyncio.sleep(1.0)
     processes = deployment.servers | deployment.helpers
     samplers = {name: Sampler(pid, baseline_mb=rss_mb(pid)) for name, pid in processes.items()}
     probe = HealthProbe("127.0.0.1", deployment.health_port)
-    record["probe"] = probe
     monitors = [asyncio.create_task(s.run(stop)) for s in samplers.values()]
     monitors.append(asyncio.create_task(probe.run(stop)))
     probe.active = True
     spies: list[asyncio.subprocess.Process] = []
     try:
-        config = {
+        config: dict[str, Any] = {
             "url": deployment.url,
             "accounts": str(accounts),
             "out": str(run_dir / "loadgen-result.json"),
@@ -401,8 +411,8 @@ async def drive_load(
         for monitor in monitors:
             with contextlib.suppress(Exception):
                 await monitor
-        record["serverExit"] = await deployment.stop()
-    return loadgen, samplers, (started, ended, ended_mono)
+        exits = await deployment.stop()
+    return LoadRun(config, loadgen, samplers, probe, started, ended, ended_mono, exits)
 
 
 def resources(
