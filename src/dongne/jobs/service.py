@@ -269,14 +269,13 @@ class JobQueue:
                 job_id, kind, payload = job.id, job.kind, job.payload
                 JOB_LAG_SECONDS.labels(kind).observe(max(0.0, (now - job.due_at).total_seconds()))
                 if kind in self._external:
-                    job.status = RUNNING
-                    job.claimed_until = now + self._lease
+                    await repo.lease(job_id, now + self._lease)
                 else:
                     handler = self._handlers.get(kind)
                     if handler is None:
                         raise PermanentFailure(f"no handler for job kind {kind!r}")
                     await handler(uow, payload)
-                    self._mark_done(job)
+                    await repo.mark_done(job_id, self._clock.now())
         except Exception as exc:
             if job_id is None:
                 raise  # no job was claimed: a database failure, for the loop to report
@@ -301,15 +300,7 @@ class JobQueue:
                 await self._record_failure(job_id, exc)
                 return
         async with self._db.transaction() as uow:
-            job = await JobRepository(uow.session).get_for_update(job_id)
-            if job is not None:
-                self._mark_done(job)
-
-    def _mark_done(self, job: Job) -> None:
-        job.status = DONE
-        job.attempts += 1
-        job.finished_at = self._clock.now()
-        job.claimed_until = None
+            await JobRepository(uow.session).mark_done(job_id, self._clock.now())
 
     async def _record_failure(self, job_id: str, error: Exception) -> None:
         async with self._db.transaction() as uow:
