@@ -22,9 +22,9 @@ from tests.fixtures.server import RunningServer, migrated_server
 
 # statement that marks the use case's own task -> most statements that task may send
 BUDGETS = {
-    "create_question": ("INSERT INTO questions ", 12),
-    "create_answer": ("INSERT INTO answers ", 18),
-    "accept_answer": ("INSERT INTO points_ledger ", 15),
+    "create_question": ("INSERT INTO questions ", 9),
+    "create_answer": ("INSERT INTO answers ", 15),
+    "accept_answer": ("INSERT INTO points_ledger ", 14),
 }
 
 

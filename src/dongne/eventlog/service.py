@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, timedelta
@@ -34,70 +35,80 @@ class Delivery(Generic[M]):
     live: bool = True
 
 
+@dataclass(frozen=True)
+class _Fanout:
+    event: str
+    deliveries: Sequence[Delivery[Any]]
+
+
 class EventLogService:
     def __init__(self, clock: Clock, events: Events) -> None:
         self._clock = clock
         self._events = events
-        # Rows of each open transaction, written once before it commits: an answer logs
-        # three events (the room's, the asker's and their history's) with one insert.
-        self._unwritten: WeakKeyDictionary[UnitOfWork, list[dict[str, Any]]] = WeakKeyDictionary()
+        # Fan-outs of each open transaction, logged once just before it commits.
+        self._unwritten: WeakKeyDictionary[UnitOfWork, list[_Fanout]] = WeakKeyDictionary()
 
-    async def deliver(
-        self, uow: UnitOfWork, event: str, deliveries: Sequence[Delivery[M]]
-    ) -> list[M]:
+    async def deliver(self, uow: UnitOfWork, event: str, deliveries: Sequence[Delivery[M]]) -> None:
         """Logs the events in this transaction; each reaches every device of its user after commit.
 
-        Returns the built payloads, in the order of `deliveries`.
+        Ids are allocated, payloads built and rows written just before the commit, for
+        every fan-out of the transaction at once: an answer's three events (the room's, the
+        asker's and their history's) cost one allocation and one insert. Each `build` runs
+        then, once, with its event id.
         """
+        if not deliveries:
+            return
+        fanouts = self._unwritten.get(uow)
+        if fanouts is None:
+            fanouts = self._unwritten[uow] = []
+
+            async def write() -> None:
+                await self._write(uow, self._unwritten.pop(uow))
+
+            uow.before_commit(write)
+        fanouts.append(_Fanout(event, deliveries))
+
+    async def _write(self, uow: UnitOfWork, fanouts: list[_Fanout]) -> None:
         repo = EventLogRepository(uow.session)
-        last_ids = await repo.allocate([d.user_id for d in deliveries])
-        # Hand out each user's reserved range in order, lowest first.
-        pending = {user_id: 0 for user_id in last_ids}
-        for delivery in deliveries:
-            pending[delivery.user_id] += 1
+        user_ids = [d.user_id for fanout in fanouts for d in fanout.deliveries]
+        last_ids = await repo.allocate(user_ids)
+        # Each user's reserved range goes out in order, lowest first, fan-outs in the order
+        # they were made.
+        next_ids = {
+            user_id: last_ids[user_id] - count + 1 for user_id, count in Counter(user_ids).items()
+        }
         now = self._clock.now()
-        payloads: list[M] = []
-        wires: list[dict[str, Any]] = []
-        event_ids: list[int] = []
-        for delivery in deliveries:
-            event_id = last_ids[delivery.user_id] - pending[delivery.user_id] + 1
-            pending[delivery.user_id] -= 1
-            event_ids.append(event_id)
-            payload = delivery.build(event_id)
-            payloads.append(payload)
-            # Made wire-ready once, for the log and the emit alike.
-            wires.append(payload.wire())
-            if delivery.live:
-                self._events.publish(uow, event, wires[-1], room=user_room(delivery.user_id))
-        shared = _shared_fields(wires)
-        shared_id = await repo.add_shared(shared, now) if shared else None
-        # Written before the commit that releases the emits carrying these event ids.
-        self._write_before_commit(
-            uow,
-            [
+        rows: list[dict[str, Any]] = []
+        for fanout in fanouts:
+            wires: list[dict[str, Any]] = []
+            event_ids: list[int] = []
+            for delivery in fanout.deliveries:
+                event_id = next_ids[delivery.user_id]
+                next_ids[delivery.user_id] += 1
+                event_ids.append(event_id)
+                # Made wire-ready once, for the log and the emit alike.
+                wires.append(delivery.build(event_id).wire())
+                if delivery.live:
+                    self._events.publish(
+                        uow, fanout.event, wires[-1], room=user_room(delivery.user_id)
+                    )
+            shared = _shared_fields(wires)
+            shared_id = await repo.add_shared(shared, now) if shared else None
+            rows.extend(
                 {
                     "user_id": delivery.user_id,
                     "event_id": event_id,
-                    "type": event,
+                    "type": fanout.event,
                     "payload": _own_fields(wire, shared) if shared else wire,
                     "shared_id": shared_id,
                     "created_at": now,
                 }
-                for delivery, event_id, wire in zip(deliveries, event_ids, wires, strict=True)
-            ],
-        )
-        return payloads
-
-    def _write_before_commit(self, uow: UnitOfWork, rows: list[dict[str, Any]]) -> None:
-        unwritten = self._unwritten.get(uow)
-        if unwritten is None:
-            unwritten = self._unwritten[uow] = []
-
-            async def write() -> None:
-                await EventLogRepository(uow.session).add_all(self._unwritten.pop(uow))
-
-            uow.before_commit(write)
-        unwritten.extend(rows)
+                for delivery, event_id, wire in zip(
+                    fanout.deliveries, event_ids, wires, strict=True
+                )
+            )
+        # Written before the commit that releases the emits carrying these event ids.
+        await repo.add_all(rows)
 
     async def since(self, uow: UnitOfWork, user_id: str, request: SyncRequest) -> UnreadMessages:
         """Every logged event after the given point, oldest first, a page at a time."""

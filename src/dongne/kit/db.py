@@ -117,6 +117,13 @@ class UnitOfWork:
         self._first: list[AfterCommit] = []
         self._after_commit: list[AfterCommit] = []
         self._on_end: list[Callable[[bool], None]] = []
+        self._kept: list[object] = []
+
+    def keep(self, entity: object) -> None:
+        """Holds a loaded entity until the transaction ends. The session's identity map
+        holds entities weakly, so without this a use case that reads the same row again
+        (an answer's question, for the progress that follows) sends the query again."""
+        self._kept.append(entity)
 
     def on_end(self, action: Callable[[bool], None]) -> None:
         """Runs synchronously when the transaction ends, with True if it committed: right
@@ -271,6 +278,11 @@ def core_table(model: type[Any]) -> Table:
     table = model.__table__
     assert isinstance(table, Table)
     return table
+
+
+def column_values(table: Table, entity: object) -> dict[str, Any]:
+    """A new entity's row for a Core insert: every column, unset ones as NULL."""
+    return {column.name: getattr(entity, column.name) for column in table.columns}
 
 
 def dialect_insert(session: AsyncSession) -> Any:

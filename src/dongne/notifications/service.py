@@ -113,6 +113,20 @@ class NotificationsService:
         body = render(message.message, language)
 
         def build(event_id: int) -> NotificationEvent:
+            # Runs just before the commit, with the allocated id: the history row keeps it.
+            NotificationRepository(uow.session).add(
+                Notification(
+                    id=notification_id,
+                    user_id=user_id,
+                    type=message.type,
+                    title=title,
+                    message=body,
+                    data=message.data,
+                    priority=message.priority.value,
+                    event_id=event_id,
+                    created_at=now,
+                )
+            )
             return NotificationEvent(
                 event_id=event_id,
                 id=notification_id,
@@ -125,20 +139,8 @@ class NotificationsService:
                 sound=message.sound,
             )
 
-        delivery = Delivery(user_id, build, live=settings.channels.socket)
-        [sent] = await self._event_log.deliver(uow, "notification", [delivery])
-        NotificationRepository(uow.session).add(
-            Notification(
-                id=notification_id,
-                user_id=user_id,
-                type=message.type,
-                title=title,
-                message=body,
-                data=message.data,
-                priority=message.priority.value,
-                event_id=sent.event_id,
-                created_at=now,
-            )
+        await self._event_log.deliver(
+            uow, "notification", [Delivery(user_id, build, live=settings.channels.socket)]
         )
         if not message.external_when_online and self._is_online and self._is_online(user_id):
             return

@@ -79,10 +79,12 @@ class Asking:
         )
         await QuestionRepository(uow.session).add(question, tags, now)
         self._views.remember(uow, question)
-        await self._media.attach(uow, request.image_ids, owner_id=asker_id, question_id=question.id)
+        images = await self._media.attach(
+            uow, request.image_ids, owner_id=asker_id, question_id=question.id
+        )
         await self._rooms.add_member(uow, question.id, asker_id, now)
         # In the same transaction: a question never exists without its escalation plan.
         for follow_up in self._follow_ups:
             await follow_up.plan(uow, question.id)
-        [view] = await self._views.question_views(uow, [question])
-        return view
+        # Everything the view shows is in hand: no reading back what was just written.
+        return self._views.question_view(question, tags, asker, images)

@@ -6,18 +6,25 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, case, func, select, union_all, update
+from sqlalchemy import bindparam, case, func, insert, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.expression import BindParameter
 
-from dongne.kit.db import core_table, dialect_insert
+from dongne.kit.db import column_values, core_table, dialect_insert
 from dongne.models.base import UTCDateTime
 from dongne.models.questions import Answer, Hashtag, Question, QuestionHashtag
 from dongne.questions.schemas import QuestionStatus
 
 # Every question, answer and nearby list runs these (built once: kit/db.py PerDialect says why).
 _q = core_table(Question)
+_answers = core_table(Answer)
+_question_tags = core_table(QuestionHashtag)
+# New questions and answers go in with Core: the caller keeps the object it built, and
+# nothing in the transaction needs the ORM to track it.
+_ADD_QUESTION = insert(_q)
+_ADD_ANSWER = insert(_answers)
+_ADD_QUESTION_TAGS = insert(_question_tags)
 _now = bindparam("now", type_=UTCDateTime())
 # Core with RETURNING: the loaded question takes the stored figures without the ORM's
 # fetch-and-synchronize or a second read.
@@ -68,16 +75,17 @@ class QuestionRepository:
         self._session = session
 
     async def add(self, question: Question, tags: Sequence[str], now: datetime) -> None:
-        self._session.add(question)
-        await self._session.flush()
+        await self._session.execute(_ADD_QUESTION, column_values(_q, question))
         if tags:
-            insert = dialect_insert(self._session)
+            upsert = dialect_insert(self._session)
             await self._session.execute(
-                insert(Hashtag)
+                upsert(Hashtag)
                 .values([{"tag": tag, "created_at": now} for tag in tags])
                 .on_conflict_do_nothing(index_elements=[Hashtag.tag])
             )
-            self._session.add_all(QuestionHashtag(question_id=question.id, tag=t) for t in tags)
+            await self._session.execute(
+                _ADD_QUESTION_TAGS, [{"question_id": question.id, "tag": tag} for tag in tags]
+            )
 
     async def get(self, question_id: str) -> Question | None:
         return await self._session.get(Question, question_id)
@@ -215,8 +223,7 @@ class AnswerRepository:
         self._session = session
 
     async def add(self, answer: Answer) -> None:
-        self._session.add(answer)
-        await self._session.flush()
+        await self._session.execute(_ADD_ANSWER, column_values(_answers, answer))
 
     async def get(self, answer_id: str) -> Answer | None:
         return await self._session.get(Answer, answer_id)

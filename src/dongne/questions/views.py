@@ -83,6 +83,7 @@ class QuestionViews:
         question = await QuestionRepository(uow.session).get(question_id)
         if question is None:
             raise DongneError(ErrorCode.NOT_FOUND, QUESTION_NOT_FOUND)
+        uow.keep(question)
         return question
 
     async def hashtags_of(self, uow: UnitOfWork, question_id: str) -> list[str]:
@@ -268,25 +269,30 @@ class QuestionViews:
         askers = await self._users.people(uow, [q.asker_id for q in questions])
         images = await self._media.images_of_questions(uow, ids)
         return [
-            QuestionOut(
-                id=q.id,
-                title=q.title,
-                content=q.content,
-                location=Location(lat=q.lat, lng=q.lng),
-                region_code=q.region_code,
-                hashtags=tags.get(q.id, []),
-                urgency=Urgency(q.urgency),
-                language=q.language or "ko",
-                status=QuestionStatus(q.status),
-                answer_count=q.answer_count,
-                accepted_answer_id=q.accepted_answer_id,
-                first_answer_at=q.first_answer_at,
-                created_at=q.created_at,
-                user=brief(askers[q.asker_id]),
-                images=[self._image_view(i) for i in images.get(q.id, [])],
-            )
+            self.question_view(q, tags.get(q.id, []), askers[q.asker_id], images.get(q.id, []))
             for q in questions
         ]
+
+    def question_view(
+        self, q: Question, tags: Sequence[str], asker: User | Person, images: Sequence[Image]
+    ) -> QuestionOut:
+        return QuestionOut(
+            id=q.id,
+            title=q.title,
+            content=q.content,
+            location=Location(lat=q.lat, lng=q.lng),
+            region_code=q.region_code,
+            hashtags=sorted(tags),
+            urgency=Urgency(q.urgency),
+            language=q.language or "ko",
+            status=QuestionStatus(q.status),
+            answer_count=q.answer_count,
+            accepted_answer_id=q.accepted_answer_id,
+            first_answer_at=q.first_answer_at,
+            created_at=q.created_at,
+            user=brief(asker),
+            images=[self._image_view(i) for i in images],
+        )
 
     def answer_view(
         self, answer: Answer, author: User | Person, images: Sequence[Image]
