@@ -4,6 +4,7 @@ must never see a lower one after it, however many transactions deliver to it at 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 
 from dongne.eventlog.service import Delivery
@@ -80,5 +81,53 @@ async def test_a_transaction_left_open_holds_later_emits_only_for_a_while(api: A
         assert not holder.done()
         release.set()
         await holder
+    finally:
+        await client.close()
+
+
+async def test_the_fan_outs_of_one_transaction_keep_the_order_they_were_made_in(api: Api) -> None:
+    """An answer logs three events for its asker in one transaction: their ids are one
+    consecutive range, handed out in the order the fan-outs were made."""
+    asker, other = await api.register(), await api.register()
+    client = await connect(api.server, asker.access_token)
+    runtime = api.server.runtime
+
+    def probe(user_id: str, n: int) -> Delivery[Probe]:
+        return Delivery(user_id, lambda event_id: Probe(event_id=event_id, writer=n))
+
+    try:
+        async with runtime.db.transaction() as uow:
+            await runtime.event_log.deliver(uow, EVENT, [probe(other.id, 0), probe(asker.id, 1)])
+            await runtime.event_log.deliver(uow, EVENT, [probe(asker.id, 2)])
+            await runtime.event_log.deliver(uow, EVENT, [probe(asker.id, 3), probe(asker.id, 4)])
+        live = await received(client, 4)
+        assert [p["writer"] for p in live] == [1, 2, 3, 4]
+        first = live[0]["eventId"]
+        assert [p["eventId"] for p in live] == list(range(first, first + 4))
+        synced = await client.call("sync_unread_messages", {})
+        assert [e["payload"] for e in synced["events"] if e["type"] == EVENT] == live
+    finally:
+        await client.close()
+
+
+async def test_a_rolled_back_transaction_logs_and_sends_nothing(api: Api) -> None:
+    user = await api.register()
+    client = await connect(api.server, user.access_token)
+    runtime = api.server.runtime
+    try:
+        with contextlib.suppress(RuntimeError):
+            async with runtime.db.transaction() as uow:
+                await runtime.event_log.deliver(
+                    uow, EVENT, [Delivery(user.id, lambda i: Probe(event_id=i, writer=1))]
+                )
+                raise RuntimeError("the use case failed after delivering")
+        async with runtime.db.transaction() as uow:
+            await runtime.event_log.deliver(
+                uow, EVENT, [Delivery(user.id, lambda i: Probe(event_id=i, writer=2))]
+            )
+        # The next event on the wire is the committed one, and it has the user's first id.
+        assert await client.next(EVENT) == {"eventId": 1, "writer": 2}
+        synced = await client.call("sync_unread_messages", {})
+        assert [e["payload"]["writer"] for e in synced["events"] if e["type"] == EVENT] == [2]
     finally:
         await client.close()
