@@ -22,8 +22,8 @@ from tests.fixtures.server import RunningServer, migrated_server
 
 # statement that marks the use case's own task -> most statements that task may send
 BUDGETS = {
-    "create_question": ("INSERT INTO questions ", 9),
-    "create_answer": ("INSERT INTO answers ", 15),
+    "create_question": ("INSERT INTO questions ", 8),
+    "create_answer": ("INSERT INTO answers ", 14),
     "accept_answer": ("INSERT INTO points_ledger ", 14),
 }
 

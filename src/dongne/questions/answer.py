@@ -65,8 +65,8 @@ class Answering:
         content = strip_html(request.content)
         if not content:
             raise policy.invalid(text(MessageKey.ANSWER_EMPTY))
-        # Loaded once for the screen and the answer's view (the session keeps it weakly).
-        author = await self._users.get(uow, author_id)
+        # The cached session: the screen needs the account's age, the view its name and badge.
+        author = await self._users.profile(uow, author_id)
         await self._screen.check(uow, author, content)
         now = self._clock.now()
         answer = Answer(

@@ -57,7 +57,8 @@ class Asking:
         title, content = strip_html(request.title), strip_html(request.content)
         if not title or not content:
             raise policy.invalid(text(MessageKey.TITLE_AND_CONTENT_REQUIRED))
-        asker = await self._users.get(uow, asker_id)
+        # The cached session: the screen needs the account's age, the view its name and badge.
+        asker = await self._users.profile(uow, asker_id)
         await self._screen.check(uow, asker, f"{title} {content}")
         tags = normalize_hashtags(request.hashtags, at_most=HASHTAGS_MAX)
         region = policy.region_of(self._regions, request.location.lat, request.location.lng)

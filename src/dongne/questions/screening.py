@@ -8,7 +8,6 @@ import structlog
 
 from dongne.kit.clock import Clock
 from dongne.kit.db import UnitOfWork
-from dongne.models.users import User
 from dongne.moderation.policy import (
     PostHistory,
     SpamVerdict,
@@ -17,6 +16,7 @@ from dongne.moderation.policy import (
     spam_refusal,
 )
 from dongne.questions.repository import PostRepository
+from dongne.users.schemas import UserOut
 
 SPAM_WINDOW = timedelta(hours=1)
 
@@ -27,7 +27,7 @@ class SpamScreen:
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
 
-    async def check(self, uow: UnitOfWork, author: User, text: str) -> None:
+    async def check(self, uow: UnitOfWork, author: UserOut, text: str) -> None:
         """Scores the post against the author's last hour; refuses spam, logs every decision."""
         now = self._clock.now()
         user_id = author.id

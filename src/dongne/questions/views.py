@@ -33,7 +33,7 @@ from dongne.questions.schemas import (
     UserBrief,
 )
 from dongne.regions.policy import RegionMap
-from dongne.users.schemas import Person
+from dongne.users.schemas import Person, UserOut
 from dongne.users.service import UsersService
 
 QUESTION_NOT_FOUND = text(MessageKey.QUESTION_NOT_FOUND)
@@ -274,7 +274,11 @@ class QuestionViews:
         ]
 
     def question_view(
-        self, q: Question, tags: Sequence[str], asker: User | Person, images: Sequence[Image]
+        self,
+        q: Question,
+        tags: Sequence[str],
+        asker: User | Person | UserOut,
+        images: Sequence[Image],
     ) -> QuestionOut:
         return QuestionOut(
             id=q.id,
@@ -295,7 +299,7 @@ class QuestionViews:
         )
 
     def answer_view(
-        self, answer: Answer, author: User | Person, images: Sequence[Image]
+        self, answer: Answer, author: User | Person | UserOut, images: Sequence[Image]
     ) -> AnswerOut:
         hidden = answer.hidden_at is not None
         return AnswerOut(
@@ -315,5 +319,5 @@ class QuestionViews:
         )
 
 
-def brief(user: User | Person) -> UserBrief:
+def brief(user: User | Person | UserOut) -> UserBrief:
     return UserBrief(id=user.id, nickname=user.nickname, is_local_verified=user.is_local_verified)
