@@ -68,7 +68,6 @@ class Settings(BaseSettings):
     # unless a server or gateway is configured.
     vapid_subject: str = "mailto:operator@dongne.example.com"
     push_ttl_s: int = 3600
-    push_allow_insecure_endpoints: bool = False  # tests' plain-http push stand-ins
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_sender: str = "동네물어봐 <no-reply@dongne.example.com>"

@@ -40,9 +40,13 @@ class World:
 
 
 @pytest.fixture
-async def world(backend: str, tmp_path: Path) -> AsyncIterator[World]:
+async def world(
+    backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[World]:
     push, sms, mailbox = PushService(), Gateway(), Mailbox()
     await push.start()
+    # The server's push client trusts the stand-in's test CA, as a real one trusts real CAs.
+    monkeypatch.setenv("SSL_CERT_FILE", str(push.ca_file))
     await sms.start()
     smtp = await asyncio.get_running_loop().create_server(
         lambda: SMTP(mailbox, hostname="mx.dongne.test"), "127.0.0.1", 0
@@ -55,7 +59,6 @@ async def world(backend: str, tmp_path: Path) -> AsyncIterator[World]:
             tmp_path,
             url,
             run_jobs=False,
-            push_allow_insecure_endpoints=True,
             smtp_host="127.0.0.1",
             smtp_port=smtp.sockets[0].getsockname()[1],
             sms_gateway_url=sms.url,
@@ -263,17 +266,16 @@ async def test_urgent_questions_push_the_first_wave_with_the_seeds_title(world: 
 
 
 async def test_queued_deliveries_survive_a_restart_and_are_sent_once(
-    backend: str, tmp_path: Path
+    backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     push = PushService()
     await push.start()
+    monkeypatch.setenv("SSL_CERT_FILE", str(push.ca_file))
     # Real time as the start: the push stand-in checks the VAPID token's expiry as a real one does.
     clock = ManualClock(SystemClock().now())
     async with fresh_database(backend, tmp_path) as url:
         await asyncio.to_thread(upgrade, url)
-        settings = server_settings(
-            tmp_path, url, run_jobs=False, push_allow_insecure_endpoints=True
-        )
+        settings = server_settings(tmp_path, url, run_jobs=False)
         async with serve(settings, clock) as first:
             world = World(first, clock, push, Mailbox(), Gateway(), Api(first))
             person, browser = await subscriber(world, "restart")

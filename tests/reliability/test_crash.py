@@ -187,7 +187,7 @@ async def test_kill_9_in_the_middle_of_a_push_shows_it_once_on_the_device(
     try:
         async with crashable_node(
             tmp_path,
-            DONGNE_PUSH_ALLOW_INSECURE_ENDPOINTS="true",
+            SSL_CERT_FILE=str(push.ca_file),  # the node trusts the stand-in's test CA
             DONGNE_JOBS_LEASE_S=str(lease_s),
             DONGNE_JOBS_WARMUP_S="0",
         ) as world:

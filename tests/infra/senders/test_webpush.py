@@ -40,16 +40,18 @@ def keys() -> VapidKeys:
 
 
 @pytest.fixture
-async def service() -> AsyncIterator[PushService]:
+async def service(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[PushService]:
     stand_in = PushService()
     await stand_in.start()
+    # Senders made from here on trust the stand-in's test CA (and only it).
+    monkeypatch.setenv("SSL_CERT_FILE", str(stand_in.ca_file))
     yield stand_in
     await stand_in.stop()
 
 
 @pytest.fixture
 async def sender(keys: VapidKeys) -> AsyncIterator[WebPushSender]:
-    push = WebPushSender(keys, timeout_s=2, ttl_s=120, allow_insecure_endpoints=True)
+    push = WebPushSender(keys, timeout_s=2, ttl_s=120)
     yield push
     await push.aclose()
 
@@ -165,13 +167,27 @@ async def test_connection_refused_is_retryable(sender: WebPushSender) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with pytest.raises(DeliveryFailed) as failed:
-        await sender.send(Browser().subscription(f"http://127.0.0.1:{port}/push/x"), CALM)
+        await sender.send(Browser().subscription(f"https://127.0.0.1:{port}/push/x"), CALM)
     assert failed.value.retryable
+
+
+async def test_a_push_service_with_an_untrusted_certificate_gets_nothing(
+    keys: VapidKeys, service: PushService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stand-in's TLS is checked, not waved through: without its CA it is refused."""
+    monkeypatch.delenv("SSL_CERT_FILE")
+    push = WebPushSender(keys, timeout_s=2)
+    try:
+        with pytest.raises(DeliveryFailed):
+            await push.send(Browser().subscription(service.endpoint()), CALM)
+        assert service.received == []
+    finally:
+        await push.aclose()
 
 
 async def test_timeout_is_retryable(keys: VapidKeys, service: PushService) -> None:
     service.delay_s = 1.0
-    push = WebPushSender(keys, timeout_s=0.1, allow_insecure_endpoints=True)
+    push = WebPushSender(keys, timeout_s=0.1)
     try:
         with pytest.raises(DeliveryFailed) as failed:
             await push.send(Browser().subscription(service.endpoint()), CALM)
@@ -180,11 +196,12 @@ async def test_timeout_is_retryable(keys: VapidKeys, service: PushService) -> No
         await push.aclose()
 
 
-async def test_http_endpoint_refused_by_default(keys: VapidKeys, service: PushService) -> None:
+async def test_http_endpoint_refused(keys: VapidKeys, service: PushService) -> None:
     push = WebPushSender(keys)
+    plain = service.endpoint().replace("https://", "http://", 1)
     try:
         with pytest.raises(DeliveryFailed) as failed:
-            await push.send(Browser().subscription(service.endpoint()), CALM)
+            await push.send(Browser().subscription(plain), CALM)
         assert not failed.value.retryable
         assert service.received == []
     finally:
@@ -203,7 +220,7 @@ async def test_oversized_payload_is_final_and_not_sent(
 
 async def test_injected_client_is_used_and_left_open(keys: VapidKeys, service: PushService) -> None:
     async with httpx.AsyncClient() as client:
-        push = WebPushSender(keys, client=client, allow_insecure_endpoints=True)
+        push = WebPushSender(keys, client=client)
         assert (
             await push.send(Browser().subscription(service.endpoint()), CALM) is DeliveryResult.SENT
         )
@@ -213,7 +230,7 @@ async def test_injected_client_is_used_and_left_open(keys: VapidKeys, service: P
 
 async def test_vapid_token_is_reused_then_renewed(keys: VapidKeys, service: PushService) -> None:
     clock = ManualClock(datetime.now(UTC))
-    push = WebPushSender(keys, clock=clock, allow_insecure_endpoints=True)
+    push = WebPushSender(keys, clock=clock)
     subscription = Browser().subscription(service.endpoint())
     try:
         await push.send(subscription, CALM)

@@ -49,7 +49,6 @@ def build_senders(settings: Settings, clock: Clock) -> ChannelSenders:
             vapid,
             ttl_s=settings.push_ttl_s,
             clock=clock,
-            allow_insecure_endpoints=settings.push_allow_insecure_endpoints,
         )
     }
     if settings.smtp_host:

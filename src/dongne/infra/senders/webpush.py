@@ -200,9 +200,10 @@ class WebPushSender:
     """Sends `OutgoingMessage` as an encrypted Web Push message to one subscription.
 
     The payload the service worker receives is the JSON object
-    ``{"title", "body", "data", "urgent"}``. Plain-http endpoints are refused unless
-    ``allow_insecure_endpoints`` (tests with local stand-ins): browsers only hand out https
-    endpoints, so anything else is a forged subscription aimed at our own network.
+    ``{"title", "body", "data", "urgent"}``. Plain-http endpoints are refused: browsers
+    only hand out https endpoints, so anything else is a forged subscription aimed at our
+    own network. The push service's certificate is checked against the system's CAs, or
+    those of ``SSL_CERT_FILE`` when it is set (httpx reads it).
     """
 
     channel = "push"
@@ -215,18 +216,16 @@ class WebPushSender:
         ttl_s: int = 3600,
         client: httpx.AsyncClient | None = None,
         clock: Clock | None = None,
-        allow_insecure_endpoints: bool = False,
     ) -> None:
         self.keys = keys
         self.ttl_s = ttl_s
         self._timeout = httpx.Timeout(timeout_s)
         self._http = LazyHttpClient(client)
         self._clock = clock or SystemClock()
-        self._allow_insecure = allow_insecure_endpoints
         self._tokens: dict[str, tuple[str, int]] = {}
 
     async def send(self, address: PushSubscription, message: OutgoingMessage) -> DeliveryResult:
-        if urlsplit(address.endpoint).scheme != "https" and not self._allow_insecure:
+        if urlsplit(address.endpoint).scheme != "https":
             raise DeliveryFailed("push endpoint is not https", retryable=False)
         body = self.encrypt(address, encode_payload(message))
         headers = {
