@@ -592,6 +592,7 @@ async def run_references(
             ),
             "immediate": loadgen.get("notify", {}).get("IMMEDIATE", {}).get("latency"),
             "duplicates": loadgen.get("notify", {}).get("duplicates"),
+            "reordered": loadgen.get("notify", {}).get("reordered"),
             "ok": loadgen.get("ok"),
         }
     return out

@@ -90,3 +90,26 @@ def test_demo_loads_locals_at_the_hotspots_once(data_dir: Path) -> None:
             r for (r,) in db.execute("SELECT DISTINCT home_region FROM users WHERE role='local'")
         }
     assert {"seongsan", "aewol", "jeju"} <= regions
+
+
+def test_backup_and_restore_round_trip(
+    data_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    created = dongne(data_dir, "user", "create", "kept@example.com", "--password", "pw-123456")
+    assert created.returncode == 0, created.stderr
+    copy = tmp_path_factory.mktemp("backup") / "copy"
+    saved = dongne(data_dir, "backup", str(copy))
+    assert saved.returncode == 0, saved.stderr
+    assert "backup written to" in saved.stdout
+    # After the backup: gone once the backup is put back.
+    later = dongne(data_dir, "user", "create", "later@example.com", "--password", "pw-123456")
+    assert later.returncode == 0, later.stderr
+    restored = dongne(data_dir, "restore", str(copy))
+    assert restored.returncode == 0, restored.stderr
+    assert set(users(data_dir)) == {"kept@example.com"}
+
+
+def test_restore_of_a_folder_that_is_no_backup_fails_clearly(data_dir: Path) -> None:
+    result = dongne(data_dir, "restore", str(data_dir / "nothing-here"))
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: ")

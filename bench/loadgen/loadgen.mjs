@@ -187,6 +187,7 @@ const clients = doc.accounts.map((account, index) => ({
   socket: null,
   connected: false,
   lastEventId: 0,
+  seenEventIds: new Set(),
   locationPendingAt: null, // performance.now() of the outstanding update_location
   locationPhase: null,
   nextLocationAt: 0,
@@ -220,7 +221,10 @@ const lat = {
   wave: { IMMEDIATE: new Samples(), QUICK: new Samples(), EXTENDED: new Samples(), FINAL: new Samples() },
 };
 const waveCounts = { IMMEDIATE: 0, QUICK: 0, EXTENDED: 0, FINAL: 0, other: 0 };
+// The same eventId twice (must be 0), and a new one below the highest already seen: with
+// two nodes order holds per node only, and the client's ledger takes such a one as new.
 let duplicates = 0;
+let reordered = 0;
 let unmatched = 0;
 
 const questions = []; // seq -> {t0, id, counts}
@@ -249,8 +253,12 @@ function onNotification(client, payload) {
   const t = now();
   lastDeliveryAt = t;
   if (typeof payload?.eventId === "number") {
-    if (payload.eventId <= client.lastEventId) duplicates += 1;
-    else client.lastEventId = payload.eventId;
+    if (client.seenEventIds.has(payload.eventId)) duplicates += 1;
+    else {
+      client.seenEventIds.add(payload.eventId);
+      if (payload.eventId < client.lastEventId) reordered += 1;
+      else client.lastEventId = payload.eventId;
+    }
   }
   const match = QUESTION_TAG.exec(payload?.question?.title ?? "");
   const q = match ? questions[Number(match[1])] : undefined;
@@ -617,6 +625,7 @@ async function main() {
   }
   result.notify.other = waveCounts.other;
   result.notify.duplicates = duplicates;
+  result.notify.reordered = reordered;
   result.notify.unmatched = unmatched;
   result.answers.missing = answers.filter((a) => a.id !== null && !a.notified).length;
   result.perQuestion = questions

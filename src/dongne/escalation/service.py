@@ -48,6 +48,7 @@ from dongne.escalation.schemas import (
 from dongne.eventlog.service import Delivery, EventLogService
 from dongne.infra.metrics import NOTIFICATIONS
 from dongne.infra.presence.base import PresenceIndex
+from dongne.infra.senders.base import PUSH
 from dongne.jobs.service import JobQueue
 from dongne.kit.clock import Clock
 from dongne.kit.db import UnitOfWork
@@ -521,7 +522,7 @@ class EscalationService:
                 body=question.title[:PUSH_BODY_CHARS],
                 priority=targets[0].priority,
                 data={"questionId": question.id, "wave": wave.value},
-                channels=frozenset({"push"}),
+                channels=frozenset({PUSH}),
             ),
         )
 
