@@ -8,6 +8,7 @@ import signal
 from dongne.infra.presence.cluster import BEAT_S, DEAD_AFTER_S
 from tests.cluster.harness import Client, Cluster, notifications_for, offset, online, wait_until
 from tests.fixtures.jeju import place, question_payload
+from tests.fixtures.people import make_admin_token
 
 SPOT = place("seongsan_ilchulbong")
 
@@ -57,3 +58,28 @@ async def test_a_crashed_nodes_users_drop_out_in_bounded_time(cluster: Cluster) 
     finally:
         await asker.close()
         await gone.close()
+
+
+async def test_the_admin_dashboard_counts_the_sockets_of_both_nodes(
+    shared_cluster: Cluster,
+) -> None:
+    """The dashboard's node serves one admin socket; the counts cover every node."""
+    cluster = shared_cluster
+    token = await make_admin_token(cluster.server(cluster.a.url))
+    admin = await Client("ops", cluster.a.url, token, ("websocket",), "ops").connect()
+    on_b = [await online(cluster, cluster.b, f"on-b-{n}", offset(SPOT, 100 * n)) for n in (1, 2)]
+    clients = [admin, *on_b]
+    try:
+        assert (await admin.call("join_admin", {}))["ok"] is True
+        # What node A alone would report; the two sockets on B come on top.
+        on_a = await cluster.a.connected_sockets()
+
+        def counted_both(c: Client) -> bool:
+            updates = c.live_events("metrics-update")
+            return bool(updates) and updates[-1]["connectedSockets"] >= on_a + 2
+
+        await admin.wait_for("a count of both nodes", counted_both, timeout_s=3 * BEAT_S + 5)
+        assert admin.live_events("metrics-update")[-1]["connectedUsers"] >= 3
+    finally:
+        for client in clients:
+            await client.close()

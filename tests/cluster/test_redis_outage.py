@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import time
 
+from redis.asyncio import Redis
+
+from dongne.infra.presence.cluster import BEAT_S
+from dongne.infra.presence.redis import RedisPresenceIndex
 from dongne.models import Answer, Question
 from tests.cluster.harness import Client, Cluster, notifications_for, offset, online, wait_until
 from tests.fixtures.jeju import place, question_payload
@@ -30,7 +35,13 @@ async def test_nodes_ride_out_a_redis_restart_without_losing_anything(cluster: C
     a, b = cluster.a, cluster.b
     asker = await online(cluster, a, "asker", offset(spot, 20), local=False)
     local = await online(cluster, b, "local", offset(spot, 500))
-    clients: list[Client] = [asker, local]
+    # One user, a socket on each node: the nodes' socket hashes are what keep them online.
+    on_a = await online(cluster, a, "two-devices", offset(spot, 900))
+    on_b = Client("two-devices-b", b.url, on_a.token, ("websocket",), on_a.user_id)
+    await on_b.connect()
+    clients: list[Client] = [asker, local, on_a, on_b]
+    shared = Redis.from_url(cluster.redis.url)
+    index = RedisPresenceIndex(shared, now=time.time)
     try:
         first = await asker.call("create_question", ask("우도 배편 운항하나요", spot))
         assert first["ok"] is True, first
@@ -73,8 +84,23 @@ async def test_nodes_ride_out_a_redis_restart_without_losing_anything(cluster: C
         assert a.alive()
         assert b.alive()
 
-        # Redis came back empty: the local's live position is re-sent, as clients do.
-        await local.locate(*offset(spot, 500))
+        # Redis came back empty. Each node's next beat finds it forgotten and puts its users
+        # back (sockets and positions) without any client re-sending anything.
+        async def everyone_back() -> bool:
+            found = await index.positions([local.user_id, on_a.user_id])
+            return len(found) == 2
+
+        await wait_until(everyone_back, 3 * BEAT_S, "the nodes to put their users back")
+        sockets_on_a = await a.connected_sockets()
+        await on_a.close()
+
+        async def closed_on_a() -> bool:
+            return await a.connected_sockets() == sockets_on_a - 1
+
+        await wait_until(closed_on_a, 10, "node A to see the socket close")
+        # Still online through the socket on B: not dropped from the index.
+        assert await index.position(on_a.user_id) is not None
+
         after = await asker.call("create_question", ask("우도 자전거 대여소 위치", spot))
         assert after["ok"] is True, after
         q3 = after["question"]["id"]
@@ -95,3 +121,4 @@ async def test_nodes_ride_out_a_redis_restart_without_losing_anything(cluster: C
     finally:
         for client in clients:
             await client.close()
+        await shared.aclose()

@@ -150,6 +150,15 @@ class LivePositions:
             self._spawn(self._expire_absent(restored))
         return len(positions)
 
+    async def republish(self) -> int:
+        """Puts the positions of this node's connected users back into a shared presence
+        index that lost them (Redis restarted empty); returns how many."""
+        here = [p for user_id, p in list(self._latest.items()) if self._is_online(user_id)]
+        for p in here:
+            await self._presence.upsert(p.user_id, p.lat, p.lng, is_local=p.is_local)
+        log.info("presence_republished", users=len(here))
+        return len(here)
+
     async def _expire_absent(self, restored: list[str]) -> None:
         await asyncio.sleep(self._grace.total_seconds())
         for user_id in restored:

@@ -95,7 +95,11 @@ def start_cluster_presence(runtime: Runtime) -> None:
             if not runtime.sockets.is_online(user_id):
                 await user_gone(runtime, user_id)
 
-        runtime.cluster_sockets.start(gone)
+        runtime.cluster_sockets.start(
+            gone,
+            mine=runtime.sockets.socket_counts,
+            on_forgotten=runtime.live_positions.republish,
+        )
 
 
 async def _cluster_count(runtime: Runtime, user_id: str, delta: int) -> None:

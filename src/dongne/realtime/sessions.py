@@ -56,6 +56,10 @@ class SocketSessions:
     def is_online(self, user_id: str) -> bool:
         return user_id in self._sids_by_user
 
+    def socket_counts(self) -> dict[str, int]:
+        """Open sockets per connected user."""
+        return {user_id: len(sids) for user_id, sids in self._sids_by_user.items()}
+
     @property
     def socket_count(self) -> int:
         return len(self._by_sid)

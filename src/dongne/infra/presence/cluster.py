@@ -6,6 +6,11 @@ offline when their last socket on *any* live node closes. A node that stops beat
 `dead_after_s` is dead: the first node to remove it from the set (ZREM answers 1 to one
 node only) takes its users and reports those not connected anywhere else, so a crashed
 node's users drop out within `dead_after_s + beat_s`.
+
+Each beat also compares the node's hash with its own sockets and rewrites the hash when
+they differ: Redis may have restarted empty, or missed updates while it was away. When
+the beat finds the node gone from the set (Redis lost it, or another node took it for
+dead), `on_forgotten` runs too, so that the node puts its users' positions back.
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 import structlog
 from redis.asyncio import Redis
@@ -42,6 +48,7 @@ class ClusterSockets:
         self._beat_s = beat_s
         self._dead_after_s = dead_after_s
         self._task: asyncio.Task[None] | None = None
+        self._beats = 0
         # Cluster-wide (sockets, users) as of the last beat; None before the first.
         self.totals: tuple[int, int] | None = None
 
@@ -59,7 +66,7 @@ class ClusterSockets:
     async def live_nodes(self) -> list[str]:
         since = self._now() - self._dead_after_s
         nodes = await self._redis.zrangebyscore(self._nodes_key, since, "+inf")
-        return [n.decode() if isinstance(n, bytes) else str(n) for n in nodes]
+        return [_text(n) for n in nodes]
 
     async def online_elsewhere(self, user_id: str) -> bool:
         """Whether another live node has a socket of the user open."""
@@ -71,15 +78,37 @@ class ClusterSockets:
                 return True
         return False
 
-    async def beat(self) -> None:
-        await self._redis.zadd(self._nodes_key, {self.node: self._now()})
-        sockets, users = 0, set()
+    async def beat(self, mine: Mapping[str, int] | None = None) -> bool:
+        """Registers this node, counts the cluster's sockets and, given `mine` (this node's
+        open sockets per user), makes the node's hash say the same. Returns True when Redis
+        did not know this node although it had beaten before."""
+        added = await self._redis.zadd(self._nodes_key, {self.node: self._now()})
+        forgotten = bool(added) and self._beats > 0
+        self._beats += 1
+        counts: dict[str, int] = {}
         for node in await self.live_nodes():
-            for user, count in (await self._redis.hgetall(self._sockets_key(node))).items():
-                if int(count) > 0:
-                    sockets += int(count)
-                    users.add(user)
-        self.totals = (sockets, len(users))
+            stored = {
+                _text(user): int(count)
+                for user, count in (await self._redis.hgetall(self._sockets_key(node))).items()
+            }
+            if node == self.node and mine is not None and stored != mine:
+                await self._rewrite(mine)
+                stored = dict(mine)
+            for user, count in stored.items():
+                if count > 0:
+                    counts[user] = counts.get(user, 0) + count
+        self.totals = (sum(counts.values()), len(counts))
+        return forgotten
+
+    async def _rewrite(self, mine: Mapping[str, int]) -> None:
+        key = self._sockets_key(self.node)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.delete(key)
+            if mine:
+                fields: dict[Any, int] = dict(mine)
+                pipe.hset(key, mapping=fields)
+            await pipe.execute()
+        log.info("cluster_sockets_rewritten", users=len(mine))
 
     async def claim_dead(self) -> list[str]:
         """Users of nodes that stopped beating, who have no socket on a live node."""
@@ -87,13 +116,13 @@ class ClusterSockets:
         dead = await self._redis.zrangebyscore(self._nodes_key, "-inf", before)
         gone: set[str] = set()
         for raw in dead:
-            node = raw.decode() if isinstance(raw, bytes) else str(raw)
+            node = _text(raw)
             if not await self._redis.zrem(self._nodes_key, node):
                 continue  # another node took it
             key = self._sockets_key(node)
             users = await self._redis.hkeys(key)
             await self._redis.delete(key)
-            gone.update(u.decode() if isinstance(u, bytes) else str(u) for u in users)
+            gone.update(_text(u) for u in users)
             log.warning("node_presumed_dead", node=node, users=len(users))
         return [u for u in sorted(gone) if not await self._online_anywhere(u)]
 
@@ -104,13 +133,28 @@ class ClusterSockets:
                 return True
         return False
 
-    def start(self, on_gone: Callable[[str], Awaitable[None]]) -> None:
-        self._task = asyncio.create_task(self._run(on_gone), name="dongne-cluster-sockets")
+    def start(
+        self,
+        on_gone: Callable[[str], Awaitable[None]],
+        *,
+        mine: Callable[[], Mapping[str, int]],
+        on_forgotten: Callable[[], Awaitable[object]],
+    ) -> None:
+        self._task = asyncio.create_task(
+            self._run(on_gone, mine, on_forgotten), name="dongne-cluster-sockets"
+        )
 
-    async def _run(self, on_gone: Callable[[str], Awaitable[None]]) -> None:
+    async def _run(
+        self,
+        on_gone: Callable[[str], Awaitable[None]],
+        mine: Callable[[], Mapping[str, int]],
+        on_forgotten: Callable[[], Awaitable[object]],
+    ) -> None:
         while True:
             try:
-                await self.beat()
+                if await self.beat(mine()):
+                    log.warning("cluster_node_forgotten", node=self.node)
+                    await on_forgotten()
                 for user_id in await self.claim_dead():
                     await on_gone(user_id)
             except Exception as exc:  # noqa: BLE001 - Redis away: try again next beat
@@ -126,3 +170,7 @@ class ClusterSockets:
         with contextlib.suppress(Exception):
             await self._redis.zrem(self._nodes_key, self.node)
             await self._redis.delete(self._sockets_key(self.node))
+
+
+def _text(value: object) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
