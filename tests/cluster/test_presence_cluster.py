@@ -83,3 +83,27 @@ async def test_the_admin_dashboard_counts_the_sockets_of_both_nodes(
     finally:
         for client in clients:
             await client.close()
+
+
+async def test_typing_on_one_node_reaches_the_room_on_the_other_and_stops_by_itself(
+    shared_cluster: Cluster,
+) -> None:
+    cluster = shared_cluster
+    asker = await online(cluster, cluster.a, "asker-typing", offset(SPOT, 10), local=False)
+    typist = await online(cluster, cluster.b, "typist", offset(SPOT, 200))
+    try:
+        ack = await asker.call("create_question", question_payload())
+        qid = ack["question"]["id"]
+        for client in (asker, typist):
+            assert (await client.call("join_question", {"questionId": qid}))["ok"] is True
+        assert (await typist.call("typing_start", {"questionId": qid}))["ok"] is True
+        await asker.wait_for("the typing on B", lambda c: bool(c.live_events("user_typing")))
+        assert asker.live_events("user_typing")[0]["userId"] == typist.user_id
+        # The auto-stop (3 s) runs on the typist's node and reaches A as well.
+        await asker.wait_for(
+            "the auto-stop", lambda c: bool(c.live_events("user_stop_typing")), timeout_s=10
+        )
+        assert typist.live_events("user_typing") == []
+    finally:
+        for client in (asker, typist):
+            await client.close()
