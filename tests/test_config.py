@@ -8,6 +8,9 @@ import pytest
 from pydantic import ValidationError
 
 from dongne.config import JWT_SECRET_FILE, Environment, Settings
+from dongne.kit.clock import SystemClock
+from dongne.kit.events import DiscardingSink
+from dongne.runtime import build_runtime
 
 
 def test_production_without_a_secret_is_a_startup_error() -> None:
@@ -39,3 +42,16 @@ def test_environment_variables(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     assert settings.port == 9001
     assert settings.redis_url == "redis://127.0.0.1:6379/0"
     assert settings.resolved_database_url == f"sqlite+aiosqlite:///{tmp_path / 'dongne.db'}"
+
+
+async def test_the_caps_reach_the_router(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The bench and the soak lift both caps through the environment."""
+    monkeypatch.setenv("DONGNE_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("DONGNE_FATIGUE_CAP", "25")
+    monkeypatch.setenv("DONGNE_DAILY_CAP", "40")
+    runtime = build_runtime(Settings(), SystemClock(), DiscardingSink())
+    try:
+        assert runtime.escalation.router.config.fatigue_cap == 25
+        assert runtime.escalation.router.config.daily_cap == 40
+    finally:
+        await runtime.close()

@@ -86,6 +86,9 @@ def bench_env(
             "DONGNE_JWT_SECRET": secrets.token_urlsafe(48),
             "DONGNE_ACCESS_TOKEN_TTL_S": str(24 * 3600),
             "DONGNE_FATIGUE_CAP": str(fatigue_cap),
+            # The daily cap goes with the hourly one: lifted with it, the product's 10 with
+            # the product's hourly 10.
+            "DONGNE_DAILY_CAP": str(fatigue_cap),
             "DONGNE_LOOP_LAG_PROBE": "1",
             # One loopback address and a few hundred askers posting several questions a
             # minute: the per-IP and per-user limits would refuse the load itself.

@@ -40,7 +40,7 @@ def markdown(doc: dict[str, Any]) -> str:
         f"loopback; fatigue cap {doc['options']['fatigue_cap']:,}; "
         f"Engine.IO ping interval {_ping(doc)}. Lifted for the load: the per-IP and "
         "per-user rate limits (one loopback address) and, unless the scenario name says "
-        "`-capN`, the per-local fatigue cap.",
+        "`-capN`, the per-local fatigue caps (per hour and per day).",
         "",
         "## Latency (ms): p50 / p95 / p99 / max",
         "",

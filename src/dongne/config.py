@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     demo: bool = False
     # Question notifications one local may receive per hour, across all questions.
     fatigue_cap: int = 10
+    # ... and per 24 hours with the router, except for locals on duty (they chose it).
+    daily_cap: int = Field(default=10, ge=1)
     # Who hears of a question: "router" (rounds to the locals most likely to answer soon,
     # docs/simulation.md) or "seed-waves" (the seed's four widening waves).
     routing: Literal["router", "seed-waves"] = "router"

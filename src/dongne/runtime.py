@@ -10,6 +10,7 @@ from dongne.config import Settings
 from dongne.conversation.followups import FollowUpService
 from dongne.conversation.live import PresenceService, TypingService
 from dongne.conversation.service import ReadStateService
+from dongne.escalation.routing import RouterConfig
 from dongne.escalation.service import EscalationPlanner, EscalationService
 from dongne.eventlog.service import EventLogService
 from dongne.infra.broadcast import RedisBroadcast
@@ -242,6 +243,7 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         notifications=notifications,
         safety=safety,
         fatigue_cap=settings.fatigue_cap,
+        router_config=RouterConfig(fatigue_cap=settings.fatigue_cap, daily_cap=settings.daily_cap),
         jobs=jobs,
         events=events,
     )
