@@ -183,8 +183,7 @@ def fan_out_table(doc: dict[str, Any]) -> list[str]:
         if not ours:
             continue
         name = s["scenario"]["name"]
-        notify = s["loadgen"].get("notify", {})
-        dupes = _twice_and_reordered(notify)
+        dupes = _twice_and_reordered(s["loadgen"].get("notify", {}))
         gc = s.get("loopLag", {}).get("gc")
         gc_cell = f"{gc['count']} / {gc['ms']} / {gc['maxMs']}" if gc else "–"
         rss = s.get("server", {}).get("rssPerConnectionKB")

@@ -16,7 +16,7 @@ import structlog
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 
-from dongne.infra.redis import Subscription, listen_with_retries
+from dongne.infra.redis import Subscription, as_text, listen_with_retries
 
 log = structlog.get_logger("dongne.broadcast")
 
@@ -50,8 +50,7 @@ class RedisBroadcast:
         async for message in listen_with_retries(open_pubsub, self.subscription):
             if message.get("type") != "message":
                 continue
-            data = message.get("data")
-            text = data.decode() if isinstance(data, bytes) else str(data)
+            text = as_text(message.get("data"))
             node, _, body = text.partition(" ")
             if node == self._node:
                 continue

@@ -5,7 +5,8 @@ While Redis is down a node stays up: `/ready` reports it (the "redis" and "redis
 probes), its own sockets keep being served (emits to them do not go through Redis), rate
 limits are counted in the process, and everything reconnects by itself when Redis returns.
 Nothing durable lives in Redis: questions, answers, the event log and the jobs are in the
-database, so a Redis that restarts empty loses only live positions (clients re-send them).
+database, so a Redis that restarts empty loses only presence: each node puts its own
+sockets and its users' positions back on its next beat (`infra/presence/cluster.py`).
 """
 
 from __future__ import annotations
@@ -83,6 +84,11 @@ async def redis_answers(client: Redis, timeout_s: float = 2.0) -> bool:
             return bool(await client.ping())
     except Exception:  # noqa: BLE001 - any failure means "not ready"
         return False
+
+
+def as_text(value: object) -> str:
+    """A key, member or message as Redis returns it (bytes, unless the client decodes)."""
+    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 def redis_database(url: str) -> int:

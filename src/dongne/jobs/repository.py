@@ -25,10 +25,10 @@ _ADD_UNLESS_DEDUPED = PerDialect(
     lambda insert: insert(_jobs).on_conflict_do_nothing(index_elements=[_jobs.c.dedupe_key])
 )
 _now = bindparam("now", type_=UTCDateTime())
-# On PostgreSQL other nodes skip the locked row and take the next; SQLite has one writer at
-# a time (BEGIN IMMEDIATE), so the same query is exclusive there too.
 # Core rows, not entities: a claimed job is read once and settled by one UPDATE.
 _CLAIMED_COLUMNS = (_jobs.c.id, _jobs.c.kind, _jobs.c.payload, _jobs.c.due_at)
+# On PostgreSQL other nodes skip the locked row and take the next; SQLite has one writer at
+# a time (BEGIN IMMEDIATE), so the same query is exclusive there too.
 _CLAIM_DUE = (
     select(*_CLAIMED_COLUMNS)
     .where(

@@ -21,6 +21,7 @@ import structlog
 from redis.asyncio import Redis
 
 from dongne.infra.cache.base import GENERATION_TTL_S, Entry
+from dongne.infra.redis import as_text
 
 log = structlog.get_logger("dongne.cache")
 
@@ -76,7 +77,7 @@ class RedisCache:
             return misses
         values, generations = found[: len(keys)], found[len(keys) :]
         return [
-            Entry(_decode(value), _text(generation or b"0"))
+            Entry(_decode(value), as_text(generation or b"0"))
             for value, generation in zip(values, generations, strict=True)
         ]
 
@@ -149,10 +150,6 @@ class RedisCache:
         if self._retry_at is None:
             log.warning("cache_unavailable", operation=operation, error=str(exc) or repr(exc))
         self._retry_at = self._monotonic() + RETRY_S
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
 
 
 def _decode(value: bytes | str | None) -> Any | None:

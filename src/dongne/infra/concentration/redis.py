@@ -21,6 +21,7 @@ import structlog
 from redis.exceptions import RedisError
 
 from dongne.infra.concentration.base import LONG_WINDOW_S, SHORT_WINDOW_S, AreaCounts, check_areas
+from dongne.infra.redis import as_text
 
 # KEYS: online hash, user key. ARGV[1]: the new fields, space-separated ("" = offline).
 # Counters that reach zero are deleted so the hash only holds occupied areas.
@@ -125,7 +126,7 @@ class RedisConcentrationStore:
 
     async def hot_areas(self) -> set[str]:
         members = await self._redis.smembers(self._hot)
-        return {m.decode() if isinstance(m, bytes) else str(m) for m in members}
+        return {as_text(m) for m in members}
 
     async def claim_alert(self, area: str) -> bool:
         return bool(await self._redis.sadd(self._alerted, area))

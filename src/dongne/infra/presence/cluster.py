@@ -24,6 +24,8 @@ from typing import Any
 import structlog
 from redis.asyncio import Redis
 
+from dongne.infra.redis import as_text
+
 log = structlog.get_logger("dongne.presence")
 
 BEAT_S = 3.0
@@ -48,7 +50,7 @@ class ClusterSockets:
         self._beat_s = beat_s
         self._dead_after_s = dead_after_s
         self._task: asyncio.Task[None] | None = None
-        self._beats = 0
+        self._beaten = False
         # Cluster-wide (sockets, users) as of the last beat; None before the first.
         self.totals: tuple[int, int] | None = None
 
@@ -66,7 +68,7 @@ class ClusterSockets:
     async def live_nodes(self) -> list[str]:
         since = self._now() - self._dead_after_s
         nodes = await self._redis.zrangebyscore(self._nodes_key, since, "+inf")
-        return [_text(n) for n in nodes]
+        return [as_text(n) for n in nodes]
 
     async def online_elsewhere(self, user_id: str) -> bool:
         """Whether another live node has a socket of the user open."""
@@ -78,20 +80,20 @@ class ClusterSockets:
                 return True
         return False
 
-    async def beat(self, mine: Mapping[str, int] | None = None) -> bool:
-        """Registers this node, counts the cluster's sockets and, given `mine` (this node's
-        open sockets per user), makes the node's hash say the same. Returns True when Redis
+    async def beat(self, mine: Mapping[str, int]) -> bool:
+        """Registers this node, counts the cluster's sockets and makes the node's hash say
+        what `mine` (this node's open sockets per user) says. Returns True when Redis
         did not know this node although it had beaten before."""
         added = await self._redis.zadd(self._nodes_key, {self.node: self._now()})
-        forgotten = bool(added) and self._beats > 0
-        self._beats += 1
+        forgotten = bool(added) and self._beaten
+        self._beaten = True
         counts: dict[str, int] = {}
         for node in await self.live_nodes():
             stored = {
-                _text(user): int(count)
+                as_text(user): int(count)
                 for user, count in (await self._redis.hgetall(self._sockets_key(node))).items()
             }
-            if node == self.node and mine is not None and stored != mine:
+            if node == self.node and stored != mine:
                 await self._rewrite(mine)
                 stored = dict(mine)
             for user, count in stored.items():
@@ -116,13 +118,13 @@ class ClusterSockets:
         dead = await self._redis.zrangebyscore(self._nodes_key, "-inf", before)
         gone: set[str] = set()
         for raw in dead:
-            node = _text(raw)
+            node = as_text(raw)
             if not await self._redis.zrem(self._nodes_key, node):
                 continue  # another node took it
             key = self._sockets_key(node)
             users = await self._redis.hkeys(key)
             await self._redis.delete(key)
-            gone.update(_text(u) for u in users)
+            gone.update(as_text(u) for u in users)
             log.warning("node_presumed_dead", node=node, users=len(users))
         return [u for u in sorted(gone) if not await self._online_anywhere(u)]
 
@@ -170,7 +172,3 @@ class ClusterSockets:
         with contextlib.suppress(Exception):
             await self._redis.zrem(self._nodes_key, self.node)
             await self._redis.delete(self._sockets_key(self.node))
-
-
-def _text(value: object) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 import redis.asyncio as aioredis
 
 from dongne.infra.presence.base import Nearby, check_point, check_query
+from dongne.infra.redis import as_text
 from dongne.kit.geo import EARTH_RADIUS_M
 
 # Redis computes distances on this sphere; results are rescaled to EARTH_RADIUS_M so the
@@ -38,10 +39,6 @@ if #ids > 0 then
 end
 return #ids
 """
-
-
-def _text(member: object) -> str:
-    return member.decode() if isinstance(member, bytes) else str(member)
 
 
 class RedisPresenceIndex:
@@ -168,5 +165,5 @@ def _parse(rows: Sequence[object]) -> list[tuple[float, str]]:
     for row in rows:
         if not isinstance(row, list | tuple) or len(row) < 2:
             raise TypeError(f"unexpected GEOSEARCH row: {row!r}")
-        hits.append((float(row[1]), _text(row[0])))
+        hits.append((float(row[1]), as_text(row[0])))
     return hits
