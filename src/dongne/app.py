@@ -228,6 +228,7 @@ class Drain:
         self._sio = sio
         self._runtime = runtime
         self._releasing: asyncio.Task[None] | None = None
+        self._stopped = asyncio.Event()
 
     def begin(self) -> None:
         if self._sio.draining:
@@ -239,11 +240,14 @@ class Drain:
         self._releasing = asyncio.get_running_loop().create_task(self._release_polls())
 
     async def _release_polls(self) -> None:
-        while True:
+        # A cancel alone may not end this loop: a release runs the client's disconnect
+        # handlers, and python-engineio swallows a CancelledError that lands in one.
+        while not self._stopped.is_set():
             await asyncio.sleep(POLL_RELEASE_DELAY_S)
             await self._sio.release_polling_clients()
 
     async def cancel(self) -> None:
+        self._stopped.set()
         if self._releasing is not None:
             self._releasing.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -6,8 +6,11 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
 import socketio
 
+from dongne.app import Drain
+from dongne.realtime.server import SocketServer
 from tests.fixtures.clients import Api
 from tests.fixtures.server import migrated_server
 
@@ -55,3 +58,38 @@ async def test_a_poller_let_go_before_the_listener_closes_is_let_go_again(
             await drain.cancel()
             await sio.disconnect()
             await api.close()
+
+
+async def test_the_release_loop_ends_even_when_a_release_swallows_the_cancel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # python-engineio runs a released client's disconnect handlers (and python-socketio's
+    # Redis publish after them) under `except CancelledError: pass`. A CI run once hung its
+    # shutdown for good when the drain's cancel landed there. The release below does what
+    # engineio does, so the cancel always lands in it.
+    async with migrated_server("sqlite", tmp_path) as server:
+        sio = SocketServer()
+        releasing = asyncio.Event()
+        swallowing = True
+
+        async def release_swallowing_the_cancel() -> int:
+            releasing.set()
+            try:
+                await asyncio.sleep(WITHIN_S)
+            except asyncio.CancelledError:
+                if not swallowing:
+                    raise
+            return 0
+
+        monkeypatch.setattr(sio, "release_polling_clients", release_swallowing_the_cancel)
+        drain = Drain(sio, server.runtime)
+        drain.begin()
+        await asyncio.wait_for(releasing.wait(), WITHIN_S)
+
+        cancelling = asyncio.create_task(drain.cancel())
+        try:
+            done, _ = await asyncio.wait({cancelling}, timeout=WITHIN_S)
+            assert cancelling in done, "the drain still releases polls after its cancel"
+        finally:
+            # Should it fail: lets the loop end when the test's event loop cancels it.
+            swallowing = False
