@@ -326,7 +326,11 @@ def build_runtime(settings: Settings, clock: Clock, sink: EventSink) -> Runtime:
         read_state=ReadStateService(questions.rooms, questions, events, follow_ups),
         follow_ups=follow_ups,
         question_manager=QuestionManager(
-            clock=clock, views=questions, events=events, notifications=notifications
+            clock=clock,
+            views=questions,
+            events=events,
+            event_log=event_log,
+            notifications=notifications,
         ),
         password_resets=PasswordResets(clock=clock, users=users, passwords=passwords),
         local_applications=LocalApplications(

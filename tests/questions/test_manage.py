@@ -3,7 +3,7 @@ item 4); the room hears of it; a closed question takes no answers."""
 
 from __future__ import annotations
 
-from tests.fixtures.clients import Api, connect
+from tests.fixtures.clients import Api, SocketClient, connect
 from tests.fixtures.jeju import place, question_payload
 from tests.fixtures.people import admin_headers
 
@@ -193,3 +193,93 @@ async def test_an_operator_hides_a_reported_answer(api: Api) -> None:
     finally:
         await phone.close()
         await writer.close()
+
+
+async def test_a_hidden_answer_leaves_the_replay_and_the_askers_history(api: Api) -> None:
+    # Sent before the operator acted: a device that syncs afterwards, and the asker's
+    # history, must not bring the text back.
+    asker = await api.register("다시읽는여행자")
+    spammer, watcher_account = await api.register("또광고주민"), await api.register("구경주민")
+    phone = await connect(api.server, asker.access_token)
+    writer = await connect(api.server, spammer.access_token)
+    watcher = await connect(api.server, watcher_account.access_token)
+    try:
+        title = "용머리해안 오늘 들어갈 수 있어요?"
+        qid = (await phone.call("create_question", question_payload(title=title)))["question"]["id"]
+        for member in (phone, watcher):
+            await member.call("join_question", {"questionId": qid})
+        spam = await writer.call("create_answer", {"questionId": qid, "content": "렌터카 반값!"})
+        fine = await writer.call("create_answer", {"questionId": qid, "content": "오후엔 돼요"})
+        spam_id, fine_id = spam["answer"]["id"], fine["answer"]["id"]
+
+        async def replayed(client: SocketClient) -> dict[tuple[str, str], object]:
+            """What the sync from the start says of each answer, by event type."""
+            synced = await client.call("sync_unread_messages", {})
+            said: dict[tuple[str, str], object] = {}
+            for event in synced["events"]:
+                payload = event["payload"]
+                if event["type"] == "new_answer":
+                    answer = payload["answer"]
+                    said[("new_answer", answer["id"])] = (
+                        answer["content"],
+                        answer["hidden"],
+                    )
+                elif event["type"] == "answer_notification":
+                    said[("answer_notification", payload["answer"]["id"])] = payload["answer"][
+                        "preview"
+                    ]
+                elif payload.get("type") == "question_answered":
+                    said[("notification", payload["data"]["answerId"])] = payload["message"]
+            return said
+
+        async def history() -> dict[str, str]:
+            page = await api.http.get("/api/notifications", headers=api.auth(asker))
+            return {
+                n["data"]["answerId"]: n["message"]
+                for n in page.json()["notifications"]
+                if n["type"] == "question_answered"
+            }
+
+        quoted = f"'{title}': "
+        assert await replayed(phone) == {
+            ("new_answer", spam_id): ("렌터카 반값!", False),
+            ("new_answer", fine_id): ("오후엔 돼요", False),
+            ("answer_notification", spam_id): "렌터카 반값!",
+            ("answer_notification", fine_id): "오후엔 돼요",
+            ("notification", spam_id): quoted + "렌터카 반값!",
+            ("notification", fine_id): quoted + "오후엔 돼요",
+        }
+
+        report = await api.http.post(
+            "/api/reports",
+            headers=api.auth(asker),
+            json={"targetType": "answer", "targetId": spam_id, "reason": "광고"},
+        )
+        admin = await admin_headers(api.server)
+        hidden = await api.http.post(
+            f"/api/admin/reports/{report.json()['id']}/resolve",
+            headers=admin,
+            json={"action": "hide_answer"},
+        )
+        assert hidden.status_code == 200, hidden.text
+
+        assert await replayed(phone) == {
+            ("new_answer", spam_id): ("", True),
+            ("new_answer", fine_id): ("오후엔 돼요", False),
+            ("answer_notification", spam_id): "",
+            ("answer_notification", fine_id): "오후엔 돼요",
+            ("notification", spam_id): quoted + "운영자가 가린 답변이에요",
+            ("notification", fine_id): quoted + "오후엔 돼요",
+        }
+        # The other member's copy shares its payload with the asker's: hidden there too.
+        assert await replayed(watcher) == {
+            ("new_answer", spam_id): ("", True),
+            ("new_answer", fine_id): ("오후엔 돼요", False),
+        }
+        assert await history() == {
+            spam_id: quoted + "운영자가 가린 답변이에요",
+            fine_id: quoted + "오후엔 돼요",
+        }
+    finally:
+        for client in (phone, writer, watcher):
+            await client.close()

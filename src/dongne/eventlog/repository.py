@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dongne.kit.db import PerDialect, core_table
@@ -96,6 +96,64 @@ class EventLogRepository:
             LoggedRow(row.event_id, row.type, row.payload, row.shared, row.created_at)
             for row in await self._session.execute(query)
         ]
+
+    async def carrying(
+        self,
+        types: Sequence[str],
+        path: tuple[str, ...],
+        value: str,
+        *,
+        since: datetime,
+        user_id: str | None,
+    ) -> list[CarryingRow]:
+        """Events of these types since `since` whose payload, its own fields or the shared
+        ones, holds `value` at `path`. A scan of the recent log: for rare corrections only."""
+        query = (
+            select(
+                _events.c.user_id,
+                _events.c.event_id,
+                _events.c.type,
+                _events.c.payload,
+                _events.c.shared_id,
+                _shared.c.payload.label("shared"),
+            )
+            .select_from(_events.outerjoin(_shared, _shared.c.id == _events.c.shared_id))
+            .where(
+                _events.c.type.in_(types),
+                _events.c.created_at >= since,
+                or_(
+                    _events.c.payload[path].as_string() == value,
+                    _shared.c.payload[path].as_string() == value,
+                ),
+            )
+        )
+        if user_id is not None:
+            query = query.where(_events.c.user_id == user_id)
+        return [
+            CarryingRow(row.user_id, row.event_id, row.type, row.payload, row.shared_id, row.shared)
+            for row in await self._session.execute(query)
+        ]
+
+    async def replace_payload(self, user_id: str, event_id: int, payload: dict[str, Any]) -> None:
+        await self._session.execute(
+            update(_events)
+            .where(_events.c.user_id == user_id, _events.c.event_id == event_id)
+            .values(payload=payload)
+        )
+
+    async def replace_shared(self, shared_id: int, payload: dict[str, Any]) -> None:
+        await self._session.execute(
+            update(_shared).where(_shared.c.id == shared_id).values(payload=payload)
+        )
+
+
+class CarryingRow(NamedTuple):
+    user_id: str
+    event_id: int
+    type: str
+    payload: dict[str, Any]
+    shared_id: int | None
+    shared: dict[str, Any] | None
 
 
 class LoggedRow(NamedTuple):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 from weakref import WeakKeyDictionary
 
@@ -134,6 +134,41 @@ class EventLogService:
             last_event_id=page[-1].event_id if page else request.last_event_id,
             has_more=len(rows) > SYNC_PAGE,
         )
+
+    async def rewrite(
+        self,
+        uow: UnitOfWork,
+        types: Sequence[str],
+        carrying: tuple[tuple[str, ...], str],
+        rewrite: Callable[[str, dict[str, Any]], dict[str, Any]],
+        *,
+        since: datetime,
+        user_id: str | None = None,
+    ) -> int:
+        """Rewrites the logged events of these types, since `since`, whose payload holds
+        the value at the path in `carrying`; `rewrite(type, payload)` returns the new
+        payload. For what must not be replayed any more, such as the text of an answer an
+        operator hid. Devices that received the event keep what they received. Returns how
+        many events changed."""
+        path, value = carrying
+        repo = EventLogRepository(uow.session)
+        rows = await repo.carrying(types, path, value, since=since, user_id=user_id)
+        rewritten_shared: set[int] = set()
+        for row in rows:
+            if row.shared is None or row.shared_id is None:
+                await repo.replace_payload(
+                    row.user_id, row.event_id, rewrite(row.type, row.payload)
+                )
+                continue
+            whole = rewrite(row.type, {**row.shared, **row.payload})
+            if row.shared_id not in rewritten_shared:
+                rewritten_shared.add(row.shared_id)
+                shared = {key: whole[key] for key in row.shared if key in whole}
+                await repo.replace_shared(row.shared_id, shared)
+            own = _own_fields(whole, row.shared)
+            if own != row.payload:
+                await repo.replace_payload(row.user_id, row.event_id, own)
+        return len(rows)
 
     async def prune(self, uow: UnitOfWork, retention: timedelta) -> int:
         return await EventLogRepository(uow.session).delete_before(self._clock.now() - retention)

@@ -4,6 +4,8 @@ push opens the question's page."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from dongne.kit.messages import MessageKey, text
 from dongne.notifications.policy import Priority
 from dongne.notifications.service import Message
@@ -29,6 +31,14 @@ def answered(question_id: str, title: str, answer_id: str, preview: str) -> Mess
         data=_about(question_id, answerId=answer_id),
         # Online, the socket's `answer_notification` already told them.
         external_when_online=False,
+    )
+
+
+def answered_then_hidden(question_id: str, title: str, answer_id: str) -> Message:
+    """`answered` as the history keeps it once an operator has hidden the answer."""
+    return replace(
+        answered(question_id, title, answer_id, preview=""),
+        message=text(MessageKey.QUESTION_ANSWERED_HIDDEN_BODY, title=title[:TITLE_CHARS]),
     )
 
 

@@ -35,6 +35,15 @@ class NotificationRepository:
         query = query.order_by(Notification.id.desc()).limit(limit)
         return list((await self._session.execute(query)).scalars())
 
+    async def carrying(self, user_id: str, type_: str, key: str, value: str) -> list[Notification]:
+        """The user's notifications of a type whose data holds `value` under `key`."""
+        query = select(Notification).where(
+            Notification.user_id == user_id,
+            Notification.type == type_,
+            Notification.data[key].as_string() == value,
+        )
+        return list((await self._session.execute(query)).scalars())
+
     async def unread_count(self, user_id: str) -> int:
         query = select(func.count()).where(
             Notification.user_id == user_id, Notification.read_at.is_(None)

@@ -44,6 +44,7 @@ log = structlog.get_logger("dongne.notifications")
 
 NOT_FOUND = text(MessageKey.NOTIFICATION_NOT_FOUND)
 DELIVERY_JOB = "notify.{channel}"
+NOTIFICATION_EVENT = "notification"
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ class NotificationsService:
             )
 
         await self._event_log.deliver(
-            uow, "notification", [Delivery(user_id, build, live=settings.channels.socket)]
+            uow, NOTIFICATION_EVENT, [Delivery(user_id, build, live=settings.channels.socket)]
         )
         if not message.external_when_online and self._is_online and self._is_online(user_id):
             return
@@ -152,6 +153,34 @@ class NotificationsService:
             key=notification_id,
         )
         await self._queue_external(uow, {user_id: settings}, alert)
+
+    async def reword(
+        self, uow: UnitOfWork, user_id: str, carrying: tuple[str, str], message: Message
+    ) -> int:
+        """Makes the user's stored notifications of `message.type` whose data holds the
+        (key, value) in `carrying` say `message` instead, in the history and in what the
+        sync replays: for what must not be shown any more. Pushes already shown stay on
+        the device. Returns how many changed."""
+        language = language_of((await self._users.profile(uow, user_id)).language)
+        title = render(message.title, language)
+        body = render(message.message, language)
+
+        def reworded(_type: str, payload: dict[str, Any]) -> dict[str, Any]:
+            return {**payload, "title": title, "message": body}
+
+        key, value = carrying
+        rows = await NotificationRepository(uow.session).carrying(user_id, message.type, key, value)
+        for row in rows:
+            row.title, row.message = title, body
+            await self._event_log.rewrite(
+                uow,
+                [NOTIFICATION_EVENT],
+                (("id",), row.id),
+                reworded,
+                since=row.created_at,
+                user_id=user_id,
+            )
+        return len(rows)
 
     async def alert_operators(self, uow: UnitOfWork, data: dict[str, Any]) -> None:
         """The operators' webhook, when this deployment has one: the same delivery path."""

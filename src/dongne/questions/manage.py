@@ -10,8 +10,11 @@ are refused, routing settles, and the room hears `question_deleted`."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field
 
+from dongne.eventlog.service import EventLogService
 from dongne.kit.clock import Clock
 from dongne.kit.db import UnitOfWork
 from dongne.kit.errors import DongneError, ErrorCode
@@ -60,6 +63,21 @@ class QuestionDeleted(WireModel):
     question_id: str
 
 
+# The logged events that carry an answer's text (questions/answer.py), as `answer`.
+ANSWER_EVENTS = frozenset({"new_answer", "answer_notification"})
+
+
+def without_answer_text(event: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """A logged answer event as it reads once the answer is hidden: as the views send a
+    hidden answer (no content, no images), or with no preview."""
+    answer = payload["answer"]
+    if event == "new_answer":
+        answer = {**answer, "content": "", "images": [], "hidden": True}
+    else:
+        answer = {**answer, "preview": ""}
+    return {**payload, "answer": answer}
+
+
 class QuestionManager:
     def __init__(
         self,
@@ -67,11 +85,13 @@ class QuestionManager:
         clock: Clock,
         views: QuestionViews,
         events: Events,
+        event_log: EventLogService,
         notifications: NotificationsService,
     ) -> None:
         self._clock = clock
         self._views = views
         self._events = events
+        self._event_log = event_log
         self._notifications = notifications
 
     async def edit(self, uow: UnitOfWork, user_id: str, request: EditQuestion) -> QuestionUpdated:
@@ -120,7 +140,8 @@ class QuestionManager:
     async def hide_answer_by_moderator(self, uow: UnitOfWork, answer_id: str) -> AnswerHidden:
         """Hides an answer for an operator acting on a report (the caller checked the role):
         its text stays for the record, nobody sees it, the archive stops offering it, the
-        room hears `answer_hidden`, and its author is told."""
+        room hears `answer_hidden`, and its author is told. What the sync replays and the
+        asker's history lose its text too; devices keep what they were sent."""
         answer = await AnswerRepository(uow.session).get(answer_id)
         if answer is None:
             raise DongneError(ErrorCode.NOT_FOUND, ANSWER_NOT_FOUND)
@@ -130,6 +151,19 @@ class QuestionManager:
             question = await self._views.get_even_deleted(uow, answer.question_id)
             await self._notifications.notify(
                 uow, answer.author_id, messages.answer_hidden(question.id, question.title)
+            )
+            await self._event_log.rewrite(
+                uow,
+                list(ANSWER_EVENTS),
+                (("answer", "id"), answer.id),
+                without_answer_text,
+                since=answer.created_at,
+            )
+            await self._notifications.reword(
+                uow,
+                question.asker_id,
+                ("answerId", answer.id),
+                messages.answered_then_hidden(question.id, question.title, answer.id),
             )
             self._views.forget_page_after_commit(uow, question.id)
             self._events.publish(uow, "answer_hidden", hidden, room=question_room(question.id))

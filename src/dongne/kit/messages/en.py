@@ -54,6 +54,7 @@ MESSAGES: dict[K, str] = {
     K.CANNOT_REPORT_SELF: "You cannot report yourself",
     K.QUESTION_ANSWERED_TITLE: "Your question has an answer",
     K.QUESTION_ANSWERED_BODY: "'{title}': {preview}",
+    K.QUESTION_ANSWERED_HIDDEN_BODY: "'{title}': an operator has hidden this answer",
     K.STILL_LOOKING_TITLE: "Still looking for an answer",
     K.STILL_LOOKING_BODY: "Locals nearby have been hearing about '{title}' for {minutes} minutes. Please wait a little longer.",
     K.QUESTION_EXPIRED_TITLE: "Your question expired",

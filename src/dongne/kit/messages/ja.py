@@ -54,6 +54,7 @@ MESSAGES: dict[K, str] = {
     K.CANNOT_REPORT_SELF: "自分を通報することはできません",
     K.QUESTION_ANSWERED_TITLE: "質問に回答がつきました",
     K.QUESTION_ANSWERED_BODY: "「{title}」：{preview}",
+    K.QUESTION_ANSWERED_HIDDEN_BODY: "「{title}」：運営者が非表示にした回答です",
     K.STILL_LOOKING_TITLE: "まだ回答を探しています",
     K.STILL_LOOKING_BODY: "「{title}」を近くの地元の人に{minutes}分間知らせています。もう少しお待ちください。",
     K.QUESTION_EXPIRED_TITLE: "質問の期限が切れました",

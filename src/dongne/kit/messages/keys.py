@@ -65,6 +65,7 @@ class MessageKey(StrEnum):
     # the asker's notifications, request limits (issue [15])
     QUESTION_ANSWERED_TITLE = "question_answered_title"
     QUESTION_ANSWERED_BODY = "question_answered_body"
+    QUESTION_ANSWERED_HIDDEN_BODY = "question_answered_hidden_body"
     STILL_LOOKING_TITLE = "still_looking_title"
     STILL_LOOKING_BODY = "still_looking_body"
     QUESTION_EXPIRED_TITLE = "question_expired_title"

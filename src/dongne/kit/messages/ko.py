@@ -54,6 +54,7 @@ MESSAGES: dict[K, str] = {
     K.CANNOT_REPORT_SELF: "자신은 신고할 수 없어요",
     K.QUESTION_ANSWERED_TITLE: "질문에 답변이 달렸어요",
     K.QUESTION_ANSWERED_BODY: "'{title}': {preview}",
+    K.QUESTION_ANSWERED_HIDDEN_BODY: "'{title}': 운영자가 가린 답변이에요",
     K.STILL_LOOKING_TITLE: "아직 답변을 찾고 있어요",
     K.STILL_LOOKING_BODY: "'{title}' 질문을 {minutes}분째 주변 현지인에게 알리고 있어요. 조금만 기다려 주세요.",
     K.QUESTION_EXPIRED_TITLE: "질문이 만료되었어요",

@@ -54,6 +54,7 @@ MESSAGES: dict[K, str] = {
     K.CANNOT_REPORT_SELF: "不能举报自己",
     K.QUESTION_ANSWERED_TITLE: "您的问题有新回答了",
     K.QUESTION_ANSWERED_BODY: "「{title}」：{preview}",
+    K.QUESTION_ANSWERED_HIDDEN_BODY: "「{title}」：该回答已被运营人员隐藏",
     K.STILL_LOOKING_TITLE: "仍在为您寻找回答",
     K.STILL_LOOKING_BODY: "「{title}」已向附近的本地人推送了 {minutes} 分钟，请再稍等一下。",
     K.QUESTION_EXPIRED_TITLE: "您的问题已过期",

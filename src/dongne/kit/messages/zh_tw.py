@@ -54,6 +54,7 @@ MESSAGES: dict[K, str] = {
     K.CANNOT_REPORT_SELF: "不能檢舉自己",
     K.QUESTION_ANSWERED_TITLE: "你的問題有新回覆了",
     K.QUESTION_ANSWERED_BODY: "「{title}」：{preview}",
+    K.QUESTION_ANSWERED_HIDDEN_BODY: "「{title}」：此回答已被營運人員隱藏",
     K.STILL_LOOKING_TITLE: "還在幫你找回覆",
     K.STILL_LOOKING_BODY: "「{title}」已經通知附近的在地人 {minutes} 分鐘了，請再稍等一下。",
     K.QUESTION_EXPIRED_TITLE: "你的問題已過期",
