@@ -17,10 +17,10 @@ FROM python:3.11-slim-bookworm AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 WORKDIR /build
 RUN python -m venv /opt/dongne
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md constraints.txt ./
 COPY src/ src/
 COPY --from=web /build/src/dongne/static/ src/dongne/static/
-RUN /opt/dongne/bin/pip install . \
+RUN /opt/dongne/bin/pip install -c constraints.txt . \
     && /opt/dongne/bin/python -c "import dongne, pathlib; assert (pathlib.Path(dongne.__file__).parent / 'static' / 'index.html').is_file()"
 
 # --- 3. what runs: no compilers, no Node, not root -----------------------------------------

@@ -14,12 +14,20 @@ WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) \
 	$(WEB)/index.html $(WEB)/admin.html $(WEB)/vite.config.ts $(WEB)/tsconfig.json $(WEB)/tsconfig.sw.json \
 	src/dongne/regions/data/jeju_hotspots.json src/dongne/regions/data/jeju_regions.geojson
 
-.PHONY: install run test lint format bench soak clean web eval-similar bench-similar
+.PHONY: install lock run test lint format bench soak clean web eval-similar bench-similar
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
+
+# Re-resolves every dependency to its newest allowed version, in a throwaway venv.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	{ sed -n '/^#/p' constraints.txt; .lock-venv/bin/python -m pip freeze --exclude-editable \
+	  --disable-pip-version-check; } > constraints.new && mv constraints.new constraints.txt
+	rm -rf .lock-venv
 
 install: $(STAMP)
 
