@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import signal
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -28,6 +27,7 @@ from dongne.escalation import socket as escalation_socket
 from dongne.escalation import tasks as escalation_tasks
 from dongne.eventlog import socket as eventlog_socket
 from dongne.eventlog import tasks as eventlog_tasks
+from dongne.kit.background import stop_task, waiting_tasks
 from dongne.kit.clock import Clock, SystemClock
 from dongne.kit.gctune import tune_after_startup
 from dongne.kit.logging import configure_logging
@@ -66,6 +66,8 @@ log = structlog.get_logger("dongne.app")
 
 # After a stop signal: how long event handlers already running may take to finish.
 HANDLER_GRACE_S = 10.0
+# Each later step of a shutdown (jobs, sockets, runtime): enough for a send under way.
+SHUTDOWN_STEP_S = 5.0
 # Long-polls are let go once the server has closed its listener (uvicorn notices a signal
 # within 0.1 s), so a polling client's next request lands on another node; and again at
 # this interval until the runtime closes (Drain).
@@ -117,11 +119,11 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         drain.begin()
         if not await sio.wait_for_handlers(HANDLER_GRACE_S):
             log.warning("shutdown_cut_handlers", running=sio.running_handlers)
-        await drain.cancel()
-        await runtime.jobs.stop()
-        await runtime.dashboard.stop()
-        await sio.close()
-        await runtime.close()
+        await _bounded("drain", drain.cancel())
+        await _bounded("jobs", runtime.jobs.stop())
+        await _bounded("dashboard", runtime.dashboard.stop())
+        await _bounded("sockets", sio.close())
+        await _bounded("runtime", runtime.close())
         if probe is not None:
             await probe.stop()
 
@@ -248,10 +250,19 @@ class Drain:
 
     async def cancel(self) -> None:
         self._stopped.set()
-        if self._releasing is not None:
-            self._releasing.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._releasing
+        await stop_task(self._releasing)
+
+
+async def _bounded(step: str, work: Awaitable[object]) -> None:
+    """One step of the shutdown, cut after `SHUTDOWN_STEP_S`: the process must end, and the
+    log says where every task was waiting."""
+    try:
+        async with asyncio.timeout(SHUTDOWN_STEP_S):
+            await work
+    except TimeoutError:
+        log.error(
+            "shutdown_step_overran", step=step, seconds=SHUTDOWN_STEP_S, tasks=waiting_tasks()
+        )
 
 
 def _before_stop_signals(action: Callable[[], None]) -> Callable[[], None]:

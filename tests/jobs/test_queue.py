@@ -18,6 +18,8 @@ from dongne.models import Job, UserEventCounter
 from dongne.models.migrations import upgrade
 from tests.fixtures.databases import fresh_database
 
+STOP_WITHIN_S = 5.0
+
 
 @pytest.fixture
 async def queue(
@@ -219,3 +221,18 @@ async def test_a_job_due_now_whose_process_stopped_first_is_taken_over_after_the
     assert runs == ["q1"]
     job = await stored_job(db)
     assert (job.status, job.attempts) == ("done", 1)
+
+
+async def test_a_wake_up_that_meets_the_stop_does_not_keep_the_loop_running(
+    queue: tuple[JobQueue, Database, ManualClock],
+) -> None:
+    # Python 3.11's `wait_for` returned the wake-up and dropped a cancel that came in the
+    # same turn of the event loop: in a CI run a node that was told to stop as another
+    # node's new question woke it kept running waves and never finished its shutdown.
+    jobs, _, _ = queue
+    jobs.start()
+    await asyncio.wait_for(jobs.idle.wait(), STOP_WITHIN_S)
+    jobs.wake()
+    stopping = asyncio.create_task(jobs.stop())
+    done, _ = await asyncio.wait({stopping}, timeout=STOP_WITHIN_S)
+    assert stopping in done, "the job loop still runs after stop()"

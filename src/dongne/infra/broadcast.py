@@ -8,7 +8,6 @@ it holds from the database when it starts, and misses only what changed meanwhil
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import secrets
 from collections.abc import Awaitable, Callable
 
@@ -17,6 +16,7 @@ from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 
 from dongne.infra.redis import Subscription, as_text, listen_with_retries
+from dongne.kit.background import stop_task
 
 log = structlog.get_logger("dongne.broadcast")
 
@@ -64,8 +64,5 @@ class RedisBroadcast:
         return self._listener is None or self.subscription.listening
 
     async def close(self) -> None:
-        if self._listener is not None and not self._listener.done():
-            self._listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._listener
+        await stop_task(self._listener)
         self._listener = None

@@ -29,6 +29,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from dongne.infra.ratelimit import MemoryRateLimiter, RateLimiter, longest_wait
+from dongne.kit.background import stop_task
 
 log = structlog.get_logger("dongne.redis")
 
@@ -195,10 +196,7 @@ class JobWakeups:
 
     async def close(self) -> None:
         for task in (self._listener, self._publisher):
-            if task is not None and not task.done():
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            await stop_task(task)
         self._listener = self._publisher = None
 
 

@@ -18,7 +18,6 @@ seconds; the loops take it over only if the lease runs out.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,6 +26,7 @@ import structlog
 
 from dongne.infra.metrics import JOB_LAG_SECONDS, JOBS
 from dongne.jobs.repository import DONE, FAILED, PENDING, RUNNING, JobRepository
+from dongne.kit.background import stop_task
 from dongne.kit.clock import Clock
 from dongne.kit.db import Database, UnitOfWork
 from dongne.kit.ids import new_id
@@ -74,6 +74,9 @@ class JobQueue:
         # Called after each commit that added jobs (scaled mode: wake the other nodes too).
         self._enqueue_hooks: list[Callable[[], None]] = []
         self._loop_task: asyncio.Task[None] | None = None
+        self._stopping = False
+        # Set while the loop waits for a wake-up or the next due job.
+        self.idle = asyncio.Event()
         self._lock = asyncio.Lock()
         # Set while the loop runs (servers); tests drive due jobs by hand instead.
         self._eager = False
@@ -193,6 +196,7 @@ class JobQueue:
         reconnecting to be counted. A new question's IMMEDIATE wave, run by the process
         that enqueued it, does not wait."""
         self._eager = True
+        self._stopping = False
         self._loop_task = asyncio.create_task(self._loop(warmup_s), name="dongne-jobs")
 
     async def _run_soon(self, job_id: str) -> None:
@@ -211,11 +215,9 @@ class JobQueue:
 
     async def stop(self) -> None:
         self._eager = False
-        if self._loop_task is not None:
-            self._loop_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._loop_task
-            self._loop_task = None
+        self._stopping = True
+        await stop_task(self._loop_task)
+        self._loop_task = None
         # Sends under way finish (or their lease lets another node retry them).
         await asyncio.gather(*self._in_flight, return_exceptions=True)
 
@@ -223,7 +225,10 @@ class JobQueue:
         if warmup_s > 0:
             log.info("jobs_warmup", seconds=warmup_s)
             await asyncio.sleep(warmup_s)
-        while True:
+        # Ends on the flag too: a cancel swallowed on the way (Python 3.11's `wait_for`
+        # dropped one that met a wake-up; a CI run's shutdown then waited for good) must not
+        # keep the loop running.
+        while not self._stopping:
             await self._run_chores()
             try:
                 await self.run_due(wait=False)
@@ -234,8 +239,14 @@ class JobQueue:
             wait = IDLE_POLL_S
             if due is not None:
                 wait = min(wait, max(0.0, (due - self._clock.now()).total_seconds()))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+            self.idle.set()
+            try:
+                async with asyncio.timeout(wait):
+                    await self._wake.wait()
+            except TimeoutError:
+                pass
+            finally:
+                self.idle.clear()
             self._wake.clear()
 
     async def _run_chores(self) -> None:

@@ -29,3 +29,36 @@ class BackgroundTasks:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+async def stop_task(task: asyncio.Task[Any] | None) -> None:
+    """Cancels `task` and waits until it has ended.
+
+    Not `task.cancel()` then `await task` under `suppress(CancelledError)`: that also
+    swallows a cancel aimed at the caller, so a bounded shutdown step could not be cut.
+    A task that swallows its own cancel (python-engineio's handlers do) is waited for; its
+    loop must also stop on a flag."""
+    if task is None or task.done():
+        return
+    task.cancel()
+    await asyncio.wait({task})
+    if not task.cancelled() and task.exception() is not None:
+        log.error("task_failed_while_stopping", task=task.get_name(), exc_info=task.exception())
+
+
+def waiting_tasks() -> list[str]:
+    """Where every other task of the event loop waits, innermost last: for a log line when
+    something does not end."""
+    current = asyncio.current_task()
+    return sorted(_awaiting(task) for task in asyncio.all_tasks() if task is not current)
+
+
+def _awaiting(task: asyncio.Task[Any]) -> str:
+    frames: list[str] = []
+    awaitable: Any = task.get_coro()
+    while awaitable is not None:
+        frame = getattr(awaitable, "cr_frame", None) or getattr(awaitable, "gi_frame", None)
+        if frame is not None:
+            frames.append(f"{frame.f_code.co_name}:{frame.f_lineno}")
+        awaitable = getattr(awaitable, "cr_await", None) or getattr(awaitable, "gi_yieldfrom", None)
+    return f"{task.get_name()}: {' > '.join(frames)}"

@@ -40,6 +40,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from dongne.kit import jsonx
+from dongne.kit.background import stop_task
 
 log = structlog.get_logger("dongne.db")
 
@@ -245,11 +246,8 @@ class Database:
         self._checkpoints = asyncio.create_task(_checkpoint_loop(path), name="sqlite-checkpoints")
 
     async def dispose(self) -> None:
-        if self._checkpoints is not None:
-            self._checkpoints.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._checkpoints
-            self._checkpoints = None
+        await stop_task(self._checkpoints)
+        self._checkpoints = None
         await self.engine.dispose()
 
 

@@ -11,12 +11,13 @@ lag spike can be told from a collection pause.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import time
 from typing import Any
 
 import structlog
+
+from dongne.kit.background import stop_task
 
 log = structlog.get_logger("dongne.looplag")
 
@@ -46,11 +47,8 @@ class LoopLagProbe:
     async def stop(self) -> None:
         if self._on_gc in gc.callbacks:
             gc.callbacks.remove(self._on_gc)
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await stop_task(self._task)
+        self._task = None
 
     async def _run(self) -> None:
         samples: list[float] = []

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable
 
 import structlog
 from prometheus_client import REGISTRY
 
+from dongne.kit.background import stop_task
 from dongne.kit.db import Database
 from dongne.kit.events import Events
 from dongne.kit.rooms import ADMIN_ROOM
@@ -63,9 +63,7 @@ class DashboardFeed:
 
     async def stop(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await stop_task(self._task)
 
     async def _run(self) -> None:
         while True:

@@ -32,6 +32,7 @@ from dongne.infra.redis import (
     scoped_channel,
 )
 from dongne.kit import jsonx
+from dongne.kit.background import stop_task
 
 log = structlog.get_logger("dongne.socket")
 
@@ -80,10 +81,7 @@ class RedisManager(socketio.AsyncRedisManager):  # type: ignore[misc]
 
     async def close(self) -> None:
         thread = getattr(self, "thread", None)
-        if thread is not None and not thread.done():
-            thread.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await thread
+        await stop_task(thread)
         for client in (self._listen_client, self.redis):
             if client is not None:
                 with contextlib.suppress(Exception):

@@ -25,6 +25,7 @@ import structlog
 from redis.asyncio import Redis
 
 from dongne.infra.redis import as_text
+from dongne.kit.background import stop_task
 
 log = structlog.get_logger("dongne.presence")
 
@@ -164,11 +165,8 @@ class ClusterSockets:
             await asyncio.sleep(self._beat_s)
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await stop_task(self._task)
+        self._task = None
         with contextlib.suppress(Exception):
             await self._redis.zrem(self._nodes_key, self.node)
             await self._redis.delete(self._sockets_key(self.node))
