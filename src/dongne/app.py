@@ -230,7 +230,7 @@ class Drain:
         self._sio = sio
         self._runtime = runtime
         self._releasing: asyncio.Task[None] | None = None
-        self._stopped = asyncio.Event()
+        self._stopped = False
 
     def begin(self) -> None:
         if self._sio.draining:
@@ -244,12 +244,12 @@ class Drain:
     async def _release_polls(self) -> None:
         # A cancel alone may not end this loop: a release runs the client's disconnect
         # handlers, and python-engineio swallows a CancelledError that lands in one.
-        while not self._stopped.is_set():
+        while not self._stopped:
             await asyncio.sleep(POLL_RELEASE_DELAY_S)
             await self._sio.release_polling_clients()
 
     async def cancel(self) -> None:
-        self._stopped.set()
+        self._stopped = True
         await stop_task(self._releasing)
 
 

@@ -74,7 +74,6 @@ class JobQueue:
         # Called after each commit that added jobs (scaled mode: wake the other nodes too).
         self._enqueue_hooks: list[Callable[[], None]] = []
         self._loop_task: asyncio.Task[None] | None = None
-        self._stopping = False
         # Set while the loop waits for a wake-up or the next due job.
         self.idle = asyncio.Event()
         self._lock = asyncio.Lock()
@@ -196,7 +195,6 @@ class JobQueue:
         reconnecting to be counted. A new question's IMMEDIATE wave, run by the process
         that enqueued it, does not wait."""
         self._eager = True
-        self._stopping = False
         self._loop_task = asyncio.create_task(self._loop(warmup_s), name="dongne-jobs")
 
     async def _run_soon(self, job_id: str) -> None:
@@ -215,7 +213,6 @@ class JobQueue:
 
     async def stop(self) -> None:
         self._eager = False
-        self._stopping = True
         await stop_task(self._loop_task)
         self._loop_task = None
         # Sends under way finish (or their lease lets another node retry them).
@@ -225,10 +222,10 @@ class JobQueue:
         if warmup_s > 0:
             log.info("jobs_warmup", seconds=warmup_s)
             await asyncio.sleep(warmup_s)
-        # Ends on the flag too: a cancel swallowed on the way (Python 3.11's `wait_for`
-        # dropped one that met a wake-up; a CI run's shutdown then waited for good) must not
-        # keep the loop running.
-        while not self._stopping:
+        # Ends when `stop` clears `_eager` too: a cancel swallowed on the way (Python 3.11's
+        # `wait_for` dropped one that met a wake-up; a CI run's shutdown then waited for
+        # good) must not keep the loop running.
+        while self._eager:
             await self._run_chores()
             try:
                 await self.run_due(wait=False)

@@ -62,8 +62,7 @@ class DashboardFeed:
         self._task = asyncio.create_task(self._run(), name="dongne-dashboard")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            await stop_task(self._task)
+        await stop_task(self._task)
 
     async def _run(self) -> None:
         while True:
